@@ -1,0 +1,169 @@
+"""The base class every layer rule derives from, the parameter count, and the rule registry.
+
+A rule mirrors a Keras layer class: constructed once with the user's arguments (``self.args``),
+then called on input shapes.  Authors override Keras's own hooks:
+
+* ``compute_output_shape(input_shape, why)`` — like ``keras.layers.Layer.compute_output_shape``;
+* ``count_params(input_shape, why)`` — the weights ``build(input_shape)`` would create;
+* ``call(call_args, why)`` — only for layers whose call takes more than one ``inputs``
+  argument (attention's query/value/key, an RNN's ``initial_state``).
+
+``why`` is a ``Derivation`` the rule records its formulas into.  Rules raise ``ShapeError`` only
+when Keras would certainly raise; on anything unknown they return ``UNKNOWN`` dims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .args import Args, bind
+from .derivation import Derivation
+from .errors import ShapeError
+from .shape import UNKNOWN, Dim, dim_op
+
+# Keyword arguments every Keras layer accepts (keras.src.layers.layer.Layer.__init__).
+BASE_LAYER_KWARGS = (
+    "name", "trainable", "dtype", "autocast", "input_dim", "input_shape", "batch_input_shape",
+    "batch_size", "weights", "activity_regularizer", "input_length",
+)
+
+
+@dataclass(frozen=True)
+class ParamCount:
+    """Weights a layer owns; ``UNKNOWN`` where a count depends on an unknown value."""
+
+    trainable: Dim = 0
+    non_trainable: Dim = 0
+
+    @property
+    def total(self) -> Dim:
+        return dim_op(lambda a, b: a + b, self.trainable, self.non_trainable)
+
+    def __add__(self, other: "ParamCount") -> "ParamCount":
+        return ParamCount(
+            dim_op(lambda a, b: a + b, self.trainable, other.trainable),
+            dim_op(lambda a, b: a + b, self.non_trainable, other.non_trainable),
+        )
+
+    def frozen(self) -> "ParamCount":
+        """The same weights once ``layer.trainable = False``."""
+        return ParamCount(0, self.total)
+
+
+NO_PARAMS = ParamCount(0, 0)
+UNKNOWN_PARAMS = ParamCount(UNKNOWN, UNKNOWN)
+
+
+@dataclass
+class Applied:
+    """The result of calling a layer once: its output(s), and the derivation of this call."""
+
+    output: object                 # a shape, a list/tuple of shapes, or UNKNOWN
+    derivation: Derivation = field(default_factory=Derivation)
+
+
+def to_snake_case(name: str) -> str:
+    """Keras's own rule for default layer names (keras.src.utils.naming.to_snake_case)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    return name
+
+
+class Layer:
+    """Static stand-in for one ``keras.layers.Layer`` instance."""
+
+    keras_name: ClassVar[str] = "Layer"
+    signature: ClassVar[str] = "**kwargs"
+    call_signature: ClassVar[str] = "inputs, *, training=None, mask=None"
+
+    def __init__(self, args: Args, name: str | None = None):
+        self.args = args
+        self.name = name or to_snake_case(self.keras_name)
+        self.weights: ParamCount | None = None     # set when first built
+        self.built_input_shape = None
+        trainable = args.extra.get("trainable", True)
+        self.trainable = trainable is not False
+        self.validate()
+
+    # ---- hooks for rule authors -------------------------------------------------------------
+    def validate(self) -> None:
+        """Check constructor arguments (raise ``ShapeError('invalid-argument', ...)``)."""
+
+    def compute_output_shape(self, input_shape, why: Derivation):
+        return input_shape
+
+    def count_params(self, input_shape, why: Derivation) -> ParamCount:
+        return NO_PARAMS
+
+    def call(self, call_args: Args, why: Derivation):
+        """Default: one ``inputs`` argument; builds on first call, then computes the shape."""
+        input_shape = call_args["inputs"]
+        self.maybe_build(input_shape, why)
+        return self.compute_output_shape(input_shape, why)
+
+    # ---- machinery ----------------------------------------------------------------------------
+    def maybe_build(self, input_shape, why: Derivation) -> None:
+        if self.weights is None:
+            self.built_input_shape = input_shape
+            self.weights = self.count_params(input_shape, why)
+
+    def param_count(self) -> ParamCount:
+        """What ``model.summary()`` shows for this layer (frozen layers count as non-trainable)."""
+        if self.weights is None:
+            return NO_PARAMS
+        return self.weights if self.trainable else self.weights.frozen()
+
+    def apply(self, positional: list, keywords: dict) -> Applied:
+        """Call the layer on shapes (tensor arguments) and literals (everything else)."""
+        why = Derivation()
+        call_args = bind(self.call_signature, positional, keywords, self.keras_name)
+        first_call = self.weights is None
+        try:
+            output = self.call(call_args, why)
+        except ShapeError:
+            raise
+        except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):
+            # A value the rule could not use (an UNKNOWN where it needed a number, ...):
+            # the honest answer is "?", never a guess and never an error.
+            output = UNKNOWN
+            if self.weights is None:
+                self.weights = UNKNOWN_PARAMS
+            why = Derivation()
+        if first_call or self.weights is None:
+            why.defaults = self.args.defaults_used()
+        return Applied(output, why)
+
+
+# ---- registry ---------------------------------------------------------------------------------
+
+REGISTRY: dict[str, type[Layer]] = {}
+
+
+def register(*names: str):
+    """Class decorator: ``@register("MaxPooling2D", "MaxPool2D")``; the first name is the class
+    name Keras prints in summaries, the others are the aliases Keras exports."""
+
+    def wrap(cls: type[Layer]) -> type[Layer]:
+        cls.keras_name = names[0]
+        for n in names:
+            if n in REGISTRY:
+                raise ValueError(f"layer {n} registered twice")
+            REGISTRY[n] = cls
+        return cls
+
+    return wrap
+
+
+def create_layer(class_name: str, positional: list, keywords: dict, name: str | None = None) -> Layer:
+    """Construct the rule for ``class_name(*positional, **keywords)``.
+
+    Raises ``KeyError`` for a class the engine does not know (callers show ``?``) and
+    ``ShapeError`` for arguments Keras would reject.
+    """
+    cls = REGISTRY[class_name]
+    args = bind(cls.signature, positional, keywords, cls.keras_name)
+    given_name = args.extra.get("name") if "name" not in args else args["name"]
+    return cls(args, name=given_name if isinstance(given_name, str) else name)

@@ -1,0 +1,108 @@
+"""Static tensor shapes: dimensions that are known, dynamic (Keras ``None``) or unknown (``?``).
+
+Keras itself distinguishes a *known* dimension (an int) from a *dynamic* one (``None``: the batch
+axis, or a variable-length sequence).  A static analyser adds a third case: a value we could not
+work out without running the code (read from a file, returned by an unknown function).  That is
+``UNKNOWN``, printed ``?``.  A whole shape can be ``UNKNOWN`` too (unknown rank).
+
+Arithmetic on dimensions follows one rule: ``?`` wins over ``None`` wins over a number.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Union
+
+
+class _Unknown:
+    """The one value standing for "not knowable statically"."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "?"
+
+    def __bool__(self) -> bool:  # an unknown is never a "true" answer to a test
+        return False
+
+    def __reduce__(self):
+        return (_Unknown, ())
+
+
+UNKNOWN = _Unknown()
+
+Dim = Union[int, None, _Unknown]
+Shape = Union[tuple, _Unknown]  # tuple of Dim, or UNKNOWN for unknown rank
+
+
+def is_unknown(value) -> bool:
+    return value is UNKNOWN
+
+
+def is_int(value) -> bool:
+    """A plain integer (bools excluded: ``True`` is not a dimension)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def known_shape(shape) -> bool:
+    """True when the rank is known (the dims themselves may still be None or ?)."""
+    return isinstance(shape, tuple)
+
+
+def fully_known(shape) -> bool:
+    """True when every dimension is a number."""
+    return isinstance(shape, tuple) and all(is_int(d) for d in shape)
+
+
+def dim_op(fn: Callable[..., int], *dims: Dim) -> Dim:
+    """Apply ``fn`` to numeric dims; ``?`` if any is unknown, else ``None`` if any is dynamic."""
+    if any(d is UNKNOWN for d in dims):
+        return UNKNOWN
+    if any(d is None for d in dims):
+        return None
+    return fn(*dims)
+
+
+def dim_product(dims: Iterable[Dim]) -> Dim:
+    total: Dim = 1
+    for d in dims:
+        total = dim_op(lambda a, b: a * b, total, d)
+    return total
+
+
+def format_dim(dim: Dim) -> str:
+    if dim is UNKNOWN:
+        return "?"
+    if dim is None:
+        return "None"
+    return str(dim)
+
+
+def format_shape(shape) -> str:
+    """Keras's own spelling: ``(None, 148, 148, 16)``, ``(None, 1)``; ``?`` for unknown rank.
+
+    A list or tuple of shapes (a layer with several outputs) prints as Keras prints nested
+    structures: a list of the shapes.
+    """
+    if shape is UNKNOWN:
+        return "?"
+    if is_shape_list(shape):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    if isinstance(shape, tuple):
+        if len(shape) == 1:
+            return f"({format_dim(shape[0])},)"
+        return "(" + ", ".join(format_dim(d) for d in shape) + ")"
+    return "?"
+
+
+def is_shape_list(value) -> bool:
+    """A list (or tuple of tuples) of shapes, as opposed to a single shape."""
+    if isinstance(value, list):
+        return True
+    return isinstance(value, tuple) and len(value) > 0 and all(
+        isinstance(v, tuple) or v is UNKNOWN for v in value
+    ) and any(isinstance(v, tuple) for v in value)
