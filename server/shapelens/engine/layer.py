@@ -119,7 +119,11 @@ class Layer:
     def apply(self, positional: list, keywords: dict) -> Applied:
         """Call the layer on shapes (tensor arguments) and literals (everything else)."""
         why = Derivation()
-        call_args = bind(self.call_signature, positional, keywords, self.keras_name)
+        try:
+            call_args = bind(self.call_signature, positional, keywords, self.keras_name)
+        except ShapeError:
+            # call signatures vary between layers more than ours say: never an error here
+            return Applied(UNKNOWN, why)
         first_call = self.weights is None
         try:
             output = self.call(call_args, why)
@@ -132,7 +136,12 @@ class Layer:
             if self.weights is None:
                 self.weights = UNKNOWN_PARAMS
             why = Derivation()
-        if first_call or self.weights is None:
+        if self.weights is None:   # a rule whose ``call`` did not build: called means built
+            try:
+                self.weights = self.count_params(call_args.get("inputs", UNKNOWN), why)
+            except (ShapeError, TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):
+                self.weights = UNKNOWN_PARAMS
+        if first_call:
             why.defaults = self.args.defaults_used()
         return Applied(output, why)
 

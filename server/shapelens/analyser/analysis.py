@@ -1,0 +1,106 @@
+"""Source text → ``Analysis``: parse (recovering from syntax errors), interpret, and collect
+every model bound to a module-level variable with its ``model.summary()`` rows."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..engine.shape import UNKNOWN
+from .interpreter import Interpreter
+from .models import InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built, row_output
+from .recorder import Recorder
+from .result import Analysis, LayerRow, ModelReport
+from .values import Instance
+
+MAX_REPAIRS = 40
+
+
+def parse_with_recovery(source: str):
+    """``(tree, syntax_ok)``.  A buffer being typed is rarely valid Python: lines that stop it
+    from parsing are blanked one by one (line numbers stay put) until the rest parses, so the
+    untouched parts still get results.  ``tree`` is None only when nothing parses at all."""
+    text = source.replace("\x00", " ")
+    lines = text.splitlines(keepends=True)
+    syntax_ok = True
+    for _ in range(MAX_REPAIRS):
+        try:
+            return ast.parse("".join(lines)), syntax_ok
+        except SyntaxError as error:
+            syntax_ok = False
+            line = error.lineno
+            if not line or line > len(lines):
+                line = len(lines)
+            if line <= 0 or not lines:
+                return None, False
+            if not _blank(lines, line - 1):
+                # nothing left to blank on that line: blank the closest non-blank line above
+                index = line - 2
+                while index >= 0 and not lines[index].strip():
+                    index -= 1
+                if index < 0:
+                    return None, False
+                _blank(lines, index)
+        except (RecursionError, MemoryError, ValueError):
+            return None, False
+    return None, False
+
+
+def _blank(lines: list[str], index: int) -> bool:
+    if not lines[index].strip():
+        return False
+    ending = re.search(r"\r?\n$", lines[index])
+    lines[index] = ending.group(0) if ending else ""
+    return True
+
+
+def analyse_source(source: str, path: str | None = None, module_loader=None) -> Analysis:
+    """Analyse one file's text; ``module_loader(name) -> source | None`` lets imports of the
+    user's own modules be followed (read, never imported)."""
+    tree, syntax_ok = parse_with_recovery(source)
+    recorder = Recorder(source.splitlines())
+    analysis = recorder.analysis
+    analysis.syntax_ok = syntax_ok
+    if tree is None:
+        return analysis
+    interpreter = Interpreter(recorder, module_loader)
+    try:
+        scope = interpreter.run_module(tree)
+        interpreter.explore_uncalled()
+    except RecursionError:
+        recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
+        scope = interpreter.module_scope
+    analysis.models = collect_models(scope.vars, recorder)
+    return analysis
+
+
+def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
+    reports = []
+    seen: set = set()
+    for name, value in variables.items():
+        model = value.keras_object if isinstance(value, Instance) else value
+        if not isinstance(model, ModelObj) or id(model) in seen:
+            continue
+        if isinstance(model, SubclassModel) and not model.is_model:
+            continue
+        seen.add(id(model))
+        reports.append(model_report(name, model, recorder))
+    return reports
+
+
+def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelReport:
+    rows = []
+    for op in model.summary_layers():
+        if isinstance(op, InputObj) and isinstance(model, (SequentialModel, SubclassModel)):
+            continue
+        built = is_layer_built(op)
+        params = op.param_count().total if built else 0
+        span = recorder.spans.span(op.site) if op.site is not None else None
+        rows.append(LayerRow(op.name, op.class_name, row_output(op), params, span, built))
+    span = recorder.spans.span(model.site) if model.site is not None else None
+    params = model.param_count()
+    sequential_like = getattr(model, "sequential_like", lambda: True)()
+    return ModelReport(variable, model.class_name, model.name, span, rows, params, sequential_like)
+
+
+__all__ = ["analyse_source", "parse_with_recovery", "UNKNOWN"]

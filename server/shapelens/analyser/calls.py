@@ -1,0 +1,307 @@
+"""Calling Keras objects on symbolic tensors: layers (through the engine), ``keras.Input``,
+operators between tensors, models used as layers, and building Sequential models.
+
+Every call records its result at a source site, and a ``ShapeError`` from the engine becomes a
+diagnostic there; the failed call's output is a tensor of unknown shape, so one mistake is
+reported once rather than on every later line.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..engine import ShapeError, create_layer
+from ..engine.layer import NO_PARAMS
+from ..engine.shape import UNKNOWN, is_int
+from .models import FunctionalModel, ModelObj, SequentialModel, flatten
+from .recorder import Recorder
+from .result import CallResult
+from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor
+
+
+# ---- conversions between interpreter values and engine arguments -----------------------------
+
+def to_engine(value, depth: int = 0):
+    """Interpreter value → engine argument: tensors become shapes, layers become rules."""
+    if depth > 20:
+        return UNKNOWN
+    if isinstance(value, SymTensor):
+        return value.shape
+    if isinstance(value, LayerObj):
+        return value.engine
+    if isinstance(value, Instance):
+        return UNKNOWN
+    if isinstance(value, list):
+        return [to_engine(v, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_engine(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return {k: to_engine(v, depth + 1) for k, v in value.items()}
+    if value is None or isinstance(value, (int, float, str, bool)) or value is UNKNOWN:
+        return value
+    return UNKNOWN
+
+
+def tensors_in(value, depth: int = 0) -> list[SymTensor]:
+    if depth > 20:
+        return []
+    if isinstance(value, SymTensor):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in tensors_in(v, depth + 1)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in tensors_in(v, depth + 1)]
+    return []
+
+
+def wrap_output(output, node: Node):
+    """Engine output structure → SymTensors produced by ``node``."""
+    counter = [0]
+
+    def wrap(item):
+        if isinstance(item, list):
+            return [wrap(i) for i in item]
+        if isinstance(item, tuple) and item and all(isinstance(i, tuple) or i is UNKNOWN for i in item) \
+                and any(isinstance(i, tuple) for i in item):
+            return tuple(wrap(i) for i in item)
+        tensor = SymTensor(item if (isinstance(item, tuple) or item is UNKNOWN) else UNKNOWN, node, counter[0])
+        counter[0] += 1
+        return tensor
+
+    return wrap(output)
+
+
+def output_shapes(structure):
+    if isinstance(structure, SymTensor):
+        return structure.shape
+    if isinstance(structure, list):
+        return [output_shapes(s) for s in structure]
+    if isinstance(structure, tuple):
+        return tuple(output_shapes(s) for s in structure)
+    return UNKNOWN
+
+
+# ---- inputs ------------------------------------------------------------------------------------
+
+def make_input(rec: Recorder, batch_shape, name, site: ast.AST | None) -> SymTensor:
+    op = InputObj(name if isinstance(name, str) else rec.unique_name("input_layer"), batch_shape, site)
+    tensor = SymTensor(batch_shape)
+    node = Node(op, [], tensor, is_input=True)
+    tensor.node = node
+    op.nodes.append(node)
+    return tensor
+
+
+# ---- layers --------------------------------------------------------------------------------
+
+def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, site: ast.AST):
+    """Construct a layer stand-in; ``None`` when the engine does not know the class."""
+    engine_pos = [to_engine(v) for v in positional]
+    engine_kw = {k: to_engine(v) for k, v in keywords.items()}
+    try:
+        layer = create_layer(class_name, engine_pos, engine_kw)
+    except KeyError:
+        return None
+    except ShapeError as error:
+        rec.error(site, error.code, error.message)
+        return "error"
+    if "name" not in engine_kw or not isinstance(engine_kw.get("name"), str):
+        layer.name = rec.unique_name(layer.name)
+    obj = LayerObj(layer, site)
+    shape = engine_kw.get("input_shape")
+    if shape is None and is_int(engine_kw.get("input_dim")):
+        shape = (engine_kw["input_dim"],)
+    if shape is not None:
+        obj.input_shape_arg = shape
+        if engine_kw.get("batch_size") is not None:
+            obj.input_batch = engine_kw.get("batch_size")
+    return obj
+
+
+def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, site: ast.AST | None):
+    """``layer(*positional, **keywords)`` on symbolic tensors; returns the output structure."""
+    inputs = tensors_in(positional) + tensors_in(keywords)
+    first_build = op.engine.weights is None
+    engine_pos = [to_engine(v) for v in positional]
+    engine_kw = {k: to_engine(v) for k, v in keywords.items()}
+    try:
+        applied = op.engine.apply(engine_pos, engine_kw)
+        output, derivation = applied.output, applied.derivation
+    except ShapeError as error:
+        rec.error(site, error.code, error.message)
+        output, derivation = UNKNOWN, None
+        if op.engine.weights is None:
+            op.engine.weights = NO_PARAMS
+    node = Node(op, inputs, None)
+    node.outputs = wrap_output(output, node)
+    op.nodes.append(node)
+    params = op.engine.weights if first_build else None
+    rec.record_call(site, CallResult(op.name, op.class_name, output,
+                                     params if params is None else op.engine.param_count(),
+                                     derivation, engine_pos[0] if engine_pos else UNKNOWN,
+                                     op.engine.param_count()))
+    return node.outputs
+
+
+def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model"):
+    """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
+    node = Node(op, tensors_in(inputs_value), None)
+    node.outputs = wrap_output(output_structure_shapes, node)
+    op.nodes.append(node)
+    rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
+                                     None, output_shapes(inputs_value), op.param_count()), kind=kind)
+    return node.outputs
+
+
+def record_unknown_call(rec: Recorder, op: Operation, positional: list, site):
+    node = Node(op, tensors_in(positional), None)
+    node.outputs = SymTensor(UNKNOWN, node)
+    op.nodes.append(node)
+    rec.record_call(site, CallResult(op.name, op.class_name, UNKNOWN, None, None))
+    return node.outputs
+
+
+# ---- operators between tensors -------------------------------------------------------------
+
+OPERATOR_OPS = {
+    ast.Add: "Add", ast.Sub: "Subtract", ast.Mult: "Multiply", ast.Div: "TrueDivide",
+    ast.Pow: "Power", ast.FloorDiv: "FloorDivide", ast.Mod: "Mod", ast.MatMult: "Matmul",
+}
+
+
+def operand_shape(value):
+    if isinstance(value, SymTensor):
+        return value.shape
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        return ()
+    return UNKNOWN
+
+
+def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, snake: str):
+    """``x + y`` and friends: Keras records an op (``Add``, ``TrueDivide``...) in the graph."""
+    from ..engine.layers.merging import broadcast_shapes
+
+    op = OpObj(rec.unique_name(snake), op_class, site)
+    a, b = operand_shape(left), operand_shape(right)
+    shape = UNKNOWN
+    if op_class == "Matmul":
+        shape = UNKNOWN
+    elif a is not UNKNOWN and b is not UNKNOWN:
+        try:
+            shape = broadcast_shapes(a, b)
+        except ShapeError as error:
+            rec.error(site, error.code, error.message)
+            shape = UNKNOWN
+    node = Node(op, tensors_in([left, right]), None)
+    node.outputs = SymTensor(shape, node)
+    op.nodes.append(node)
+    rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
+    return node.outputs
+
+
+def unary_tensor_op(rec: Recorder, op_class: str, snake: str, operand: SymTensor, site):
+    op = OpObj(rec.unique_name(snake), op_class, site)
+    node = Node(op, [operand], None)
+    node.outputs = SymTensor(operand.shape, node)
+    op.nodes.append(node)
+    rec.record_call(site, CallResult(op.name, op_class, operand.shape, NO_PARAMS, None, operand.shape, NO_PARAMS))
+    return node.outputs
+
+
+# ---- Sequential ------------------------------------------------------------------------------
+
+def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer) -> None:
+    """``Sequential.add``: the first layer's ``input_shape=`` (or a ``keras.Input``) builds it."""
+    if isinstance(item, SymTensor) and item.node is not None and isinstance(item.node.operation, InputObj):
+        model.input_layer = item.node.operation
+        model.inputs = item
+        model.outputs = item
+        return
+    if isinstance(item, Instance):
+        item = item.keras_object
+    if not isinstance(item, Operation):
+        model.complete = False
+        return
+    if isinstance(item, InputObj):
+        model.input_layer = item
+        model.inputs = model.outputs = item.nodes[0].outputs if item.nodes else SymTensor(item.batch_shape)
+        return
+    if not model.layers and model.input_layer is None and getattr(item, "input_shape_arg", None) is not None:
+        shape = item.input_shape_arg
+        shape = tuple(shape) if isinstance(shape, (list, tuple)) else UNKNOWN
+        batch = getattr(item, "input_batch", None)
+        tensor = make_input(rec, (batch,) + shape if shape is not UNKNOWN else UNKNOWN, None, None)
+        model.input_layer = tensor.node.operation
+        model.inputs = model.outputs = tensor
+    model.layers.append(item)
+    if model.outputs is not None:
+        model.outputs = call_layer(item, [model.outputs], {}, item.site)
+
+
+def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_layer) -> None:
+    """``model.build(input_shape)``: an InputLayer, then every layer in turn."""
+    if model.input_layer is not None or not model.layers:
+        return
+    tensor = make_input(rec, batch_shape, None, None)
+    model.input_layer = tensor.node.operation
+    model.inputs = x = tensor
+    for layer in model.layers:
+        x = call_layer(layer, [x], {}, layer.site)
+    model.outputs = x
+
+
+def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict, site, call_layer):
+    """A model used as a layer: one node, its outputs computed from the model's own graph."""
+    inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+    if isinstance(model, SequentialModel):
+        if model.outputs is None:
+            # an unbuilt Sequential called on a tensor builds on it
+            x = inputs
+            for layer in model.layers:
+                x = call_layer(layer, [x], {}, layer.site)
+            model.outputs = x
+            model.inputs = inputs
+            shapes = output_shapes(x)
+        elif _compatible(output_shapes(model.inputs), output_shapes(inputs)):
+            shapes = output_shapes(model.outputs)
+        else:
+            x = inputs
+            for layer in model.layers:
+                x = call_layer(layer, [x], {}, None)
+            shapes = output_shapes(x)
+    elif isinstance(model, FunctionalModel) and _compatible(output_shapes(model.inputs), output_shapes(inputs)):
+        shapes = output_shapes(model.outputs)
+    else:
+        shapes = _unknown_like(model.outputs)
+    return attach_call(rec, model, inputs, shapes, site)
+
+
+def _compatible(expected, actual) -> bool:
+    """Same structure and every defined model dim equal (a None model dim accepts anything
+    only when the actual dim is None too: otherwise Keras would recompute concrete shapes)."""
+    if isinstance(expected, list) or isinstance(actual, list):
+        if not isinstance(expected, (list, tuple)) or not isinstance(actual, (list, tuple)):
+            return False
+        return len(expected) == len(actual) and all(_compatible(e, a) for e, a in zip(expected, actual))
+    if not isinstance(expected, tuple) or not isinstance(actual, tuple) or len(expected) != len(actual):
+        return False
+    return all(e == a for e, a in zip(expected[1:], actual[1:]))
+
+
+def _unknown_like(structure):
+    if isinstance(structure, list):
+        return [_unknown_like(s) for s in structure]
+    if isinstance(structure, tuple) and not isinstance(structure, SymTensor):
+        return tuple(_unknown_like(s) for s in structure)
+    return UNKNOWN
+
+
+def functional_model(rec: Recorder, inputs, outputs, name, site, class_name="Functional") -> FunctionalModel:
+    name = name if isinstance(name, str) else rec.unique_name("functional")
+    return FunctionalModel(name, inputs, outputs, site, class_name)
+
+
+__all__ = [
+    "apply_layer", "attach_call", "call_model", "flatten", "functional_model", "make_input",
+    "new_layer", "sequential_add", "sequential_build", "tensor_operator", "to_engine",
+]

@@ -1,0 +1,72 @@
+"""What the names of the Keras API mean: every import spelling is reduced to one canonical
+dotted path (``tensorflow.keras.layers.Conv2D`` → ``keras.layers.Conv2D``), which is then
+classified (a layer class, ``Input``, ``Model``, ``Sequential``, a merge function, an op, an
+application) for the interpreter to act on."""
+
+from __future__ import annotations
+
+import re
+
+from ..engine import REGISTRY
+
+MERGE_FUNCTIONS = {
+    "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
+    "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
+}
+
+# keras.ops functions that keep their input's shape (elementwise); others give "?" shapes.
+ELEMENTWISE_OPS = {
+    "relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "silu", "swish", "elu",
+    "selu", "softplus", "softsign", "leaky_relu", "hard_sigmoid", "hard_silu", "exp", "log", "sqrt",
+    "abs", "square", "negative", "cast", "clip", "sin", "cos", "round", "floor", "ceil", "sign",
+    "erf", "rsqrt", "log1p", "expm1", "stop_gradient", "mish", "celu", "glu_unused",
+}
+
+KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras", "keras.api")
+
+
+def canonical(path: str) -> str:
+    """One spelling for every way of reaching the Keras API."""
+    for root in ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras.api", "keras.src"):
+        if path == root or path.startswith(root + "."):
+            return "keras" + path[len(root):]
+    return path
+
+
+def is_keras(path: str) -> bool:
+    return path == "keras" or path.startswith("keras.")
+
+
+def camel_case(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def classify(path: str) -> tuple[str, str]:
+    """``(kind, name)`` for a canonical path.  Kinds: layer, input, input_layer, model,
+    sequential, merge, op, activation, application, module, external."""
+    if not is_keras(path):
+        return ("external", path)
+    parts = path.split(".")
+    name = parts[-1]
+    scope = set(parts[:-1])
+    if name == "Input" and ("layers" in scope or len(parts) == 2):
+        return ("input", name)
+    if name == "InputLayer":
+        return ("input_layer", name)
+    if name in ("Model", "Functional") and (len(parts) == 2 or "models" in scope):
+        return ("model", name)
+    if name == "Sequential" and (len(parts) == 2 or "models" in scope):
+        return ("sequential", name)
+    if "applications" in scope:
+        return ("application", name)
+    if "layers" in scope and name in REGISTRY:
+        return ("layer", name)
+    if "layers" in scope and name in MERGE_FUNCTIONS:
+        return ("merge", name)
+    if "ops" in scope:
+        return ("op", name)
+    if "activations" in scope:
+        return ("activation", name)
+    if "layers" in scope and re.match(r"^[A-Z]", name):
+        return ("unknown_layer", name)
+    return ("module", name)

@@ -1,0 +1,241 @@
+"""Model stand-ins and how ``model.summary()`` orders and prints their rows.
+
+* ``FunctionalModel`` — ``keras.Model(inputs, outputs)``; rows are Keras's ``_operations``, in
+  the order ``keras.src.ops.function.map_graph`` gives (depth from the outputs, then traversal);
+* ``SequentialModel`` — rows are its layers (never the auto-created ``InputLayer``);
+* ``SubclassModel`` — a user class deriving from ``keras.Model`` or ``keras.layers.Layer``;
+  rows are the layers tracked on its attributes, in assignment order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..engine import ParamCount
+from ..engine.layer import NO_PARAMS
+from ..engine.shape import UNKNOWN, format_dim
+from .values import InputObj, LayerObj, Node, Operation, SymTensor
+
+
+def flatten(structure) -> list:
+    if isinstance(structure, (list, tuple)):
+        out = []
+        for item in structure:
+            out.extend(flatten(item))
+        return out
+    if isinstance(structure, dict):
+        out = []
+        for key in sorted(structure, key=str):   # Keras's tree.flatten sorts dict keys
+            out.extend(flatten(structure[key]))
+        return out
+    return [structure]
+
+
+def format_output(structure) -> str:
+    """The Output Shape column (``summary_utils.format_layer_shape``)."""
+    if isinstance(structure, SymTensor):
+        return _shape_text(structure.shape)
+    flat = flatten(structure)
+    if len(flat) == 1:
+        return format_output(flat[0])
+    # several outputs always print as a flat list of shapes, whatever the structure
+    return "[" + ", ".join(_shape_text(t.shape) if isinstance(t, SymTensor) else "?" for t in flat) + "]"
+
+
+def _shape_text(shape) -> str:
+    if shape is UNKNOWN or not isinstance(shape, tuple):
+        return "?"
+    return "(" + ", ".join(format_dim(d) for d in shape) + ")"
+
+
+def unique_leaves(operations) -> list:
+    seen, out = set(), []
+    for op in operations:
+        for leaf in op.leaves():
+            if id(leaf) not in seen:
+                seen.add(id(leaf))
+                out.append(leaf)
+    return out
+
+
+class ModelObj(Operation):
+    """Common behaviour: parameter totals over unique weights, ``trainable`` propagation."""
+
+    def __init__(self, name, class_name, site):
+        super().__init__(name, class_name, site)
+        self.complete = True       # False when part of the model could not be worked out
+        self.inputs = None         # structure of SymTensor
+        self.outputs = None
+
+    def summary_layers(self) -> list[Operation]:
+        raise NotImplementedError
+
+    def sublayers(self) -> list[Operation]:
+        return [op for op in self.summary_layers() if not isinstance(op, InputObj)]
+
+    def leaves(self) -> list:
+        return unique_leaves(self.sublayers())
+
+    def param_count(self) -> ParamCount:
+        total = NO_PARAMS
+        for leaf in self.leaves():
+            total = total + leaf.param_count()
+        if not self.complete:
+            return ParamCount(UNKNOWN, UNKNOWN)
+        return total
+
+    def set_trainable(self, value) -> None:
+        for op in self.sublayers():
+            if hasattr(op, "set_trainable"):
+                op.set_trainable(value)
+
+
+class FunctionalModel(ModelObj):
+    def __init__(self, name, inputs, outputs, site, class_name="Functional"):
+        super().__init__(name, class_name, site)
+        self.inputs = inputs
+        self.outputs = outputs
+        self.operations, self.nodes_by_depth = map_graph(flatten(inputs), flatten(outputs))
+        if any(not isinstance(t, SymTensor) for t in flatten(outputs) + flatten(inputs)):
+            self.complete = False
+
+    def summary_layers(self):
+        return self.operations
+
+    def sequential_like(self) -> bool:
+        nodes = []
+        for depth_nodes in self.nodes_by_depth.values():
+            if len(depth_nodes) > 1 or (len(depth_nodes) == 1 and len(depth_nodes[0].inputs) > 1):
+                return False
+            nodes.extend(depth_nodes)
+        node_ids = {id(n) for n in nodes}
+        for op in self.operations:
+            if sum(1 for n in op.nodes if id(n) in node_ids) > 1:
+                return False
+        return True
+
+
+class SequentialModel(ModelObj):
+    def __init__(self, name, site):
+        super().__init__(name, "Sequential", site)
+        self.layers: list[Operation] = []
+        self.input_layer: InputObj | None = None
+
+    def summary_layers(self):
+        return list(self.layers)
+
+
+class SubclassModel(ModelObj):
+    """A user class deriving from ``keras.Model`` (or a custom ``keras.layers.Layer``)."""
+
+    def __init__(self, name, class_name, site, instance, is_model: bool):
+        super().__init__(name, class_name, site)
+        self.instance = instance
+        self.is_model = is_model
+        self.extra_weights = NO_PARAMS   # add_weight(...) calls in the class itself
+        self.build_called = False
+
+    def summary_layers(self):
+        from .tracking import tracked_layers
+        return tracked_layers(self.instance)
+
+    def param_count(self) -> ParamCount:
+        total = super().param_count()
+        own = self.extra_weights
+        trainable = getattr(self, "trainable_flag", True)
+        if not trainable:
+            own = own.frozen()
+        return total + own
+
+    def set_trainable(self, value) -> None:
+        self.trainable_flag = value is not False
+        super().set_trainable(value)
+
+
+def map_graph(inputs: list, outputs: list):
+    """Keras's ``map_graph``: operations ordered by decreasing depth, then traversal order."""
+    finished, in_progress = set(), set()
+    ordered_nodes: list[Node] = []
+    op_index: dict[int, int] = {}
+    ops_by_id: dict[int, Operation] = {}
+    input_ids = {id(t) for t in inputs}
+
+    def visit(tensor) -> None:
+        stack = [(tensor, False)]
+        while stack:
+            t, done = stack.pop()
+            if not isinstance(t, SymTensor) or t.node is None:
+                continue
+            node = t.node
+            if done:
+                if id(node) not in finished:
+                    finished.add(id(node))
+                    in_progress.discard(id(node))
+                    ordered_nodes.append(node)
+                continue
+            if id(node) in finished or id(node) in in_progress:
+                continue
+            if not node.is_input and id(t) in input_ids:
+                finished.add(id(node))
+                continue
+            op = node.operation
+            if id(op) not in op_index:
+                op_index[id(op)] = len(op_index)
+                ops_by_id[id(op)] = op
+            in_progress.add(id(node))
+            stack.append((t, True))
+            if not node.is_input:
+                for parent in reversed(node.inputs):
+                    stack.append((parent, False))
+
+    for out in outputs:
+        visit(out)
+
+    in_graph = {id(n) for n in ordered_nodes}
+    node_depth: dict[int, int] = {}
+    op_depth: dict[int, int] = {}
+    for node in reversed(ordered_nodes):
+        depth = node_depth.setdefault(id(node), 0)
+        depth = max(depth, op_depth.get(id(node.operation), 0))
+        op_depth[id(node.operation)] = depth
+        node_depth[id(node)] = depth
+        for parent in node.parents():
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for t in inputs:
+        if isinstance(t, SymTensor) and t.node is not None and t.node.is_input:
+            op = t.node.operation
+            if id(op) not in op_depth:
+                op_depth[id(op)] = 0
+                op_index[id(op)] = -1
+                ops_by_id[id(op)] = op
+                node_depth[id(t.node)] = 0
+                ordered_nodes.append(t.node)
+
+    by_depth: dict[int, list] = defaultdict(list)
+    for op_id, depth in op_depth.items():
+        by_depth[depth].append(ops_by_id[op_id])
+    operations = []
+    for depth in sorted(by_depth, reverse=True):
+        operations.extend(sorted(by_depth[depth], key=lambda op: op_index[id(op)]))
+    nodes_by_depth: dict[int, list] = defaultdict(list)
+    node_by_id = {id(n): n for n in ordered_nodes}
+    for node_id, depth in node_depth.items():
+        if node_id in node_by_id:
+            nodes_by_depth[depth].append(node_by_id[node_id])
+    return operations, nodes_by_depth
+
+
+def row_output(op: Operation) -> str:
+    """Output shape of an operation's last call, as the summary prints it."""
+    if isinstance(op, InputObj):
+        return _shape_text(op.batch_shape)
+    if not op.nodes:
+        return "?"
+    return format_output(op.nodes[-1].outputs)
+
+
+def is_layer_built(op: Operation) -> bool:
+    if isinstance(op, LayerObj):
+        return op.built
+    return True

@@ -1,0 +1,85 @@
+"""Collects what the interpreter learns: call-site results, diagnostics, limit notes, and the
+uid counters Keras uses for default names (``conv2d``, ``conv2d_1``, ...)."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+from .result import Analysis, CallResult, CallSite, Diagnostic, Span
+
+
+class SpanMaker:
+    """Turns ``ast`` positions (UTF-8 byte columns) into character columns."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def _char_col(self, line: int, byte_col: int) -> int:
+        if 1 <= line <= len(self.lines):
+            text = self.lines[line - 1]
+            if text.isascii():
+                return byte_col
+            return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+        return byte_col
+
+    def span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            end_col = node.col_offset
+        return Span(node.lineno, self._char_col(node.lineno, node.col_offset),
+                    end_line, self._char_col(end_line, end_col))
+
+
+class Recorder:
+    def __init__(self, lines: list[str]):
+        self.spans = SpanMaker(lines)
+        self.analysis = Analysis()
+        self._uids: dict[str, int] = defaultdict(int)
+        self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
+        self._reported: set = set()
+
+    # ---- names -----------------------------------------------------------------------------
+    def unique_name(self, prefix: str) -> str:
+        """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``..."""
+        count = self._uids[prefix]
+        self._uids[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+    # ---- results ---------------------------------------------------------------------------
+    def site(self, node: ast.AST, kind: str = "layer") -> CallSite:
+        span = self.spans.span(node)
+        site = self.analysis.sites.get(span)
+        if site is None:
+            site = self.analysis.sites[span] = CallSite(span, kind=kind)
+        return site
+
+    def record_call(self, node: ast.AST | None, result: CallResult, kind: str = "layer") -> None:
+        if node is None:
+            return
+        site = self.site(node, kind)
+        if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
+            site.results.append(result)
+
+    def error(self, node: ast.AST | None, code: str, message: str) -> None:
+        """A shape error Keras would raise, unless we are in code that may not run."""
+        if node is None or self.uncertain:
+            return
+        span = self.spans.span(node)
+        key = (span, code)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        self.analysis.diagnostics.append(Diagnostic(span, code, message))
+
+    def limit(self, node: ast.AST | None, message: str) -> None:
+        """An analysis limit was reached (loop bound, recursion depth): an information note."""
+        if node is None:
+            return
+        span = self.spans.span(node)
+        key = (span, "analysis-limit")
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        self.analysis.diagnostics.append(Diagnostic(span, "analysis-limit", message, severity="information"))

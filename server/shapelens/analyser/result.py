@@ -1,0 +1,88 @@
+"""What an analysis produces: layer-call sites with their results, models with summary rows,
+diagnostics and limit notes.  Plain data, shared by the CLI and the language server.
+
+Positions are 1-based lines and 0-based *character* columns (not UTF-8 bytes as in ``ast``);
+the server converts characters to the client's position encoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..engine import Derivation, ParamCount
+from ..engine.shape import UNKNOWN
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class CallResult:
+    """One execution of a layer call (a helper function run three times gives three)."""
+
+    layer_name: str
+    class_name: str
+    output: object                    # engine shape structure, or UNKNOWN
+    params: ParamCount | None         # weights created by this call (first build), else None
+    derivation: Derivation | None
+    input_shapes: object = None       # what the layer was called on
+    layer_params: ParamCount | None = None  # the layer's weights after the call (shared layers)
+
+
+@dataclass
+class CallSite:
+    """A layer call (or a layer in a Sequential list) in the source, and what it produced."""
+
+    span: Span
+    results: list[CallResult] = field(default_factory=list)
+    kind: str = "layer"               # "layer", "model" (a model used as a layer), "helper" (a function call returning tensors)
+
+
+@dataclass
+class LayerRow:
+    """One row of ``model.summary()``."""
+
+    name: str
+    class_name: str
+    output_shape: str
+    params: object                    # int or UNKNOWN; "unbuilt" rows have 0
+    span: Span | None
+    built: bool = True
+    connected_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModelReport:
+    variable: str
+    class_name: str                   # "Functional", "Sequential" or the subclass name
+    keras_name: str                   # the model's own name ("functional", "sequential_1")
+    span: Span | None
+    rows: list[LayerRow]
+    params: ParamCount
+    sequential_like: bool = True
+
+    @property
+    def total_bytes(self):
+        total = self.params.total
+        return UNKNOWN if total is UNKNOWN else total * 4
+
+
+@dataclass
+class Diagnostic:
+    span: Span
+    code: str
+    message: str
+    severity: str = "error"           # "error" | "information"
+
+
+@dataclass
+class Analysis:
+    sites: dict = field(default_factory=dict)         # span -> CallSite
+    models: list[ModelReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    syntax_ok: bool = True

@@ -1,0 +1,198 @@
+"""The abstract values the interpreter computes with.
+
+Python literals (int, float, str, bool, None, tuples, lists, dicts) stand for themselves and
+``UNKNOWN`` for anything not knowable statically.  Keras objects get stand-ins:
+
+* ``SymTensor`` — a symbolic tensor (``keras.KerasTensor``): a shape and the ``Node`` that made it;
+* ``Node`` — one call of an operation on tensors (Keras's ``_inbound_nodes`` entries);
+* ``LayerObj`` — a layer instance wrapping an engine rule; ``OpObj`` — an operator such as ``x + y``;
+* ``ModelObj`` — a Sequential, functional or subclassed model (also usable as a layer);
+* ``KerasRef`` — a dotted path into the Keras API not yet called (``keras.layers.Conv2D``);
+* ``UserFunction``, ``UserClass``, ``Instance``, ``BoundMethod`` — the user's own code.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..engine import ParamCount
+from ..engine.layer import NO_PARAMS
+from ..engine.shape import UNKNOWN
+
+
+class SymTensor:
+    __slots__ = ("shape", "node", "index")
+
+    def __init__(self, shape, node: "Node | None" = None, index: int = 0):
+        self.shape = shape
+        self.node = node
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"SymTensor({self.shape})"
+
+
+class Node:
+    """``operation`` called on ``inputs`` (flattened tensors) giving ``outputs`` (structure)."""
+
+    __slots__ = ("operation", "inputs", "outputs", "is_input")
+
+    def __init__(self, operation, inputs: list, outputs, is_input: bool = False):
+        self.operation = operation
+        self.inputs = inputs
+        self.outputs = outputs
+        self.is_input = is_input
+
+    def parents(self) -> list["Node"]:
+        return [t.node for t in self.inputs if t.node is not None]
+
+
+class Operation:
+    """Anything that appears as a row in a functional summary."""
+
+    name: str
+    class_name: str
+
+    def __init__(self, name: str, class_name: str, site: ast.AST | None = None):
+        self.name = name
+        self.class_name = class_name
+        self.site = site
+        self.nodes: list[Node] = []
+
+    def leaves(self) -> list:
+        """The weight-owning engine layers this operation consists of (unique)."""
+        return []
+
+    def param_count(self) -> ParamCount:
+        total = NO_PARAMS
+        for leaf in self.leaves():
+            total = total + leaf.param_count()
+        return total
+
+    @property
+    def built(self) -> bool:
+        return True
+
+
+class LayerObj(Operation):
+    def __init__(self, engine_layer, site: ast.AST | None):
+        super().__init__(engine_layer.name, engine_layer.keras_name, site)
+        self.engine = engine_layer
+        self.input_shape_arg = None   # `input_shape=` / `input_dim=` given at construction
+
+    def leaves(self) -> list:
+        return [self.engine]
+
+    @property
+    def built(self) -> bool:
+        return self.engine.weights is not None
+
+    def set_trainable(self, value) -> None:
+        self.engine.trainable = value is not False
+
+
+class OpObj(Operation):
+    """A Keras op recorded in the graph (``x + y`` is an ``Add`` op): no weights."""
+
+
+class InputObj(Operation):
+    """The ``InputLayer`` behind ``keras.Input``."""
+
+    def __init__(self, name: str, shape, site):
+        super().__init__(name, "InputLayer", site)
+        self.batch_shape = shape
+
+
+class UnknownOp(Operation):
+    """A layer whose class the engine does not know: shapes are ``?``, params unknown."""
+
+    def param_count(self) -> ParamCount:
+        return ParamCount(UNKNOWN, UNKNOWN)
+
+
+@dataclass(frozen=True)
+class KerasRef:
+    """A reference into the Keras API, by canonical dotted path (``keras.layers.Conv2D``)."""
+
+    path: str
+
+
+@dataclass
+class UserFunction:
+    node: ast.FunctionDef | ast.Lambda
+    closure: "object"           # the Scope it was defined in
+    defaults: dict              # parameter name -> default value (evaluated at def time)
+    qualname: str
+    calls: int = 0
+    owner: "UserClass | None" = None     # the class a method is defined in
+
+
+@dataclass
+class UserClass:
+    node: ast.ClassDef
+    bases: list
+    namespace: dict
+    closure: "object"
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    def lookup(self, attr: str):
+        if attr in self.namespace:
+            return self.namespace[attr]
+        for base in self.bases:
+            if isinstance(base, UserClass):
+                found = base.lookup(attr)
+                if found is not _MISSING:
+                    return found
+        return _MISSING
+
+    def keras_base(self) -> str | None:
+        """"Model" or "Layer" when the class derives (directly or not) from one of Keras's."""
+        for base in self.bases:
+            if isinstance(base, KerasRef):
+                tail = base.path.rsplit(".", 1)[-1]
+                if tail in ("Model", "Functional"):
+                    return "Model"
+                if tail == "Layer":
+                    return "Layer"
+            elif isinstance(base, UserClass):
+                found = base.keras_base()
+                if found:
+                    return found
+        return None
+
+
+_MISSING = object()
+MISSING = _MISSING
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: UserClass
+    attrs: dict = field(default_factory=dict)
+    keras_object: "Operation | None" = None   # set for subclassed models / layers
+
+
+@dataclass
+class BoundMethod:
+    function: UserFunction
+    receiver: object
+
+
+@dataclass
+class SuperProxy:
+    """``super()`` inside a method of ``owner``, bound to ``instance``."""
+
+    instance: object
+    owner: UserClass
+
+
+@dataclass
+class BuiltinMethod:
+    """A method of a built-in value (``list.append``) or of a Keras stand-in (``model.add``)."""
+
+    receiver: object
+    name: str

@@ -1,0 +1,134 @@
+"""The ``shapelens`` command line: ``summary`` (tables like ``model.summary()``), ``check``
+(problems for CI, text or JSON) and ``serve`` (the language server over stdio).
+
+Exit status: 0 no error, 1 at least one shape error, 2 unusable input (missing or unreadable
+file, not UTF-8) — always with a one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", "build", "dist"}
+
+
+class InputError(Exception):
+    """A path that cannot be analysed (exit status 2)."""
+
+
+def read_source(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError(f"shapelens: {path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"shapelens: {path}: is a directory") from None
+    except OSError as error:
+        raise InputError(f"shapelens: {path}: cannot read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"shapelens: {path}: not UTF-8 (byte {error.start})") from None
+    return text
+
+
+def python_files(paths: list[str]) -> list[str]:
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                files.extend(os.path.join(root, n) for n in sorted(names) if n.endswith(".py"))
+        else:
+            files.append(path)
+    return files
+
+
+def analyse_path(path: str):
+    from .analyser import analyse_source
+    from .workspace import module_loader
+
+    return analyse_source(read_source(path), path, module_loader(path))
+
+
+def cmd_summary(args) -> int:
+    from .report import problem_lines, summary_table
+
+    status = 0
+    for path in python_files(args.paths):
+        analysis = analyse_path(path)
+        if not analysis.models:
+            print(f"{path}: no Keras model found")
+        for model in analysis.models:
+            where = f"{path}:{model.span.line}" if model.span else path
+            print(f"{model.variable} = {model.class_name}  ({where})")
+            print(summary_table(model))
+            print()
+        for line in problem_lines(path, analysis):
+            print(line)
+        if any(d.severity == "error" for d in analysis.diagnostics):
+            status = 1
+    return status
+
+
+def cmd_check(args) -> int:
+    from .report import file_json, problem_lines
+
+    results = []
+    errors = 0
+    for path in python_files(args.paths):
+        analysis = analyse_path(path)
+        results.append((path, analysis))
+        errors += sum(1 for d in analysis.diagnostics if d.severity == "error")
+    if args.format == "json":
+        print(json.dumps({"files": [file_json(p, a) for p, a in results]}, indent=2))
+    else:
+        for path, analysis in results:
+            for line in problem_lines(path, analysis):
+                print(line)
+        print(f"{errors} error{'s' if errors != 1 else ''} in {len(results)} file{'s' if len(results) != 1 else ''}")
+    return 1 if errors else 0
+
+
+def cmd_serve(args) -> int:
+    from .server import main as serve_main
+
+    serve_main()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shapelens",
+                                     description="Keras shapes and parameter counts without running the model.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    summary = sub.add_parser("summary", help="print model.summary()-style tables for every model found")
+    summary.add_argument("paths", nargs="+", metavar="FILE")
+    summary.set_defaults(run=cmd_summary)
+    check = sub.add_parser("check", help="report shapes Keras would reject (exit 1 if any)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.set_defaults(run=cmd_check)
+    serve = sub.add_parser("serve", help="run the language server on stdio")
+    serve.set_defaults(run=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

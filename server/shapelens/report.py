@@ -1,0 +1,95 @@
+"""Presenting an ``Analysis``: the ``model.summary()``-style table, the JSON report of
+``shapelens check --format json``, and the one-line problem format."""
+
+from __future__ import annotations
+
+from .analyser.result import Analysis, ModelReport
+from .engine.shape import UNKNOWN
+
+
+def count_text(value) -> str:
+    return "?" if value is UNKNOWN or value is None else f"{value:,}"
+
+
+def memory_text(params) -> str:
+    """Keras's ``readable_memory_size`` for float32 weights (4 bytes each)."""
+    if params is UNKNOWN or params is None:
+        return "?"
+    size = params * 4.0
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} PB"
+
+
+def summary_table(model: ModelReport) -> str:
+    """The table ``model.summary()`` prints (without colours and the "Connected to" column)."""
+    header = ("Layer (type)", "Output Shape", "Param #")
+    rows = [(f"{r.name} ({r.class_name})", r.output_shape,
+             count_text(r.params) + ("" if r.built else " (unbuilt)")) for r in model.rows]
+    widths = [max([len(header[i])] + [len(row[i]) for row in rows]) + 2 for i in range(3)]
+    widths = [max(widths[0], 33), max(widths[1], 24), max(widths[2], 15)]
+
+    def line(left, mid, right, fill):
+        return left + mid.join(fill * (w) for w in widths) + right
+
+    def cells(values, edge="│"):
+        parts = [f" {values[0]:<{widths[0] - 2}} ", f" {values[1]:<{widths[1] - 2}} ",
+                 f" {values[2]:>{widths[2] - 2}} "]
+        return edge + edge.join(parts) + edge
+
+    out = [f'Model: "{model.keras_name}"']
+    out.append(line("┏", "┳", "┓", "━"))
+    out.append(cells(header, "┃"))
+    out.append(line("┡", "╇", "┩", "━"))
+    for i, row in enumerate(rows):
+        if i:
+            out.append(line("├", "┼", "┤", "─"))
+        out.append(cells(row))
+    out.append(line("└", "┴", "┘", "─"))
+    p = model.params
+    out.append(f" Total params: {count_text(p.total)} ({memory_text(p.total)})")
+    out.append(f" Trainable params: {count_text(p.trainable)} ({memory_text(p.trainable)})")
+    out.append(f" Non-trainable params: {count_text(p.non_trainable)} ({memory_text(p.non_trainable)})")
+    return "\n".join(out)
+
+
+def _json_count(value):
+    return None if value is UNKNOWN or value is None else value
+
+
+def file_json(path: str, analysis: Analysis) -> dict:
+    """One entry of the ``files`` list (lines and columns 1-based; end column exclusive)."""
+    models = []
+    for model in analysis.models:
+        models.append({
+            "name": model.variable,
+            "class": model.class_name,
+            "line": model.span.line if model.span else None,
+            "total_params": _json_count(model.params.total),
+            "trainable_params": _json_count(model.params.trainable),
+            "non_trainable_params": _json_count(model.params.non_trainable),
+            "layers": [{
+                "name": row.name,
+                "class": row.class_name,
+                "line": row.span.line if row.span else None,
+                "column": row.span.column + 1 if row.span else None,
+                "output_shape": row.output_shape,
+                "params": _json_count(row.params),
+            } for row in model.rows],
+        })
+    diagnostics = [{
+        "line": d.span.line, "column": d.span.column + 1,
+        "end_line": d.span.end_line, "end_column": d.span.end_column + 1,
+        "severity": d.severity, "code": d.code, "message": d.message,
+    } for d in sorted(analysis.diagnostics, key=lambda d: (d.span.line, d.span.column))]
+    return {"path": path, "models": models, "diagnostics": diagnostics}
+
+
+def problem_lines(path: str, analysis: Analysis) -> list[str]:
+    out = []
+    for d in sorted(analysis.diagnostics, key=lambda d: (d.span.line, d.span.column)):
+        kind = "error" if d.severity == "error" else "note"
+        out.append(f"{path}:{d.span.line}:{d.span.column + 1}: {kind}[{d.code}]: {d.message}")
+    return out
