@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ast
 
-from ..engine import ShapeError, create_layer
-from ..engine.layer import NO_PARAMS
+from ..engine import REGISTRY, ShapeError, create_layer
+from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
 from .models import FunctionalModel, ModelObj, SequentialModel, flatten
+from .keras_api import MASK_CONSUMERS, MASK_PROPAGATORS
 from .recorder import Recorder
 from .result import CallResult
 from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor
@@ -64,7 +65,8 @@ def wrap_output(output, node: Node):
         if isinstance(item, tuple) and item and all(isinstance(i, tuple) or i is UNKNOWN for i in item) \
                 and any(isinstance(i, tuple) for i in item):
             return tuple(wrap(i) for i in item)
-        tensor = SymTensor(item if (isinstance(item, tuple) or item is UNKNOWN) else UNKNOWN, node, counter[0])
+        owner = node if isinstance(node, Node) else None
+        tensor = SymTensor(item if (isinstance(item, tuple) or item is UNKNOWN) else UNKNOWN, owner, counter[0])
         counter[0] += 1
         return tensor
 
@@ -98,13 +100,15 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
     """Construct a layer stand-in; ``None`` when the engine does not know the class."""
     engine_pos = [to_engine(v) for v in positional]
     engine_kw = {k: to_engine(v) for k, v in keywords.items()}
+    if class_name not in REGISTRY:
+        return None
     try:
         layer = create_layer(class_name, engine_pos, engine_kw)
-    except KeyError:
-        return None
     except ShapeError as error:
         rec.error(site, error.code, error.message)
         return "error"
+    except Exception:  # noqa: BLE001 - a rule bug must never take the analysis down
+        return None
     if "name" not in engine_kw or not isinstance(engine_kw.get("name"), str):
         layer.name = rec.unique_name(layer.name)
     obj = LayerObj(layer, site)
@@ -132,9 +136,16 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
         output, derivation = UNKNOWN, None
         if op.engine.weights is None:
             op.engine.weights = NO_PARAMS
-    node = Node(op, inputs, None)
+    except Exception:  # noqa: BLE001 - a rule bug gives "?", never a crash
+        output, derivation = UNKNOWN, None
+        if op.engine.weights is None:
+            op.engine.weights = UNKNOWN_PARAMS
+    mask = inputs[0].mask if inputs else None
+    if mask is not None and op.class_name in MASK_CONSUMERS:
+        inputs = inputs + [mask]
+    node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
-    op.nodes.append(node)
+    propagate_mask(rec, op, inputs, mask, node.outputs, site)
     params = op.engine.weights if first_build else None
     rec.record_call(site, CallResult(op.name, op.class_name, output,
                                      params if params is None else op.engine.param_count(),
@@ -143,20 +154,56 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     return node.outputs
 
 
+def is_private(inputs: list[SymTensor]) -> bool:
+    """Tensors with no history are what a subclassed model's ``call`` sees while Keras traces
+    it: layers called on them record no node, and ops on them create no named operation."""
+    return bool(inputs) and all(t.node is None for t in inputs)
+
+
+def new_node(op: Operation, inputs: list[SymTensor]) -> Node | None:
+    """A node recording this call, or None for a call on traced (private) tensors."""
+    if is_private(inputs):
+        return None
+    node = Node(op, inputs, None)
+    op.nodes.append(node)
+    return node
+
+
+class _Detached:
+    """Stands in for a node when the call is not recorded: outputs stay private."""
+
+    outputs = None
+
+
+def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> None:
+    if not isinstance(outputs, SymTensor) or outputs.node is None:
+        return
+    args = op.engine.args
+    if op.class_name == "Embedding" and args.get("mask_zero") is True and inputs:
+        source = inputs[0]
+        ne = OpObj(rec.unique_name("not_equal"), "NotEqual", site)
+        ne_node = Node(ne, [source], None)
+        ne_node.outputs = SymTensor(source.shape, ne_node)
+        ne.nodes.append(ne_node)
+        outputs.mask = ne_node.outputs
+    elif mask is not None and op.class_name in MASK_PROPAGATORS:
+        outputs.mask = mask
+    elif mask is not None and op.class_name in MASK_CONSUMERS and args.get("return_sequences") is True:
+        outputs.mask = mask
+
+
 def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model"):
     """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
-    node = Node(op, tensors_in(inputs_value), None)
+    node = new_node(op, tensors_in(inputs_value)) or _Detached()
     node.outputs = wrap_output(output_structure_shapes, node)
-    op.nodes.append(node)
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
                                      None, output_shapes(inputs_value), op.param_count()), kind=kind)
     return node.outputs
 
 
 def record_unknown_call(rec: Recorder, op: Operation, positional: list, site):
-    node = Node(op, tensors_in(positional), None)
-    node.outputs = SymTensor(UNKNOWN, node)
-    op.nodes.append(node)
+    node = new_node(op, tensors_in(positional)) or _Detached()
+    node.outputs = wrap_output(UNKNOWN, node)
     rec.record_call(site, CallResult(op.name, op.class_name, UNKNOWN, None, None))
     return node.outputs
 
@@ -181,7 +228,8 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
     """``x + y`` and friends: Keras records an op (``Add``, ``TrueDivide``...) in the graph."""
     from ..engine.layers.merging import broadcast_shapes
 
-    op = OpObj(rec.unique_name(snake), op_class, site)
+    inputs = tensors_in([left, right])
+    op = OpObj(snake if is_private(inputs) else rec.unique_name(snake), op_class, site)
     a, b = operand_shape(left), operand_shape(right)
     shape = UNKNOWN
     if op_class == "Matmul":
@@ -192,18 +240,16 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
         except ShapeError as error:
             rec.error(site, error.code, error.message)
             shape = UNKNOWN
-    node = Node(op, tensors_in([left, right]), None)
-    node.outputs = SymTensor(shape, node)
-    op.nodes.append(node)
+    node = new_node(op, inputs) or _Detached()
+    node.outputs = wrap_output(shape, node)
     rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
     return node.outputs
 
 
 def unary_tensor_op(rec: Recorder, op_class: str, snake: str, operand: SymTensor, site):
-    op = OpObj(rec.unique_name(snake), op_class, site)
-    node = Node(op, [operand], None)
-    node.outputs = SymTensor(operand.shape, node)
-    op.nodes.append(node)
+    op = OpObj(snake if is_private([operand]) else rec.unique_name(snake), op_class, site)
+    node = new_node(op, [operand]) or _Detached()
+    node.outputs = wrap_output(operand.shape, node)
     rec.record_call(site, CallResult(op.name, op_class, operand.shape, NO_PARAMS, None, operand.shape, NO_PARAMS))
     return node.outputs
 

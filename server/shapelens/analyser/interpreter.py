@@ -15,7 +15,8 @@ import ast
 import operator
 
 from ..engine.layers.core import input_batch_shape
-from ..engine.layer import to_snake_case
+from ..engine import Derivation
+from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls
 from .keras_api import ELEMENTWISE_OPS, MERGE_FUNCTIONS, camel_case, canonical, classify
@@ -598,7 +599,7 @@ class Interpreter:
             return UNKNOWN if t is UNKNOWN else (not t)
         if isinstance(value, SymTensor):
             if isinstance(node.op, ast.USub):
-                return calls.unary_tensor_op(self.rec, "Negative", self.rec.unique_name("negative"), value, node)
+                return calls.unary_tensor_op(self.rec, "Negative", "negative", value, node)
             return UNKNOWN
         if isinstance(value, (int, float)) and not isinstance(value, bool) or isinstance(value, bool):
             if isinstance(node.op, ast.USub):
@@ -693,7 +694,8 @@ class Interpreter:
     def tensor_getitem(self, tensor: SymTensor, key, node):
         """``x[:, 0]``: Keras records a ``GetItem`` op; its shape is worked out for ints, slices,
         ``None`` and ``...``."""
-        op = UnknownOp(self.rec.unique_name("get_item"), "GetItem", node)
+        op = UnknownOp(self.op_name("get_item", [tensor]), "GetItem", node)
+        op.param_count = lambda: calls.NO_PARAMS
         shape = _getitem_shape(tensor.shape, key)
         return calls.attach_call(self.rec, op, [tensor], shape, node, kind="layer")
 
@@ -880,6 +882,10 @@ class Interpreter:
             return BuiltinMethod(proxy.instance, "super-init")
         return UNKNOWN
 
+    def op_name(self, snake: str, tensors) -> str:
+        """Ops on traced (private) tensors take no uid, as under Keras's tracing."""
+        return snake if calls.is_private(tensors) else self.rec.unique_name(snake)
+
     def call_unknown(self, func, node):
         return UNKNOWN
 
@@ -887,6 +893,8 @@ class Interpreter:
         if isinstance(func, KerasRef):
             return self.call_keras(func.path, positional, keywords, node)
         if isinstance(func, LayerObj):
+            if isinstance(func.python_function, UserFunction):
+                return self.call_lambda(func, positional, keywords, node)
             return calls.apply_layer(self.rec, func, positional, keywords, node)
         if isinstance(func, ModelObj) and not isinstance(func, SubclassModel):
             return calls.call_model(self.rec, func, positional, keywords, node, self.call_operation)
@@ -909,9 +917,28 @@ class Interpreter:
             return self.call_builtin(func, positional, keywords, node)
         return UNKNOWN
 
+    def call_lambda(self, layer: LayerObj, positional, keywords, node):
+        """A ``Lambda`` without ``output_shape``: Keras traces the function to learn its output;
+        we interpret the function on traced (private) tensors, reporting nothing from inside."""
+        explicit = layer.engine.args.get("output_shape")
+        if explicit is not None and explicit is not UNKNOWN:
+            return calls.apply_layer(self.rec, layer, positional, keywords, node)
+        inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+        self.rec.uncertain += 1
+        try:
+            result = self.invoke(layer.python_function, [_private_copy(inputs)], {}, None)
+        finally:
+            self.rec.uncertain -= 1
+        if layer.engine.weights is None:
+            layer.engine.weights = calls.NO_PARAMS
+        shapes = calls.output_shapes(_tensor_structure(result))
+        return calls.attach_call(self.rec, layer, inputs, shapes, node, kind="layer")
+
     def call_operation(self, op, positional, keywords, site):
         """Call a layer, model or custom layer object (used when building Sequential models)."""
         if isinstance(op, LayerObj):
+            if isinstance(op.python_function, UserFunction):
+                return self.call_lambda(op, positional, keywords, site)
             return calls.apply_layer(self.rec, op, positional, keywords, site)
         if isinstance(op, SubclassModel):
             return self.call_subclass(op.instance, positional, keywords, site)
@@ -1034,6 +1061,8 @@ class Interpreter:
             obj = calls.new_layer(rec, name, positional, keywords, node)
             if obj is None or obj == "error":
                 return UnknownOp(rec.unique_name(to_snake_case(name)), name, node)
+            if obj.class_name == "Lambda":
+                obj.python_function = positional[0] if positional else keywords.get("function")
             return obj
         if kind == "unknown_layer":
             given = keywords.get("name")
@@ -1107,7 +1136,7 @@ class Interpreter:
             return UNKNOWN
         class_name = "ReLU" if (kind == "activation" and name == "relu") else camel_case(name)
         snake = to_snake_case(class_name) if kind == "activation" else name
-        op = UnknownOp(self.rec.unique_name(snake), class_name, node)
+        op = UnknownOp(self.op_name(snake, tensors), class_name, node)
         op.param_count = lambda: calls.NO_PARAMS
         first = positional[0] if positional else tensors[0]
         shape = first.shape if (name in ELEMENTWISE_OPS and isinstance(first, SymTensor)) else UNKNOWN
@@ -1230,6 +1259,19 @@ class Interpreter:
             from ..engine import ParamCount
             op.extra_weights = op.extra_weights + (ParamCount(count, 0) if trainable is not False else ParamCount(0, count))
             return UNKNOWN
+        if isinstance(op, LayerObj) and name == "build":
+            shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
+            if isinstance(shape, (list, tuple)):
+                try:
+                    op.engine.maybe_build(tuple(shape), Derivation())
+                except Exception:  # noqa: BLE001 - a rule failing on odd input gives "?"
+                    op.engine.weights = op.engine.weights or UNKNOWN_PARAMS
+            return None
+        if isinstance(op, LayerObj) and name == "compute_output_shape" and positional:
+            try:
+                return op.engine.compute_output_shape(tuple(positional[0]), Derivation())
+            except Exception:  # noqa: BLE001
+                return UNKNOWN
         if name == "count_params":
             total = op.param_count().total
             return total

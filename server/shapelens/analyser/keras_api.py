@@ -22,6 +22,36 @@ ELEMENTWISE_OPS = {
     "erf", "rsqrt", "log1p", "expm1", "stop_gradient", "mish", "celu", "glu_unused",
 }
 
+# Layers whose row in a subclassed model's summary shows an output shape: Keras prints the shape
+# only for layers that remember the input they were built on (``_build_shapes_dict``): those
+# defining their own ``build``, and (found by probing Keras 3.15) a few reshaping layers.
+# Others print "?".  Checked against real Keras by tests/test_keras_facts.py.
+LAYERS_WITH_BUILD = frozenset({
+    "Flatten", "Permute", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D",
+    "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "Rescaling",
+    "Add", "AdditiveAttention", "Attention", "Average", "BatchNormalization", "Bidirectional",
+    "Concatenate", "Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Conv3D",
+    "Conv3DTranspose", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Dense", "DepthwiseConv1D",
+    "DepthwiseConv2D", "Dot", "EinsumDense", "Embedding", "GRU", "GroupNormalization",
+    "GroupQueryAttention", "LSTM", "LayerNormalization", "Maximum", "Minimum",
+    "MultiHeadAttention", "Multiply", "Normalization", "PReLU", "RMSNormalization", "RNN",
+    "SeparableConv1D", "SeparableConv2D", "SimpleRNN", "Subtract", "TimeDistributed",
+    "TextVectorization", "SpectralNormalization", "StackedRNNCells",
+})
+
+# Mask bookkeeping (``_keras_mask``) as it shows in functional summaries: ``Embedding(mask_zero=True)``
+# records a ``NotEqual`` op; layers whose ``call`` takes ``mask`` get the mask tensor as an input
+# (so the op becomes a row); layers that support masking pass it on unchanged.
+MASK_CONSUMERS = frozenset({
+    "SimpleRNN", "LSTM", "GRU", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+    "TimeDistributed", "GlobalAveragePooling1D",
+})
+MASK_PROPAGATORS = frozenset({
+    "Dense", "Dropout", "Activation", "ReLU", "LeakyReLU", "ELU", "LayerNormalization",
+    "BatchNormalization", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+    "Identity", "EinsumDense",
+})
+
 KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras", "keras.api")
 
 

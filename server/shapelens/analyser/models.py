@@ -227,12 +227,24 @@ def map_graph(inputs: list, outputs: list):
 
 
 def row_output(op: Operation) -> str:
-    """Output shape of an operation's last call, as the summary prints it."""
+    """Output shape of an operation's last call, as the summary prints it.  A layer with no
+    recorded call (inside a subclassed model) shows the shape from the input it was built on,
+    when it has weights (Keras keeps ``_build_shapes_dict`` only for layers with a ``build``)."""
     if isinstance(op, InputObj):
         return _shape_text(op.batch_shape)
-    if not op.nodes:
-        return "?"
-    return format_output(op.nodes[-1].outputs)
+    if op.nodes:
+        return format_output(op.nodes[-1].outputs)
+    if isinstance(op, LayerObj) and op.engine.built_input_shape is not None:
+        from .keras_api import LAYERS_WITH_BUILD
+        if op.class_name in LAYERS_WITH_BUILD:
+            from ..engine import Derivation
+            try:
+                return _shape_text(op.engine.compute_output_shape(op.engine.built_input_shape, Derivation()))
+            except Exception:  # noqa: BLE001 - "?" rather than a crash
+                return "?"
+    if isinstance(op, ModelObj) and op.outputs is not None:
+        return format_output(op.outputs)
+    return "?"
 
 
 def is_layer_built(op: Operation) -> bool:

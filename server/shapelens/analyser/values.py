@@ -22,12 +22,13 @@ from ..engine.shape import UNKNOWN
 
 
 class SymTensor:
-    __slots__ = ("shape", "node", "index")
+    __slots__ = ("shape", "node", "index", "mask")
 
     def __init__(self, shape, node: "Node | None" = None, index: int = 0):
         self.shape = shape
         self.node = node
         self.index = index
+        self.mask: "SymTensor | None" = None   # Keras's ``_keras_mask`` (Embedding(mask_zero=True), ...)
 
     def __repr__(self) -> str:
         return f"SymTensor({self.shape})"
@@ -80,6 +81,7 @@ class LayerObj(Operation):
         super().__init__(engine_layer.name, engine_layer.keras_name, site)
         self.engine = engine_layer
         self.input_shape_arg = None   # `input_shape=` / `input_dim=` given at construction
+        self.python_function = None   # a Lambda's function, interpreted when it is called
 
     def leaves(self) -> list:
         return [self.engine]
