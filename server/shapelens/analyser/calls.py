@@ -196,6 +196,8 @@ def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_sha
     """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
     node = new_node(op, tensors_in(inputs_value)) or _Detached()
     node.outputs = wrap_output(output_structure_shapes, node)
+    if not isinstance(node, Node):
+        op.traced_outputs = node.outputs    # what a custom layer's row shows inside a subclass
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
                                      None, output_shapes(inputs_value), op.param_count()), kind=kind)
     return node.outputs
@@ -256,7 +258,7 @@ def unary_tensor_op(rec: Recorder, op_class: str, snake: str, operand: SymTensor
 
 # ---- Sequential ------------------------------------------------------------------------------
 
-def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer) -> None:
+def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer, rebuild: bool = True) -> None:
     """``Sequential.add``: the first layer's ``input_shape=`` (or a ``keras.Input``) builds it."""
     if isinstance(item, SymTensor) and item.node is not None and isinstance(item.node.operation, InputObj):
         model.input_layer = item.node.operation
@@ -282,6 +284,8 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
     model.layers.append(item)
     if model.outputs is not None:
         model.outputs = call_layer(item, [model.outputs], {}, item.site)
+        if rebuild:
+            rec.unique_name("functional")   # each rebuild makes an internal Functional
 
 
 def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_layer) -> None:
@@ -294,6 +298,7 @@ def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_la
     for layer in model.layers:
         x = call_layer(layer, [x], {}, layer.site)
     model.outputs = x
+    rec.unique_name("functional")
 
 
 def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict, site, call_layer):
@@ -301,7 +306,9 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
     inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
     if isinstance(model, SequentialModel):
         if model.outputs is None:
-            # an unbuilt Sequential called on a tensor builds on it
+            # an unbuilt Sequential called on a tensor builds on it (an InputLayer, a Functional)
+            rec.unique_name("input_layer")
+            rec.unique_name("functional")
             x = inputs
             for layer in model.layers:
                 x = call_layer(layer, [x], {}, layer.site)

@@ -623,6 +623,11 @@ class Interpreter:
             return calls.tensor_operator(self.rec, op_class, left, right, node, _OP_SNAKE[op_class])
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
+        if isinstance(op, ast.Add) and type(left) is type(right) and isinstance(left, (list, tuple)):
+            return sized(left + right)          # lists of tensors or layers concatenate too
+        if isinstance(op, ast.Mult) and isinstance(left, (list, tuple)) and isinstance(right, int) \
+                and not isinstance(right, bool) and len(left) * max(right, 0) <= MAX_SEQUENCE:
+            return left * right
         if not (plain(left) and plain(right)) or isinstance(left, range) or isinstance(right, range):
             return UNKNOWN
         fn = _BINOPS.get(type(op))
@@ -1114,7 +1119,9 @@ class Interpreter:
         layers = positional[0] if positional else keywords.get("layers")
         if isinstance(layers, (list, tuple)):
             for item in layers:
-                calls.sequential_add(self.rec, model, item, node, self.call_operation)
+                calls.sequential_add(self.rec, model, item, node, self.call_operation, rebuild=False)
+            if model.outputs is not None and model.layers:
+                self.rec.unique_name("functional")   # the one rebuild after the constructor
         elif layers is UNKNOWN:
             model.complete = False
         return model

@@ -242,7 +242,10 @@ def row_output(op: Operation) -> str:
                 return _shape_text(op.engine.compute_output_shape(op.engine.built_input_shape, Derivation()))
             except Exception:  # noqa: BLE001 - "?" rather than a crash
                 return "?"
-    if isinstance(op, ModelObj) and op.outputs is not None:
+    traced = getattr(op, "traced_outputs", None)
+    if isinstance(op, SubclassModel) and traced is not None and op.build_called:
+        return format_output(traced)   # a custom layer with its own build() remembers its shape
+    if isinstance(op, ModelObj) and not isinstance(op, SubclassModel) and op.outputs is not None:
         return format_output(op.outputs)
     return "?"
 

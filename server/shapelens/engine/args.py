@@ -61,6 +61,12 @@ class Args:
             self._read.append(name)
         return self._values[name]
 
+    def peek(self, name, default=None):
+        """Read a value without recording it as used (bookkeeping such as ``name``)."""
+        if name in self._values:
+            return self._values[name]
+        return self.extra.get(name, default)
+
     def get(self, name, default=None):
         if name in self._values:
             return self[name]

@@ -1,6 +1,7 @@
 """Sliding-window arithmetic shared by convolution, pooling and ConvLSTM rules
-(``keras.src.ops.operation_utils.compute_conv_output_shape`` / ``compute_pooling_output_shape``),
-recording each spatial dimension's formula with its numbers into the derivation."""
+(``keras.src.ops.operation_utils.compute_conv_output_shape`` / ``compute_pooling_output_shape`` and
+``keras.src.backend.common.backend_utils.compute_conv_transpose_output_shape``), recording each
+spatial dimension's formula with its numbers into the derivation."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def axis_labels(rank: int) -> tuple:
 
 def window_output_length(size: Dim, kernel, stride, padding, dilation=1, *,
                          label: str = "out", why: Derivation | None = None) -> Dim:
-    """Output length of one spatial axis, Keras's formula.
+    """Output length of one spatial axis of a convolution, Keras's formula.
 
     valid:          floor((in − dilation·(kernel − 1) − 1) / stride) + 1
     same / causal:  floor((in − 1) / stride) + 1
@@ -40,32 +41,64 @@ def window_output_length(size: Dim, kernel, stride, padding, dilation=1, *,
     return out
 
 
+def pool_output_length(size: Dim, pool, stride, padding, *,
+                       label: str = "out", why: Derivation | None = None) -> Dim:
+    """Output length of one spatial axis of a pooling layer (``compute_pooling_output_shape``).
+
+    valid:  floor((in − pool) / stride) + 1
+    same:   floor((in − 1) / stride) + 1
+    None for a dynamic axis, UNKNOWN when anything is unknown; a number (possibly <= 0) otherwise.
+    """
+    if size is None:
+        return None
+    if not all(is_int(v) for v in (size, pool, stride)) or stride == 0 or padding not in ("valid", "same"):
+        return UNKNOWN
+    if padding == "valid":
+        out = (size - pool) // stride + 1
+        if why is not None:
+            why.step(label, "floor((in − pool) / stride) + 1", f"floor(({size} − {pool}) / {stride}) + 1", out)
+    else:
+        out = (size - 1) // stride + 1
+        if why is not None:
+            why.step(label, "floor((in − 1) / stride) + 1   (padding=\"same\" keeps ceil(in / stride))",
+                     f"floor(({size} − 1) / {stride}) + 1", out)
+    return out
+
+
 def transpose_output_length(size: Dim, kernel, stride, padding, output_padding=None, dilation=1, *,
                             label: str = "out", why: Derivation | None = None) -> Dim:
     """Output length of a transposed convolution axis
-    (``keras.src.backend.common.backend_utils.compute_conv_transpose_output_length``)."""
+    (``keras.src.backend.common.backend_utils._get_output_shape_given_tf_padding``).
+
+    kernel_eff = (kernel − 1)·dilation + 1, then
+    valid:  (in − 1)·stride + max(kernel_eff, stride)      [+ output_padding instead of the max part]
+    same:   in·stride                                      [(in − 1)·stride + kernel_eff mod 2 + output_padding]
+    """
     if size is None:
         return None
     values = (size, kernel, stride, dilation) + ((output_padding,) if output_padding is not None else ())
     if not all(is_int(v) for v in values) or padding not in ("valid", "same"):
         return UNKNOWN
-    kernel_eff = kernel + (kernel - 1) * (dilation - 1)
-    if output_padding is None:
-        if padding == "valid":
-            out = size * stride + max(kernel_eff - stride, 0)
-            formula = "in · stride + max(kernel_eff − stride, 0)"
-            subst = f"{size} · {stride} + max({kernel_eff} − {stride}, 0)"
-        else:
-            out = size * stride
-            formula, subst = "in · stride", f"{size} · {stride}"
+    kernel_eff = (kernel - 1) * dilation + 1
+    k = "kernel_eff" if dilation != 1 else "kernel"
+    if padding == "valid" and output_padding is None:
+        out = (size - 1) * stride + max(kernel_eff, stride)
+        formula = f"(in − 1) · stride + max({k}, stride)"
+        subst = f"({size} − 1) · {stride} + max({kernel_eff}, {stride})"
+    elif padding == "valid":
+        out = (size - 1) * stride + kernel_eff + output_padding
+        formula = f"(in − 1) · stride + {k} + output_padding"
+        subst = f"({size} − 1) · {stride} + {kernel_eff} + {output_padding}"
+    elif output_padding is None:
+        out = size * stride
+        formula, subst = "in · stride", f"{size} · {stride}"
     else:
-        pad = kernel_eff // 2 if padding == "same" else 0
-        out = (size - 1) * stride + kernel_eff - 2 * pad + output_padding
-        formula = "(in − 1) · stride + kernel_eff − 2·pad + output_padding"
-        subst = f"({size} − 1) · {stride} + {kernel_eff} − 2·{pad} + {output_padding}"
+        out = (size - 1) * stride + kernel_eff % 2 + output_padding
+        formula = f"(in − 1) · stride + {k} mod 2 + output_padding"
+        subst = f"({size} − 1) · {stride} + {kernel_eff} mod 2 + {output_padding}"
     if why is not None:
         if dilation != 1:
-            why.step(f"{label} kernel_eff", "kernel + (kernel − 1)·(dilation − 1)",
-                     f"{kernel} + ({kernel} − 1)·({dilation} − 1)", kernel_eff)
+            why.step(f"{label} kernel_eff", "(kernel − 1)·dilation + 1",
+                     f"({kernel} − 1)·{dilation} + 1", kernel_eff)
         why.step(label, formula, subst, out)
     return out

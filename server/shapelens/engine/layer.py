@@ -174,5 +174,5 @@ def create_layer(class_name: str, positional: list, keywords: dict, name: str | 
     """
     cls = REGISTRY[class_name]
     args = bind(cls.signature, positional, keywords, cls.keras_name)
-    given_name = args.extra.get("name") if "name" not in args else args["name"]
+    given_name = args.peek("name")
     return cls(args, name=given_name if isinstance(given_name, str) else name)

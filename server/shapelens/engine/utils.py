@@ -13,6 +13,8 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False):
     UNKNOWN (or a tuple holding UNKNOWN items) stays unknown item by item."""
     if value is UNKNOWN:
         return (UNKNOWN,) * n
+    if isinstance(value, bool):
+        value = int(value)          # Keras accepts True as 1
     if is_int(value):
         values = (value,) * n
     elif isinstance(value, (tuple, list)):
@@ -30,6 +32,8 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False):
     for v in values:
         if v is UNKNOWN:
             continue
+        if isinstance(v, float):
+            return tuple(UNKNOWN for _ in values)   # Keras fails on floats only later: no verdict
         if not is_int(v):
             raise ShapeError(
                 "invalid-argument",
@@ -46,8 +50,8 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False):
 
 
 def standardize_padding(value, allow_causal: bool = False) -> str:
-    if value is UNKNOWN:
-        return UNKNOWN
+    if value is UNKNOWN or isinstance(value, (list, tuple)):
+        return UNKNOWN              # explicit paddings: Keras decides per layer, later
     if isinstance(value, str):
         padding = value.lower()
         allowed = {"valid", "same", "causal"} if allow_causal else {"valid", "same"}
