@@ -150,10 +150,12 @@ class Interpreter:
             self.exec_stmt(stmt, scope)
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
-        self.tick()
-        method = getattr(self, "stmt_" + type(stmt).__name__, None)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise Limit()
+        method = _STMT_HANDLERS.get(type(stmt))
         if method is not None:
-            method(stmt, scope)
+            method(self, stmt, scope)
 
     def stmt_Expr(self, stmt, scope):
         self.eval(stmt.value, scope)
@@ -482,11 +484,13 @@ class Interpreter:
     def eval(self, node, scope: Scope):
         if node is None:
             return None
-        self.tick()
-        method = getattr(self, "expr_" + type(node).__name__, None)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise Limit()
+        method = _EXPR_HANDLERS.get(type(node))
         if method is None:
             return UNKNOWN
-        return method(node, scope)
+        return method(self, node, scope)
 
     def expr_Constant(self, node, scope):
         value = node.value
@@ -1404,3 +1408,18 @@ def _getitem_shape(shape, key):
         return UNKNOWN
     out.extend(shape[axis:])
     return tuple(out)
+
+
+def _handlers(prefix: str) -> dict:
+    """Node type → handler, resolved once (``getattr`` per node costs more than the work)."""
+    table = {}
+    for name in dir(Interpreter):
+        if name.startswith(prefix):
+            node_type = getattr(ast, name[len(prefix):], None)
+            if isinstance(node_type, type):
+                table[node_type] = getattr(Interpreter, name)
+    return table
+
+
+_STMT_HANDLERS = _handlers("stmt_")
+_EXPR_HANDLERS = _handlers("expr_")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Step:
     label: str        # what is computed: "height", "params", "output"
     formula: str      # the general rule, with names: "floor((in + 2·pad − dil·(k − 1) − 1) / stride) + 1"

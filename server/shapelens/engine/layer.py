@@ -15,6 +15,7 @@ when Keras would certainly raise; on anything unknown they return ``UNKNOWN`` di
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -64,6 +65,7 @@ class Applied:
     derivation: Derivation = field(default_factory=Derivation)
 
 
+@lru_cache(maxsize=1024)
 def to_snake_case(name: str) -> str:
     """Keras's own rule for default layer names (keras.src.utils.naming.to_snake_case)."""
     name = re.sub(r"\W+", "", name)

@@ -1,0 +1,66 @@
+"""Generate large, realistic Keras model modules for the benchmarks."""
+
+from __future__ import annotations
+
+HEADER = '''"""Generated benchmark module: many models, helpers and layer calls."""
+import keras
+from keras import layers
+
+IMG = 64
+'''
+
+BLOCK = '''
+
+# ---------------------------------------------------------------------------------------------
+# Experiment {i}: a small CNN classifier with a residual block, and its training configuration.
+# ---------------------------------------------------------------------------------------------
+CONFIG_{i} = {{
+    "learning_rate": 1e-3 * ({i} % 5 + 1),
+    "batch_size": 32,
+    "epochs": 10 + {i} % 7,
+    "augment": {i} % 2 == 0,
+    "classes": ["cat", "dog", "bird", "fish"],
+}}
+
+
+def learning_rate_schedule_{i}(epoch, base=CONFIG_{i}["learning_rate"]):
+    """Step decay: halve the rate every 5 epochs."""
+    drop = 0.5
+    every = 5
+    return base * (drop ** (epoch // every))
+
+
+def residual_{i}(x, filters={f}, strides=1):
+    """A residual block with a projection shortcut when shapes change."""
+    shortcut = x
+    y = layers.Conv2D(filters, 3, strides=strides, padding="same")(x)
+    y = layers.BatchNormalization()(y)
+    y = layers.Conv2D(filters, 3, padding="same")(y)
+    if x.shape[-1] != filters or strides != 1:
+        shortcut = layers.Conv2D(filters, 1, strides=strides)(x)
+    return layers.Add()([shortcut, y])
+
+
+inputs_{i} = keras.Input(shape=(IMG, IMG, 3))
+x = layers.Rescaling(1.0 / 255)(inputs_{i})
+x = layers.Conv2D(16, 3, padding="same", activation="relu")(x)
+x = layers.MaxPooling2D(2)(x)
+x = residual_{i}(x, 32, strides=2)
+x = layers.GlobalAveragePooling2D()(x)
+x = layers.Dropout(0.5)(x)
+outputs_{i} = layers.Dense(len(CONFIG_{i}["classes"]), activation="softmax")(x)
+model_{i} = keras.Model(inputs_{i}, outputs_{i}, name="experiment_{i}")
+'''
+
+
+def generate_module(target_lines: int) -> str:
+    parts = [HEADER]
+    i = 0
+    while sum(p.count("\n") for p in parts) < target_lines:
+        parts.append(BLOCK.format(i=i, f=16 + (i % 4) * 8))
+        i += 1
+    return "".join(parts)
+
+
+def count_layer_calls(source: str) -> int:
+    return source.count("layers.")
