@@ -17,7 +17,7 @@ from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .keras_api import MASK_CONSUMERS, MASK_PROPAGATORS
 from .recorder import Recorder
 from .result import CallResult
-from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor
+from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor, UnknownOp
 
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
@@ -358,3 +358,23 @@ __all__ = [
     "apply_layer", "attach_call", "call_model", "flatten", "functional_model", "make_input",
     "new_layer", "sequential_add", "sequential_build", "tensor_operator", "to_engine",
 ]
+
+
+class EitherOp(UnknownOp):
+    """Stands for "one of several tensors, depending on a value we cannot know": the shapes
+    they agree on survive; a model built through it has unknown rows and totals."""
+
+
+def either_tensor(tensors: list[SymTensor]) -> SymTensor:
+    shapes = [t.shape for t in tensors]
+    first = shapes[0]
+    if all(isinstance(s, tuple) and len(s) == len(first) for s in shapes):
+        shape = tuple(d if all(s[i] == d and type(s[i]) is type(d) for s in shapes) else UNKNOWN
+                      for i, d in enumerate(first))
+    else:
+        shape = UNKNOWN
+    op = EitherOp("?", "?", None)
+    node = Node(op, [], None)
+    node.outputs = SymTensor(shape, node)
+    op.nodes.append(node)
+    return node.outputs

@@ -330,6 +330,8 @@ class Interpreter:
             if all(v is first for v in values) or (plain(first) and all(plain(v) and v == first for v in values)):
                 if first is not MISSING:
                     scope.vars[name] = first
+            elif all(isinstance(v, SymTensor) for v in values):
+                scope.vars[name] = calls.either_tensor(values)
             else:
                 scope.vars[name] = UNKNOWN
 

@@ -98,6 +98,9 @@ class FunctionalModel(ModelObj):
         self.operations, self.nodes_by_depth = map_graph(flatten(inputs), flatten(outputs))
         if any(not isinstance(t, SymTensor) for t in flatten(outputs) + flatten(inputs)):
             self.complete = False
+        if any(op.class_name == "?" for op in self.operations):   # built through an unknown branch
+            self.complete = False
+            self.operations = [op for op in self.operations if op.class_name != "?"]
 
     def summary_layers(self):
         return self.operations
