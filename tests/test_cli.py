@@ -1,0 +1,93 @@
+"""The ``shapelens`` command line as a user runs it: output, JSON shape, exit statuses."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "shapelens", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_summary_prints_the_keras_table_for_the_seed_model():
+    result = run("summary", str(EXAMPLES / "cats_vs_dogs.py"))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "│ conv2d (Conv2D)                 │ (None, 148, 148, 16)   │           448 │" in out
+    assert "│ dense (Dense)                   │ (None, 512)            │     9,470,464 │" in out
+    assert " Total params: 9,494,561 (36.22 MB)" in out
+    assert " Non-trainable params: 0 (0.00 B)" in out
+
+
+def test_check_json_has_the_documented_shape(tmp_path):
+    source = tmp_path / "bad.py"
+    source.write_text(
+        "import keras\nfrom keras import layers\n"
+        "a = keras.Input((8,))\nb = keras.Input((5,))\n"
+        "c = layers.Add()([a, b])\nm = keras.Model([a, b], layers.Dense(2)(a))\n",
+        encoding="utf-8")
+    result = run("check", "--format", "json", str(source))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    [entry] = report["files"]
+    assert entry["path"] == str(source)
+    [model] = entry["models"]
+    assert model["name"] == "m" and model["class"] == "Functional" and model["line"] == 6
+    assert model["total_params"] == 18 and model["trainable_params"] == 18
+    assert model["non_trainable_params"] == 0
+    # an input the outputs do not use is still listed (Keras's map_graph puts it at depth 0)
+    assert [l["name"] for l in model["layers"]] == ["input_layer", "input_layer_1", "dense"]
+    dense = model["layers"][2]
+    assert (dense["line"], dense["column"], dense["output_shape"], dense["params"]) == (6, 25, "(None, 2)", 18)
+    [diag] = entry["diagnostics"]
+    assert (diag["line"], diag["column"], diag["end_line"], diag["end_column"]) == (5, 5, 5, 25)
+    assert diag["severity"] == "error" and diag["code"] == "incompatible-shapes"
+
+
+def test_check_text_format_and_exit_status(tmp_path):
+    good = tmp_path / "good.py"
+    good.write_text("import keras\nx = keras.Input((3,))\n", encoding="utf-8")
+    bad = tmp_path / "bad.py"
+    bad.write_text("import keras\nfrom keras import layers\nx = layers.Conv2D(4, 3)(keras.Input((8, 8)))\n",
+                   encoding="utf-8")
+    ok = run("check", str(good))
+    assert ok.returncode == 0 and ok.stdout.strip() == "0 errors in 1 file"
+    failed = run("check", str(tmp_path))
+    assert failed.returncode == 1
+    lines = failed.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{bad}:3:5: error[wrong-rank]: Input 0 of layer 'conv2d'")
+    assert lines[-1] == "1 error in 2 files"
+
+
+def test_unknown_values_print_question_marks_and_null(tmp_path):
+    source = tmp_path / "unknown.py"
+    source.write_text("import json, keras\nfrom keras import layers\ncfg = json.load(open('c.json'))\n"
+                      "i = keras.Input((cfg['n'],))\nm = keras.Model(i, layers.Dense(4)(i))\n", encoding="utf-8")
+    result = run("check", "--format", "json", str(source))
+    assert result.returncode == 0
+    [model] = json.loads(result.stdout)["files"][0]["models"]
+    assert model["layers"][0]["output_shape"] == "(None, ?)"
+    assert model["layers"][1]["params"] is None and model["total_params"] is None
+
+
+def test_unusable_input_exits_2_with_one_line(tmp_path):
+    missing = run("check", str(tmp_path / "nope.py"))
+    assert missing.returncode == 2 and missing.stderr.strip().count("\n") == 0
+    assert "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(b"x = '\xe9t\xe9'\n")
+    result = run("summary", str(latin))
+    assert result.returncode == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_syntax_errors_are_not_fatal(tmp_path):
+    source = tmp_path / "typing.py"
+    source.write_text("import keras\nfrom keras import layers\ni = keras.Input((4,))\n"
+                      "m = keras.Model(i, layers.Dense(2)(i))\nx = layers.Dense(\n", encoding="utf-8")
+    result = run("summary", str(source))
+    assert result.returncode == 0
+    assert "dense (Dense)" in result.stdout
