@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", "build", "dist"}
@@ -19,10 +20,20 @@ class InputError(Exception):
     """A path that cannot be analysed (exit status 2)."""
 
 
+MAX_BYTES = 64 * 1024 * 1024    # more is not read (the analyser itself stops at 1,000,000 characters)
+
+
 def read_source(path: str) -> str:
     try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"shapelens: {path}: not a regular file")
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"shapelens: {path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
     except FileNotFoundError:
         raise InputError(f"shapelens: {path}: no such file") from None
     except IsADirectoryError:
@@ -42,7 +53,8 @@ def python_files(paths: list[str]) -> list[str]:
         if os.path.isdir(path):
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                files.extend(os.path.join(root, n) for n in sorted(names) if n.endswith(".py"))
+                files.extend(os.path.join(root, n) for n in sorted(names)
+                             if n.endswith(".py") and os.path.isfile(os.path.join(root, n)))
         else:
             files.append(path)
     return files
@@ -118,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")   # box drawing on a console that cannot show it
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

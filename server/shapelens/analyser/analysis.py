@@ -13,7 +13,18 @@ from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport
 from .values import Instance
 
-MAX_REPAIRS = 40
+MAX_REPAIRS = 40                  # lines blanked at most while recovering from syntax errors
+REPAIR_BUDGET = 4_000_000         # characters re-parsed at most while recovering
+MAX_CHARS = 1_000_000             # larger files are not analysed (a note says so)
+MAX_LINES = 50_000
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer sees them (``\n``, ``\r\n``, ``\r`` only — unlike
+    ``str.splitlines``, a form feed does not end a line), line endings kept."""
+    return _LINE.findall(text)
 
 
 def parse_with_recovery(source: str):
@@ -21,11 +32,23 @@ def parse_with_recovery(source: str):
     from parsing are blanked one by one (line numbers stay put) until the rest parses, so the
     untouched parts still get results.  ``tree`` is None only when nothing parses at all."""
     text = source.replace("\x00", " ")
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     syntax_ok = True
-    for _ in range(MAX_REPAIRS):
+    repairs = max(2, min(MAX_REPAIRS, REPAIR_BUDGET // max(len(text), 1)))
+    for _ in range(repairs):
         try:
             return ast.parse("".join(lines)), syntax_ok
+        except (RecursionError, MemoryError):
+            # an expression too deep for Python's parser: drop the longest line and go on
+            syntax_ok = False
+            if not lines:
+                return None, False
+            longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+            if not _blank(lines, longest):
+                return None, False
+            continue
+        except ValueError:
+            return None, False
         except SyntaxError as error:
             syntax_ok = False
             line = error.lineno
@@ -41,8 +64,6 @@ def parse_with_recovery(source: str):
                 if index < 0:
                     return None, False
                 _blank(lines, index)
-        except (RecursionError, MemoryError, ValueError):
-            return None, False
     return None, False
 
 
@@ -57,11 +78,17 @@ def _blank(lines: list[str], index: int) -> bool:
 def analyse_source(source: str, path: str | None = None, module_loader=None) -> Analysis:
     """Analyse one file's text; ``module_loader(name) -> source | None`` lets imports of the
     user's own modules be followed (read, never imported)."""
-    tree, syntax_ok = parse_with_recovery(source)
-    recorder = Recorder(source.splitlines())
+    lines = split_lines(source)
+    recorder = Recorder([line.rstrip("\r\n") for line in lines])
     analysis = recorder.analysis
+    if len(source) > MAX_CHARS or len(lines) > MAX_LINES:
+        recorder.limit(_FIRST_LINE, f"analysis stopped: file too large ({len(source):,} characters, "
+                                    f"{len(lines):,} lines; the limits are {MAX_CHARS:,} and {MAX_LINES:,})")
+        return analysis
+    tree, syntax_ok = parse_with_recovery(source)
     analysis.syntax_ok = syntax_ok
     if tree is None:
+        recorder.limit(_FIRST_LINE, "analysis stopped: the file could not be parsed")
         return analysis
     interpreter = Interpreter(recorder, module_loader)
     try:
@@ -72,6 +99,9 @@ def analyse_source(source: str, path: str | None = None, module_loader=None) -> 
         scope = interpreter.module_scope
     analysis.models = collect_models(scope.vars, recorder)
     return analysis
+
+
+_FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
 
 
 def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:

@@ -38,6 +38,8 @@ def to_engine(value, depth: int = 0):
         return tuple(to_engine(v, depth + 1) for v in value)
     if isinstance(value, dict):
         return {k: to_engine(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 63:
+        return UNKNOWN      # beyond int64: Keras cannot hold it either; never a number we print
     if value is None or isinstance(value, (int, float, str, bool)) or value is UNKNOWN:
         return value
     return UNKNOWN

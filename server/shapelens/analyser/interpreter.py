@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 
 from ..engine.layers.core import input_batch_shape
 from ..engine import Derivation
@@ -21,7 +22,7 @@ from ..engine.shape import UNKNOWN
 from . import calls
 from .keras_api import ELEMENTWISE_OPS, MERGE_FUNCTIONS, camel_case, canonical, classify
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
-from .pybuiltins import BUILTINS, MATH, MAX_INT_BITS, MAX_SEQUENCE, plain, safe_int, sized
+from .pybuiltins import BUILTINS, MATH, MAX_INT_BITS, MAX_SEQUENCE, _str, plain, safe_int, sized
 from .recorder import Recorder
 from .values import (
     MISSING, BoundMethod, BuiltinMethod, InputObj, Instance, KerasRef, LayerObj, Operation,
@@ -108,13 +109,16 @@ class Interpreter:
 
     # ---- entry -------------------------------------------------------------------------------
     def run_module(self, tree: ast.Module) -> Scope:
-        try:
-            self.exec_block(tree.body, self.module_scope)
-        except (_Return, _Break, _Continue, _Stop):
-            pass
-        except Limit:
-            self.rec.limit(tree.body[0] if tree.body else None,
-                           "analysis stopped: step budget reached (the rest of the file is not analysed)")
+        for stmt in tree.body:
+            try:
+                self.exec_stmt(stmt, self.module_scope)
+            except (_Return, _Break, _Continue, _Stop):
+                break
+            except Limit:
+                self.rec.limit(stmt, "analysis stopped: step budget reached (the rest of the file is not analysed)")
+                break
+            except RecursionError:
+                self.rec.limit(stmt, "analysis stopped: expression nesting too deep")
         return self.module_scope
 
     def explore_uncalled(self) -> None:
@@ -206,7 +210,7 @@ class Interpreter:
         for decorator in stmt.decorator_list:
             self.eval(decorator, scope)
         qual = stmt.name if scope is scope.module else f"<local>.{stmt.name}"
-        fn = UserFunction(stmt, scope, defaults, qual)
+        fn = UserFunction(stmt, scope, defaults, qual, foreign=bool(self.foreign))
         if scope is scope.module and not self.foreign:
             self.functions.append(fn)
         scope.assign(stmt.name, fn)
@@ -559,7 +563,10 @@ class Interpreter:
             elif isinstance(value, ast.FormattedValue):
                 inner = self.eval(value.value, scope)
                 if isinstance(inner, (str, int, float, bool)) and value.format_spec is None and value.conversion == -1:
-                    parts.append(str(inner))
+                    text = _str(inner)
+                    if text is UNKNOWN:
+                        return UNKNOWN
+                    parts.append(text)
                 else:
                     return UNKNOWN
         return "".join(parts)
@@ -776,7 +783,10 @@ class Interpreter:
         if isinstance(value, (list, tuple, str)):
             return list(value)
         if isinstance(value, range):
-            return value if len(value) <= MAX_LOOP else _bounded(value)
+            try:
+                return value if len(value) <= MAX_LOOP else _bounded(value)
+            except OverflowError:          # longer than sys.maxsize
+                return _bounded(value)
         if isinstance(value, dict):
             return list(value.keys())
         return None
@@ -967,6 +977,10 @@ class Interpreter:
             return UNKNOWN
         scope = Scope(fn.closure, fn.closure.module)
         self.bind_parameters(fn, positional, keywords, scope, speculative)
+        entering_foreign = fn.foreign and not self.rec.foreign
+        if entering_foreign:
+            self.rec.foreign += 1
+            self.rec.anchor, self.rec.anchor_name = node, getattr(fn.node, "name", "<lambda>")
         self.depth += 1
         self.stack.append((fn, scope))
         try:
@@ -988,6 +1002,9 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.stack.pop()
+            if entering_foreign:
+                self.rec.foreign -= 1
+                self.rec.anchor = None
         if node is not None and not speculative and self._holds_tensors(result):
             self.rec.record_call(node, calls.CallResult(
                 getattr(fn.node, "name", "<lambda>"), "function", calls.output_shapes(_tensor_structure(result)),
@@ -1114,9 +1131,13 @@ class Interpreter:
         batch_shape = values.get("batch_shape", values.get("batch_input_shape"))
         if shape is None and batch_shape is None:
             shape = UNKNOWN
-        batch = input_batch_shape(shape, values.get("batch_size"), batch_shape)
-        if isinstance(batch, tuple) and any(not (d is None or d is UNKNOWN or isinstance(d, int)) for d in batch):
-            batch = UNKNOWN
+        batch = input_batch_shape(calls.to_engine(shape), calls.to_engine(values.get("batch_size")),
+                                  calls.to_engine(batch_shape))
+        if isinstance(batch, tuple):
+            if any(not (d is None or d is UNKNOWN or isinstance(d, int)) for d in batch):
+                batch = UNKNOWN
+            else:   # a negative size is not a shape Keras builds on: unknown, never a number
+                batch = tuple(UNKNOWN if isinstance(d, int) and d < 0 else d for d in batch)
         return calls.make_input(self.rec, batch, values.get("name"), node)
 
     def make_sequential(self, positional, keywords, node):
@@ -1231,7 +1252,8 @@ class Interpreter:
     def str_method(self, s, name, args):
         if name in ("upper", "lower", "strip", "title", "capitalize") and not args:
             return getattr(s, name)()
-        if name == "format" and all(isinstance(a, (int, float, str)) for a in args) and len(s) < 1000:
+        if name == "format" and all(isinstance(a, (int, float, str)) for a in args) and len(s) < 1000 \
+                and not _WIDE_FORMAT.search(s):
             try:
                 return s.format(*args)
             except (IndexError, KeyError, ValueError):
@@ -1320,11 +1342,11 @@ def _hashable(value) -> bool:
         isinstance(value, tuple) and all(_hashable(v) for v in value))
 
 
-def _contains_unknown(value) -> bool:
-    if value is UNKNOWN:
+def _contains_unknown(value, depth: int = 0) -> bool:
+    if value is UNKNOWN or depth > 16:
         return True
     if isinstance(value, (list, tuple)):
-        return any(_contains_unknown(v) for v in value)
+        return any(_contains_unknown(v, depth + 1) for v in value)
     return False
 
 
@@ -1341,8 +1363,13 @@ def _cheap(op, left, right) -> bool:
             if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
                 return len(seq) * max(n, 0) <= MAX_SEQUENCE
     if isinstance(op, ast.Mod) and isinstance(left, str):
+        if "*" in left or _WIDE_FORMAT.search(left):
+            return False                    # a field width could ask for gigabytes
         return len(left) < 10_000
     return True
+
+
+_WIDE_FORMAT = re.compile(r"\d{5,}")
 
 
 def _bounded(r: range):
@@ -1352,24 +1379,28 @@ def _bounded(r: range):
         yield item
 
 
-def _tensor_structure(value):
+def _tensor_structure(value, depth: int = 0):
+    if depth > 16:
+        return SymTensor(UNKNOWN)
     if isinstance(value, (list, tuple)):
-        return type(value)(_tensor_structure(v) for v in value)
+        return type(value)(_tensor_structure(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return [_tensor_structure(value[k]) for k in sorted(value, key=str)]
+        return [_tensor_structure(value[k], depth + 1) for k in sorted(value, key=str)]
     return value if isinstance(value, SymTensor) else SymTensor(UNKNOWN)
 
 
-def _private_copy(value):
+def _private_copy(value, depth: int = 0):
     """Tensors with the same shapes but no history: what a subclass's ``call`` sees."""
+    if depth > 16:
+        return UNKNOWN
     if isinstance(value, SymTensor):
         return SymTensor(value.shape)
     if isinstance(value, list):
-        return [_private_copy(v) for v in value]
+        return [_private_copy(v, depth + 1) for v in value]
     if isinstance(value, tuple):
-        return tuple(_private_copy(v) for v in value)
+        return tuple(_private_copy(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return {k: _private_copy(v) for k, v in value.items()}
+        return {k: _private_copy(v, depth + 1) for k, v in value.items()}
     return value
 
 
@@ -1403,7 +1434,8 @@ def _getitem_shape(shape, key):
             if k.start is None and k.stop is None and k.step is None:
                 out.append(dim)
             elif isinstance(dim, int):
-                out.append(len(range(dim)[k]))
+                start, stop, step = k.indices(dim)
+                out.append(max(0, (stop - start + step - (1 if step > 0 else -1)) // step))
             else:
                 out.append(None if dim is None else UNKNOWN)
             continue

@@ -17,16 +17,18 @@ from ..engine.shape import UNKNOWN, format_dim
 from .values import InputObj, LayerObj, Node, Operation, SymTensor
 
 
-def flatten(structure) -> list:
+def flatten(structure, depth: int = 0) -> list:
+    if depth > 16:                               # cyclic or absurdly nested: not tensors
+        return [None]
     if isinstance(structure, (list, tuple)):
         out = []
         for item in structure:
-            out.extend(flatten(item))
+            out.extend(flatten(item, depth + 1))
         return out
     if isinstance(structure, dict):
         out = []
         for key in sorted(structure, key=str):   # Keras's tree.flatten sorts dict keys
-            out.extend(flatten(structure[key]))
+            out.extend(flatten(structure[key], depth + 1))
         return out
     return [structure]
 

@@ -16,12 +16,13 @@ def known(*values) -> bool:
     return not any(v is UNKNOWN for v in values)
 
 
-def plain(value) -> bool:
-    """A literal value whose Python operations are safe and meaningful here."""
+def plain(value, depth: int = 0) -> bool:
+    """A literal value whose Python operations are safe and meaningful here (bounded depth:
+    cyclic data is not plain)."""
     if value is None or isinstance(value, (bool, int, float, str, range)):
         return True
     if isinstance(value, (tuple, list)):
-        return all(plain(v) for v in value) if len(value) <= 64 else False
+        return depth < 8 and len(value) <= 64 and all(plain(v, depth + 1) for v in value)
     return False
 
 
@@ -117,9 +118,16 @@ def _sum(items, start=0):
     return UNKNOWN
 
 
+def _range_too_long(items) -> bool:
+    try:
+        return len(items) > MAX_SEQUENCE
+    except OverflowError:
+        return True
+
+
 def _sequence(kind):
     def wrapped(items=()):
-        if isinstance(items, range) and len(items) > MAX_SEQUENCE:
+        if isinstance(items, range) and _range_too_long(items):
             return UNKNOWN
         if isinstance(items, (list, tuple, range, str)):
             return kind(items)

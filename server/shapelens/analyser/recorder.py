@@ -38,6 +38,9 @@ class Recorder:
         self.analysis = Analysis()
         self._uids: dict[str, int] = defaultdict(int)
         self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
+        self.foreign = 0            # > 0 while running code from another file (an imported module)
+        self.anchor: ast.AST | None = None   # this file's call that led into foreign code
+        self.anchor_name = ""
         self._reported: set = set()
 
     # ---- names -----------------------------------------------------------------------------
@@ -56,7 +59,7 @@ class Recorder:
         return site
 
     def record_call(self, node: ast.AST | None, result: CallResult, kind: str = "layer") -> None:
-        if node is None:
+        if node is None or self.foreign:
             return
         site = self.site(node, kind)
         if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
@@ -64,7 +67,14 @@ class Recorder:
 
     def error(self, node: ast.AST | None, code: str, message: str) -> None:
         """A shape error Keras would raise, unless we are in code that may not run."""
-        if node is None or self.uncertain:
+        if self.uncertain:
+            return
+        if self.foreign:
+            # a helper from another module failed on this file's values: say so at the call here
+            if self.anchor is None:
+                return
+            node, message = self.anchor, f"in {self.anchor_name}(): {message}"
+        if node is None:
             return
         span = self.spans.span(node)
         key = (span, code)
@@ -75,6 +85,8 @@ class Recorder:
 
     def limit(self, node: ast.AST | None, message: str) -> None:
         """An analysis limit was reached (loop bound, recursion depth): an information note."""
+        if self.foreign:
+            node = self.anchor
         if node is None:
             return
         span = self.spans.span(node)

@@ -128,6 +128,7 @@ class UserFunction:
     qualname: str
     calls: int = 0
     owner: "UserClass | None" = None     # the class a method is defined in
+    foreign: bool = False                # defined in another module of the workspace
 
 
 @dataclass

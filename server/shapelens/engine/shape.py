@@ -79,6 +79,8 @@ def format_dim(dim: Dim) -> str:
         return "?"
     if dim is None:
         return "None"
+    if isinstance(dim, int) and dim.bit_length() > 1000:
+        return "?"          # not a size anything can hold (and too long for str())
     return str(dim)
 
 
