@@ -14,7 +14,7 @@ from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
 from .models import FunctionalModel, ModelObj, SequentialModel, flatten
-from .keras_api import MASK_CONSUMERS, MASK_PROPAGATORS
+from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
 from .recorder import Recorder
 from .result import CallResult
 from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor, UnknownOp
@@ -148,6 +148,9 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
     propagate_mask(rec, op, inputs, mask, node.outputs, site)
+    if first_build:
+        for prefix in BUILD_CREATES.get(op.class_name, ()):
+            rec.unique_name(prefix)    # sublayers Keras creates (and names) when it builds
     params = op.engine.weights if first_build else None
     rec.record_call(site, CallResult(op.name, op.class_name, output,
                                      params if params is None else op.engine.param_count(),
@@ -188,6 +191,19 @@ def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> 
         ne_node.outputs = SymTensor(source.shape, ne_node)
         ne.nodes.append(ne_node)
         outputs.mask = ne_node.outputs
+    elif op.class_name == "Masking" and inputs:
+        # Masking computes any(not_equal(x, mask_value), axis=-1): two ops, the second is the mask
+        source = inputs[0]
+        ne = OpObj(rec.unique_name("not_equal"), "NotEqual", site)
+        ne_node = Node(ne, [source], None)
+        ne_node.outputs = SymTensor(source.shape, ne_node)
+        ne.nodes.append(ne_node)
+        any_op = OpObj(rec.unique_name("any"), "Any", site)
+        any_node = Node(any_op, [ne_node.outputs], None)
+        reduced = source.shape[:-1] if isinstance(source.shape, tuple) and source.shape else UNKNOWN
+        any_node.outputs = SymTensor(reduced, any_node)
+        any_op.nodes.append(any_node)
+        outputs.mask = any_node.outputs
     elif mask is not None and op.class_name in MASK_PROPAGATORS:
         outputs.mask = mask
     elif mask is not None and op.class_name in MASK_CONSUMERS and args.get("return_sequences") is True:
@@ -231,16 +247,15 @@ def operand_shape(value):
 def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, snake: str):
     """``x + y`` and friends: Keras records an op (``Add``, ``TrueDivide``...) in the graph."""
     from ..engine.layers.merging import broadcast_shapes
+    from ..engine.ops import matmul
 
     inputs = tensors_in([left, right])
     op = OpObj(snake if is_private(inputs) else rec.unique_name(snake), op_class, site)
     a, b = operand_shape(left), operand_shape(right)
     shape = UNKNOWN
-    if op_class == "Matmul":
-        shape = UNKNOWN
-    elif a is not UNKNOWN and b is not UNKNOWN:
+    if a is not UNKNOWN and b is not UNKNOWN:
         try:
-            shape = broadcast_shapes(a, b)
+            shape = matmul(a, b) if op_class == "Matmul" else broadcast_shapes(a, b)
         except ShapeError as error:
             rec.error(site, error.code, error.message)
             shape = UNKNOWN

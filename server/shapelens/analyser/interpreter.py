@@ -16,11 +16,12 @@ import operator
 import re
 
 from ..engine.layers.core import input_batch_shape
-from ..engine import Derivation
+from ..engine import Derivation, ShapeError
+from ..engine.ops import op_output_shape
 from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls
-from .keras_api import ELEMENTWISE_OPS, MERGE_FUNCTIONS, camel_case, canonical, classify
+from .keras_api import MERGE_FUNCTIONS, camel_case, canonical, classify
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import BUILTINS, MATH, MAX_INT_BITS, MAX_SEQUENCE, _str, plain, safe_int, sized
 from .recorder import Recorder
@@ -941,18 +942,23 @@ class Interpreter:
     def call_lambda(self, layer: LayerObj, positional, keywords, node):
         """A ``Lambda`` without ``output_shape``: Keras traces the function to learn its output;
         we interpret the function on traced (private) tensors, reporting nothing from inside."""
-        explicit = layer.engine.args.get("output_shape")
-        if explicit is not None and explicit is not UNKNOWN:
-            return calls.apply_layer(self.rec, layer, positional, keywords, node)
+        explicit = layer.python_output_shape
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+        if explicit is not None and not isinstance(explicit, UserFunction):
+            return calls.apply_layer(self.rec, layer, positional, keywords, node)
         self.rec.uncertain += 1
         try:
-            result = self.invoke(layer.python_function, [_private_copy(inputs)], {}, None)
+            if isinstance(explicit, UserFunction):   # output_shape=lambda s: ... gets the input shape
+                result = self.invoke(explicit, [calls.output_shapes(inputs)], {}, None)
+                shapes = result if isinstance(result, tuple) and all(
+                    d is None or d is UNKNOWN or isinstance(d, int) for d in result) else UNKNOWN
+            else:
+                result = self.invoke(layer.python_function, [_private_copy(inputs)], {}, None)
+                shapes = calls.output_shapes(_tensor_structure(result))
         finally:
             self.rec.uncertain -= 1
         if layer.engine.weights is None:
             layer.engine.weights = calls.NO_PARAMS
-        shapes = calls.output_shapes(_tensor_structure(result))
         return calls.attach_call(self.rec, layer, inputs, shapes, node, kind="layer")
 
     def call_operation(self, op, positional, keywords, site):
@@ -1091,6 +1097,7 @@ class Interpreter:
                 return UnknownOp(rec.unique_name(to_snake_case(name)), name, node)
             if obj.class_name == "Lambda":
                 obj.python_function = positional[0] if positional else keywords.get("function")
+                obj.python_output_shape = positional[1] if len(positional) > 1 else keywords.get("output_shape")
             return obj
         if kind == "unknown_layer":
             given = keywords.get("name")
@@ -1167,13 +1174,21 @@ class Interpreter:
             return shape if isinstance(shape, tuple) else UNKNOWN
         tensors = calls.tensors_in(positional) + calls.tensors_in(keywords)
         if not tensors:
+            # on plain numbers an op is arithmetic (``ops.sqrt(32.0)``), not a graph operation
+            fn = MATH.get(name)
+            if fn is not None and positional and all(isinstance(a, (int, float)) for a in positional):
+                return fn(*positional)
             return UNKNOWN
         class_name = "ReLU" if (kind == "activation" and name == "relu") else camel_case(name)
         snake = to_snake_case(class_name) if kind == "activation" else name
+        try:
+            shape = op_output_shape(name, [calls.to_engine(a) for a in positional],
+                                    {k: calls.to_engine(v) for k, v in keywords.items()})
+        except ShapeError as error:
+            self.rec.error(node, error.code, error.message)
+            shape = UNKNOWN
         op = UnknownOp(self.op_name(snake, tensors), class_name, node)
         op.param_count = lambda: calls.NO_PARAMS
-        first = positional[0] if positional else tensors[0]
-        shape = first.shape if (name in ELEMENTWISE_OPS and isinstance(first, SymTensor)) else UNKNOWN
         return calls.attach_call(self.rec, op, tensors, shape, node, kind="layer")
 
     # ---- methods of built-in values and Keras objects -------------------------------------------------

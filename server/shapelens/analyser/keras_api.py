@@ -14,14 +14,6 @@ MERGE_FUNCTIONS = {
     "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
 }
 
-# keras.ops functions that keep their input's shape (elementwise); others give "?" shapes.
-ELEMENTWISE_OPS = {
-    "relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "silu", "swish", "elu",
-    "selu", "softplus", "softsign", "leaky_relu", "hard_sigmoid", "hard_silu", "exp", "log", "sqrt",
-    "abs", "square", "negative", "cast", "clip", "sin", "cos", "round", "floor", "ceil", "sign",
-    "erf", "rsqrt", "log1p", "expm1", "stop_gradient", "mish", "celu", "glu_unused",
-}
-
 # Layers whose row in a subclassed model's summary shows an output shape: Keras prints the shape
 # only for layers that remember the input they were built on (``_build_shapes_dict``): those
 # defining their own ``build``, and (found by probing Keras 3.15) a few reshaping layers.
@@ -51,6 +43,11 @@ MASK_PROPAGATORS = frozenset({
     "BatchNormalization", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
     "Identity", "EinsumDense",
 })
+
+# Sublayers some layers create in ``build``, taking default names from the same counters.
+BUILD_CREATES = {
+    "MultiHeadAttention": ("softmax", "dropout"),
+}
 
 KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras", "keras.api")
 

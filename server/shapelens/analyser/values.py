@@ -82,6 +82,7 @@ class LayerObj(Operation):
         self.engine = engine_layer
         self.input_shape_arg = None   # `input_shape=` / `input_dim=` given at construction
         self.python_function = None   # a Lambda's function, interpreted when it is called
+        self.python_output_shape = None   # a Lambda's output_shape (a tuple or a function)
 
     def leaves(self) -> list:
         return [self.engine]

@@ -289,7 +289,15 @@ class RNN(Layer):
             states = UNKNOWN
         else:
             sizes = sizes if isinstance(sizes, list) else [sizes]
-            states = [[(batch, s) for s in size] if isinstance(size, list) else (batch, size) for size in sizes]
+            if any(isinstance(s, list) for size in sizes if isinstance(size, list) for s in size):
+                if self.args["return_state"]:
+                    raise ShapeError("invalid-argument",
+                                     "RNN cannot return the states of a StackedRNNCells nested in another one "
+                                     "(Keras: Undefined shapes are not supported).")
+                states = UNKNOWN
+            else:
+                states = [[(batch, s) for s in size] if isinstance(size, list) else (batch, size)
+                          for size in sizes]
         return self.assemble(batch, length, (self.cell.output_size(),), states, why)
 
     def assemble(self, batch, length, feature_shape: tuple, states, why):
