@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
+from ..conv_utils import axis_labels
 from ..errors import ShapeError
 from ..layer import Layer, register
 from ..shape import UNKNOWN, format_dim, format_shape, is_int
@@ -68,10 +69,6 @@ def _spatial_axes(rank: int, data_format) -> tuple:
     if data_format == "channels_first":
         return tuple(range(2, rank))
     return tuple(range(1, rank - 1))
-
-
-def _axis_label(i: int, n: int) -> str:
-    return {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}[n][i]
 
 
 # ---- Flatten, Reshape, Permute, RepeatVector ------------------------------------------------------
@@ -297,7 +294,7 @@ class _UpSampling(Layer):
         for i, (axis, factor) in enumerate(zip(_spatial_axes(self.rank + 2, data_format), self.size())):
             out[axis] = _grow(input_shape[axis], lambda d, f: d * f, factor)
             if is_int(out[axis]):
-                why.step(_axis_label(i, self.rank), "size · in", f"{factor} · {input_shape[axis]}", out[axis])
+                why.step(axis_labels(self.rank)[i], "size · in", f"{factor} · {input_shape[axis]}", out[axis])
         return tuple(out)
 
 
@@ -399,7 +396,7 @@ class _Resize(Layer):
             if self.sign < 0 and is_int(out[axis]) and out[axis] <= 0:
                 raise ShapeError("window-too-large", self.too_large(input_shape, pairs))
             if is_int(out[axis]):
-                why.step(_axis_label(i, self.rank), f"in {op} {self.argument}_before {op} {self.argument}_after",
+                why.step(axis_labels(self.rank)[i], f"in {op} {self.argument}_before {op} {self.argument}_after",
                          f"{dim} {op} {before} {op} {after}", out[axis])
         return keras_tensor_shape(tuple(out))
 
