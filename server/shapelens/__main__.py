@@ -1,7 +1,15 @@
-"""``python -m shapelens``: the command line (``python -m shapelens serve`` runs the server)."""
+"""``python -m shapelens``: the command line (``python -m shapelens serve`` runs the server).
 
+``python -m`` puts the current directory first on ``sys.path``; a workspace with its own
+``json.py`` or ``argparse.py`` would then be imported (run!) by our own imports.  Drop it first.
+"""
+
+import os
 import sys
 
-from .cli import main
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+
+from shapelens.cli import main  # noqa: E402
 
 sys.exit(main(sys.argv[1:] if len(sys.argv) > 1 else ["serve"]))

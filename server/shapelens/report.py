@@ -13,7 +13,7 @@ def count_text(value) -> str:
 
 def memory_text(params) -> str:
     """Keras's ``readable_memory_size`` for float32 weights (4 bytes each)."""
-    if params is UNKNOWN or params is None:
+    if params is UNKNOWN or params is None or params.bit_length() > 1000:
         return "?"
     size = params * 4.0
     for unit in ("B", "KB", "MB", "GB", "TB"):

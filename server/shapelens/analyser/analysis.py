@@ -18,6 +18,7 @@ REPAIR_BUDGET = 4_000_000         # characters re-parsed at most while recoverin
 MAX_CHARS = 1_000_000             # larger files are not analysed (a note says so)
 MAX_LINES = 50_000
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -78,12 +79,14 @@ def _blank(lines: list[str], index: int) -> bool:
 def analyse_source(source: str, path: str | None = None, module_loader=None) -> Analysis:
     """Analyse one file's text; ``module_loader(name) -> source | None`` lets imports of the
     user's own modules be followed (read, never imported)."""
+    source = _SURROGATE.sub("\ufffd", source)   # an editor buffer may hold lone surrogates
     lines = split_lines(source)
     recorder = Recorder([line.rstrip("\r\n") for line in lines])
     analysis = recorder.analysis
-    if len(source) > MAX_CHARS or len(lines) > MAX_LINES:
+    if len(source) > MAX_CHARS or len(lines) > MAX_LINES or _too_many_tokens(source):
         recorder.limit(_FIRST_LINE, f"analysis stopped: file too large ({len(source):,} characters, "
-                                    f"{len(lines):,} lines; the limits are {MAX_CHARS:,} and {MAX_LINES:,})")
+                                    f"{len(lines):,} lines; the limits are {MAX_CHARS:,} characters, {MAX_LINES:,} lines "
+                                    f"and {MAX_TOKENS:,} tokens)")
         return analysis
     tree, syntax_ok = parse_with_recovery(source)
     analysis.syntax_ok = syntax_ok
@@ -99,6 +102,14 @@ def analyse_source(source: str, path: str | None = None, module_loader=None) -> 
         scope = interpreter.module_scope
     analysis.models = collect_models(scope.vars, recorder)
     return analysis
+
+
+MAX_TOKENS = 250_000               # Python's parser needs ~3 KB per token: bound its memory
+_TOKEN = re.compile(r"\w+|[^\s\w]")
+
+
+def _too_many_tokens(source: str) -> bool:
+    return len(source) > MAX_TOKENS and len(_TOKEN.findall(source)) > MAX_TOKENS
 
 
 _FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)

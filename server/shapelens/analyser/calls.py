@@ -17,14 +17,14 @@ from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
 from .recorder import Recorder
 from .result import CallResult
-from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor, UnknownOp
+from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor, UnknownOp, oversized
 
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 
 def to_engine(value, depth: int = 0):
     """Interpreter value → engine argument: tensors become shapes, layers become rules."""
-    if depth > 20:
+    if depth > 20 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
         return UNKNOWN
     if isinstance(value, SymTensor):
         return value.shape
@@ -46,7 +46,7 @@ def to_engine(value, depth: int = 0):
 
 
 def tensors_in(value, depth: int = 0) -> list[SymTensor]:
-    if depth > 20:
+    if depth > 20 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
         return []
     if isinstance(value, SymTensor):
         return [value]
@@ -75,13 +75,15 @@ def wrap_output(output, node: Node):
     return wrap(output)
 
 
-def output_shapes(structure):
+def output_shapes(structure, depth: int = 0):
+    if depth > 20 or (depth == 0 and isinstance(structure, (list, tuple)) and oversized(structure)):
+        return UNKNOWN
     if isinstance(structure, SymTensor):
         return structure.shape
     if isinstance(structure, list):
-        return [output_shapes(s) for s in structure]
+        return [output_shapes(s, depth + 1) for s in structure]
     if isinstance(structure, tuple):
-        return tuple(output_shapes(s) for s in structure)
+        return tuple(output_shapes(s, depth + 1) for s in structure)
     return UNKNOWN
 
 

@@ -27,10 +27,12 @@ from .pybuiltins import BUILTINS, MATH, MAX_INT_BITS, MAX_SEQUENCE, _str, plain,
 from .recorder import Recorder
 from .values import (
     MISSING, BoundMethod, BuiltinMethod, InputObj, Instance, KerasRef, LayerObj, Operation,
-    SuperProxy, SymTensor, UnknownOp, UserClass, UserFunction,
+    SuperProxy, SymTensor, UnknownOp, UserClass, UserFunction, oversized,
 )
 
-MAX_STEPS = 400_000          # expression/statement evaluations per analysis
+MAX_STEPS = 1_000_000        # expression/statement evaluations per analysis
+LAYER_COST = 100             # a layer built or called counts as this many steps
+CALL_COST = 25               # so does a call of the user's own functions and classes
 MAX_LOOP = 10_000            # iterations of one loop
 MAX_DEPTH = 24               # nested calls of user functions
 MAX_UNCALLED = 200           # uncalled functions explored speculatively
@@ -326,9 +328,9 @@ class Interpreter:
         finally:
             self.rec.uncertain -= 1
         scope.vars.clear()
-        names = set(before)
+        names = dict.fromkeys(before)          # ordered: models keep their module order
         for outcome in outcomes:
-            names |= set(outcome)
+            names.update(dict.fromkeys(outcome))
         for name in names:
             values = [o.get(name, MISSING) for o in outcomes]
             first = values[0]
@@ -518,7 +520,8 @@ class Interpreter:
         return UNKNOWN
 
     def expr_Tuple(self, node, scope):
-        return tuple(self.eval_elements(node.elts, scope))
+        items = self.eval_elements(node.elts, scope)
+        return items if items is UNKNOWN else tuple(items)
 
     def expr_List(self, node, scope):
         return self.eval_elements(node.elts, scope)
@@ -912,6 +915,10 @@ class Interpreter:
         return UNKNOWN
 
     def call(self, func, positional, keywords, node):
+        if isinstance(func, (KerasRef, Operation)):
+            self.steps += LAYER_COST
+        elif isinstance(func, (UserFunction, BoundMethod, UserClass, Instance)):
+            self.steps += CALL_COST
         if isinstance(func, KerasRef):
             return self.call_keras(func.path, positional, keywords, node)
         if isinstance(func, LayerObj):
@@ -1138,6 +1145,11 @@ class Interpreter:
         batch_shape = values.get("batch_shape", values.get("batch_input_shape"))
         if shape is None and batch_shape is None:
             shape = UNKNOWN
+        for given in (shape, batch_shape):
+            if isinstance(given, (tuple, list)) and any(isinstance(d, int) and not isinstance(d, bool) and d < 0
+                                                        for d in given):
+                self.rec.error(node, "invalid-argument", f"Cannot convert '{tuple(given)!r}' to a shape. "
+                                                         "Negative dimensions are not allowed.")
         batch = input_batch_shape(calls.to_engine(shape), calls.to_engine(values.get("batch_size")),
                                   calls.to_engine(batch_shape))
         if isinstance(batch, tuple):
@@ -1268,7 +1280,7 @@ class Interpreter:
         if name in ("upper", "lower", "strip", "title", "capitalize") and not args:
             return getattr(s, name)()
         if name == "format" and all(isinstance(a, (int, float, str)) for a in args) and len(s) < 1000 \
-                and not _WIDE_FORMAT.search(s):
+                and not _WIDE_FORMAT.search(s) and not any(isinstance(a, int) and abs(a) >= 10_000 for a in args):
             try:
                 return s.format(*args)
             except (IndexError, KeyError, ValueError):
@@ -1358,7 +1370,7 @@ def _hashable(value) -> bool:
 
 
 def _contains_unknown(value, depth: int = 0) -> bool:
-    if value is UNKNOWN or depth > 16:
+    if value is UNKNOWN or depth > 16 or (depth == 0 and isinstance(value, (list, tuple)) and oversized(value)):
         return True
     if isinstance(value, (list, tuple)):
         return any(_contains_unknown(v, depth + 1) for v in value)
@@ -1395,7 +1407,7 @@ def _bounded(r: range):
 
 
 def _tensor_structure(value, depth: int = 0):
-    if depth > 16:
+    if depth > 16 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
         return SymTensor(UNKNOWN)
     if isinstance(value, (list, tuple)):
         return type(value)(_tensor_structure(v, depth + 1) for v in value)
@@ -1406,7 +1418,7 @@ def _tensor_structure(value, depth: int = 0):
 
 def _private_copy(value, depth: int = 0):
     """Tensors with the same shapes but no history: what a subclass's ``call`` sees."""
-    if depth > 16:
+    if depth > 16 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
         return UNKNOWN
     if isinstance(value, SymTensor):
         return SymTensor(value.shape)

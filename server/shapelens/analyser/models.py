@@ -14,12 +14,12 @@ from collections import defaultdict
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
 from ..engine.shape import UNKNOWN, format_dim
-from .values import InputObj, LayerObj, Node, Operation, SymTensor
+from .values import InputObj, LayerObj, Node, Operation, SymTensor, oversized
 
 
 def flatten(structure, depth: int = 0) -> list:
-    if depth > 16:                               # cyclic or absurdly nested: not tensors
-        return [None]
+    if depth > 16 or (depth == 0 and isinstance(structure, (list, tuple, dict)) and oversized(structure)):
+        return [None]                            # cyclic or absurdly nested: not tensors
     if isinstance(structure, (list, tuple)):
         out = []
         for item in structure:

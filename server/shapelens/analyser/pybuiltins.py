@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from ..engine.shape import UNKNOWN
+from .values import oversized
 
 MAX_SEQUENCE = 100_000      # longest list/str/tuple the analyser will materialise
 MAX_INT_BITS = 1 << 16      # larger integers are reported as unknown
@@ -22,6 +23,8 @@ def plain(value, depth: int = 0) -> bool:
     if value is None or isinstance(value, (bool, int, float, str, range)):
         return True
     if isinstance(value, (tuple, list)):
+        if depth == 0 and oversized(value, 4096):
+            return False
         return depth < 8 and len(value) <= 64 and all(plain(v, depth + 1) for v in value)
     return False
 

@@ -20,7 +20,11 @@ class SpanMaker:
             text = self.lines[line - 1]
             if text.isascii():
                 return byte_col
-            return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+            prefix = text.encode("utf-8", errors="surrogatepass")[:byte_col]
+            try:
+                return len(prefix.decode("utf-8", errors="surrogatepass"))
+            except UnicodeDecodeError:      # a column inside a character: count whole ones
+                return len(prefix.decode("utf-8", errors="ignore"))
         return byte_col
 
     def span(self, node: ast.AST) -> Span:

@@ -11,9 +11,15 @@ def tracked_layers(instance: Instance) -> list[Operation]:
     found: list[Operation] = []
     seen: set = set()
 
+    visited_containers: set = set()
+
     def walk(value, depth: int) -> None:
         if depth > 8:
             return
+        if isinstance(value, (list, tuple, dict)):
+            if id(value) in visited_containers:
+                return
+            visited_containers.add(id(value))
         if isinstance(value, Instance):
             value = value.keras_object
         if isinstance(value, Operation):

@@ -200,3 +200,24 @@ class BuiltinMethod:
 
     receiver: object
     name: str
+
+
+MAX_STRUCTURE = 10_000   # items visited at most when walking nested lists/tuples/dicts
+
+
+def oversized(value, limit: int = MAX_STRUCTURE) -> bool:
+    """True when walking ``value`` (shared sublists counted each time, as a naive walk would)
+    visits more than ``limit`` items: such values are treated as unknown, so no walk can blow up
+    on ``a = [a] * 64`` repeated."""
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False

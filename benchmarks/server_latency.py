@@ -1,0 +1,222 @@
+"""Benchmark: inlay-hint latency of the language server while typing, like an editor drives it.
+
+Starts ``python -m shapelens serve`` over stdio (pygls's client), opens a generated 2,000-line
+model file and a typical 300-line one, and applies single-character edits to each (incremental
+``didChange``), each followed at once by a ``textDocument/inlayHint`` request for the visible
+lines around the edit (60 lines, as an editor asks for its viewport).  The latency of an edit is
+the time from sending ``didChange`` to receiving the hints of that version (the server answers
+only once the new version is analysed).  The edits mix what typing does: changing a digit of a
+layer argument, typing a comment, and typing a new layer line character by character (so most
+intermediate texts do not parse).
+
+Prints p50/p95 latency per file, its ratio to ``ast.parse`` of the same text timed in the same
+run, start-up time (process start to ``initialize`` answered) and the server's peak memory
+(``VmHWM``).  Targets: p95 <= 3 x parse on the 2,000-line file; p95 <= 50 ms on the 300-line one.
+
+Run: python benchmarks/server_latency.py [--edits 200] [--full-hints] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from generate import generate_module  # noqa: E402
+from lsprotocol import types  # noqa: E402
+from pygls.lsp.client import LanguageClient  # noqa: E402
+
+NEW_LINES = ['x = layers.Dense(64, activation="relu")(x)', "x = layers.Dropout(0.25)(x)",
+             "y = layers.Conv2D(8, 3)(y)"]
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median_time(fn, runs=15):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def plan_edits(lines: list[str], count: int, rng: random.Random):
+    """``[(kind, line, char, end_char, text)]``: single-character edits (positions are in the
+    text as it is when the edit is applied; lines are ASCII so columns are the same in UTF-16)."""
+    lines = list(lines)
+    edits = []
+    digit_lines = [i for i, line in enumerate(lines) if "layers.Dense(" in line or "layers.Conv2D(" in line]
+    while len(edits) < count:
+        kind = rng.choice(["digit", "digit", "comment", "type"])
+        if kind == "digit":
+            i = rng.choice(digit_lines)
+            line = lines[i]
+            start = line.index("(") + 1
+            while start < len(line) and not line[start].isdigit():
+                start += 1
+            if start >= len(line):
+                continue
+            new = str((int(line[start]) % 9) + 1)
+            edits.append(("digit", i, start, start + 1, new))
+            lines[i] = line[:start] + new + line[start + 1:]
+        elif kind == "comment":
+            i = rng.choice(digit_lines)
+            line = lines[i]
+            text = "  # wider" if "#" not in line else rng.choice("abcdefgh ")
+            for ch in text:
+                if len(edits) >= count:
+                    break
+                pos = len(lines[i])
+                edits.append(("comment", i, pos, pos, ch))
+                lines[i] += ch
+        else:
+            # type a new layer line after a functional layer call at module level
+            candidates = [j for j in digit_lines if lines[j].startswith("x = layers.")]
+            i = rng.choice(candidates) + 1
+            text = rng.choice(NEW_LINES)
+            edits.append(("type", i, 0, 0, "\n"))
+            lines.insert(i, "")
+            digit_lines = [j + 1 if j >= i else j for j in digit_lines]
+            for ch in text:
+                if len(edits) >= count:
+                    break
+                pos = len(lines[i])
+                edits.append(("type", i, pos, pos, ch))
+                lines[i] += ch
+    return edits[:count]
+
+
+class Driver:
+    def __init__(self, client: LanguageClient):
+        self.client = client
+        self.versions: dict[str, int] = {}
+        self.published: dict[str, asyncio.Event] = {}
+
+    async def open(self, path: str, text: str) -> str:
+        uri = "file://" + path
+        event = asyncio.Event()
+        self.published[uri] = event
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+        self.versions[uri] = 1
+        await self.hints(uri, 0, 60)
+        return uri
+
+    async def hints(self, uri: str, first: int, last: int):
+        return await self.client.text_document_inlay_hint_async(types.InlayHintParams(
+            types.TextDocumentIdentifier(uri), types.Range(types.Position(first, 0), types.Position(last, 0))))
+
+    async def edit(self, uri: str, line: int, char: int, end: int, text: str, full_hints: bool):
+        self.versions[uri] += 1
+        start = time.perf_counter()
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+            [types.TextDocumentContentChangePartial(
+                range=types.Range(types.Position(line, char), types.Position(line, end)), text=text)]))
+        if full_hints:
+            result = await self.hints(uri, 0, 100_000)
+        else:
+            first = max(0, line - 30)
+            result = await self.hints(uri, first, first + 60)
+        return time.perf_counter() - start, len(result or [])
+
+
+def vm_hwm_kib(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+async def run(args) -> None:
+    client = LanguageClient("shapelens-benchmark", "1")
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def _diagnostics(params):      # the benchmark only times hints
+        return None
+
+    started = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "shapelens", "serve")
+    await client.initialize_async(types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            workspace=types.WorkspaceClientCapabilities(configuration=False)),
+        process_id=os.getpid()))
+    startup = time.perf_counter() - started
+    client.initialized(types.InitializedParams())
+    pid = client._server.pid
+    driver = Driver(client)
+    rng = random.Random(args.seed)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for label, lines_wanted in (("2,000-line", 2000), ("300-line", 300)):
+            text = generate_module(lines_wanted)
+            path = os.path.join(folder, f"model_{lines_wanted}.py")
+            with open(path, "w") as handle:
+                handle.write(text)
+            parse = median_time(lambda: ast.parse(text))
+            opened = time.perf_counter()
+            uri = await driver.open(path, text)
+            first = time.perf_counter() - opened
+            edits = plan_edits(text.split("\n"), args.edits, rng)
+            latencies, by_kind = [], {}
+            for kind, line, char, end, new in edits:
+                seconds, _count = await driver.edit(uri, line, char, end, new, args.full_hints)
+                latencies.append(seconds)
+                by_kind.setdefault(kind, []).append(seconds)
+            p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+            rows.append((label, text.count("\n"), parse, first, p50, p95, by_kind))
+    hwm = vm_hwm_kib(pid)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+    print(f"server start-up to initialize answered: {startup * 1000:.0f} ms")
+    for label, n, parse, first, p50, p95, by_kind in rows:
+        print(f"\n{label} file ({n} lines), {args.edits} single-character edits, "
+              f"hints for {'the whole file' if args.full_hints else 'a 60-line viewport'} after each")
+        print(f"  ast.parse of the text (median): {parse * 1000:8.1f} ms")
+        print(f"  first analysis on open:        {first * 1000:8.1f} ms")
+        print(f"  edit -> hints latency  p50:    {p50 * 1000:8.1f} ms   ({p50 / parse:.2f} x parse)")
+        print(f"                         p95:    {p95 * 1000:8.1f} ms   ({p95 / parse:.2f} x parse)")
+        for kind, values in sorted(by_kind.items()):
+            print(f"    {kind:8s} edits: {len(values):3d}  p50 {percentile(values, 50) * 1000:7.1f} ms  "
+                  f"p95 {percentile(values, 95) * 1000:7.1f} ms")
+    if rows:
+        big, small = rows[0], rows[1]
+        print(f"\ntarget 2,000 lines: p95 <= 3 x parse -> {big[5] / big[2]:.2f} x "
+              f"({'met' if big[5] <= 3 * big[2] else 'NOT met'})")
+        print(f"target   300 lines: p95 <= 50 ms     -> {small[5] * 1000:.1f} ms "
+              f"({'met' if small[5] <= 0.050 else 'NOT met'})")
+    if hwm is not None:
+        print(f"server peak memory (VmHWM): {hwm / 1024:.1f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--full-hints", action="store_true",
+                        help="request the hints of the whole file after each edit (not just the viewport)")
+    args = parser.parse_args()
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""Per-document state: text, version, and ONE analysis per version shared by every request.
+
+How work is scheduled
+---------------------
+* ``didOpen``/``didChange`` call ``Documents.update``: the document's new text and version are
+  stored and an analysis of that version is queued on a single worker thread (the event loop
+  never runs the analyser, so requests and notifications keep flowing while it works).
+* A newer version makes older work stale: the running analysis is cancelled at its next
+  statement, and queued analyses of old versions return at once without running.
+* Requests (``Documents.snapshot``) wait for the analysis of the latest version; every request
+  for that version shares the same ``Snapshot`` (the result is computed once, then cached until
+  the next edit).
+* Each document keeps an ``IncrementalAnalyser`` (``incremental.py``): statements whose text
+  did not change are not analysed again.
+* Another open document, or a file on disk, read through ``from blocks import conv_block``
+  makes this document depend on it: editing ``blocks.py`` re-analyses ``model.py``.  Open
+  buffers take precedence over disk.
+
+While the buffer does not parse
+-------------------------------
+The analyser blanks the lines that stop the file from parsing and analyses the rest.  On top of
+that, when a version has a syntax error, the lines that are the same as in the last version
+that parsed (the common first and last lines of both texts) keep the hints, hovers and
+diagnostics of that last good version, moved to their new line numbers; only the changed lines
+in between show what the broken buffer's own analysis found.  So typing an unfinished line
+never makes the rest of the file lose or change its hints; once the file parses again, every
+result comes from the new analysis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from ..analyser.result import Span
+from ..workspace import module_loader
+from .incremental import IncrementalAnalyser, line_mapping, map_span
+from .positions import split_lines
+from .runner import Cancelled, Outcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    """What the requests of one document version read (never mutated once built)."""
+
+    version: int
+    text: str
+    lines: list                       # the LSP lines of ``text``
+    outcome: Outcome
+    sites: list                       # CallSite, effective (see "While the buffer does not parse")
+    models: list                      # (ModelReport, macs)
+    diagnostics: list                 # analyser Diagnostic
+    stale_lines: frozenset = frozenset()   # lines (1-based) showing the last good version's results
+    paths: frozenset = frozenset()    # files this analysis read or looked for (dependencies)
+    seconds: float = 0.0
+    cache: dict = field(default_factory=dict)   # per-settings hint lists, built on demand
+
+    @property
+    def syntax_ok(self) -> bool:
+        return self.outcome.analysis.syntax_ok
+
+
+def norm_path(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+class Document:
+    def __init__(self, uri: str, path: str | None, version: int, text: str):
+        self.uri = uri
+        self.path = path
+        self.version = version
+        self.text = text
+        self.latest: Snapshot | None = None    # the newest finished analysis (maybe older version)
+        self.good: Snapshot | None = None      # the newest one whose text parsed
+        self.engine = IncrementalAnalyser()
+        self.future: asyncio.Future | None = None
+        self.cancel: threading.Event | None = None
+        self.generation = 0                    # bumps on every schedule (also re-analyses)
+
+
+# ---- the last-good merge -----------------------------------------------------------------------
+
+def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | None,
+                   paths=frozenset(), seconds: float = 0.0) -> Snapshot:
+    analysis = outcome.analysis
+    lines = split_lines(text)
+    sites = sorted(analysis.sites.values(), key=lambda s: (s.span.line, s.span.column))
+    models = list(zip(analysis.models, outcome.model_macs))
+    diagnostics = list(analysis.diagnostics)
+    if analysis.syntax_ok or good is None:
+        return Snapshot(version, text, lines, outcome, sites, models, diagnostics,
+                        paths=frozenset(paths), seconds=seconds)
+    mapping = line_mapping(good.lines, lines)
+    prefix, old_end, delta = mapping
+    first_changed, last_changed = prefix + 1, old_end + delta      # new-text lines, inclusive
+
+    def changed(span: Span) -> bool:
+        return span.end_line >= first_changed and span.line <= last_changed
+
+    kept_sites = [s for s in sites if changed(s.span)]
+    for site in good.sites:
+        span = map_span(site.span, mapping)
+        if span is not None and not changed(span):
+            kept_sites.append(replace(site, span=span))
+    kept_models = [(m, macs) for m, macs in models if m.span is not None and changed(m.span)]
+    for model, macs in good.models:
+        span = map_span(model.span, mapping) if model.span is not None else None
+        if span is not None and not changed(span):
+            kept_models.append((replace(model, span=span), macs))
+    kept_diagnostics = [d for d in diagnostics if changed(d.span)]
+    for d in good.diagnostics:
+        span = map_span(d.span, mapping)
+        if span is not None and not changed(span):
+            kept_diagnostics.append(replace(d, span=span))
+    kept_sites.sort(key=lambda s: (s.span.line, s.span.column))
+    stale = frozenset(line for line in range(1, len(lines) + 1)
+                      if line < first_changed or line > last_changed)
+    return Snapshot(version, text, lines, outcome, kept_sites, kept_models, kept_diagnostics,
+                    stale, frozenset(paths), seconds)
+
+
+# ---- the documents ---------------------------------------------------------------------------------
+
+class Documents:
+    """All open documents, and the worker thread that analyses them."""
+
+    def __init__(self, on_analysed: Callable[[Document, Snapshot], None] | None = None):
+        self.docs: dict[str, Document] = {}
+        self.by_path: dict[str, Document] = {}
+        self.on_analysed = on_analysed
+        self._executor: ThreadPoolExecutor | None = None
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shapelens-analysis")
+        return self._executor
+
+    def shutdown(self) -> None:
+        for doc in self.docs.values():
+            if doc.cancel is not None:
+                doc.cancel.set()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ---- buffers ---------------------------------------------------------------------------------
+    def buffer_text(self, path: str) -> str | None:
+        doc = self.by_path.get(norm_path(path))
+        return doc.text if doc is not None else None
+
+    def get(self, uri: str) -> Document | None:
+        return self.docs.get(uri)
+
+    # ---- changes ---------------------------------------------------------------------------------
+    def update(self, uri: str, path: str | None, version: int | None, text: str) -> Document:
+        doc = self.docs.get(uri)
+        if doc is None:
+            doc = Document(uri, path, version or 0, text)
+            self.docs[uri] = doc
+            if path:
+                self.by_path[norm_path(path)] = doc
+        else:
+            doc.version = version if version is not None else doc.version + 1
+            doc.text = text
+        self.schedule(doc)
+        if path:
+            self.schedule_dependents(doc)
+        return doc
+
+    def close(self, uri: str) -> None:
+        doc = self.docs.pop(uri, None)
+        if doc is None:
+            return
+        if doc.cancel is not None:
+            doc.cancel.set()
+        if doc.path:
+            self.by_path.pop(norm_path(doc.path), None)
+            self.schedule_dependents(doc)     # dependents now read the file on disk
+
+    def schedule_dependents(self, changed: Document) -> None:
+        if not changed.path:
+            return
+        key = norm_path(changed.path)
+        for doc in list(self.docs.values()):
+            if doc is changed or doc.latest is None:
+                continue
+            if key in doc.latest.paths:
+                self.schedule(doc)
+
+    def schedule(self, doc: Document) -> None:
+        """Queue an analysis of the document's current text; older work becomes stale."""
+        loop = asyncio.get_running_loop()
+        if doc.cancel is not None:
+            doc.cancel.set()
+        cancel = threading.Event()
+        doc.cancel = cancel
+        doc.generation += 1
+        previous = doc.future
+        future = loop.create_future()
+        doc.future = future
+        if previous is not None and not previous.done():
+            previous.set_result(None)          # its waiters move on to the new future
+        version, text, generation = doc.version, doc.text, doc.generation
+        job = loop.run_in_executor(self.executor, self._run, doc, version, text, cancel)
+        job.add_done_callback(lambda j: self._finished(doc, generation, future, j))
+
+    def _run(self, doc: Document, version: int, text: str, cancel: threading.Event):
+        """On the worker thread."""
+        if cancel.is_set():
+            return None
+        started = time.perf_counter()
+        paths: set = set()
+
+        def open_buffer(path: str):
+            paths.add(norm_path(path))
+            return self.buffer_text(path)
+
+        loader = module_loader(doc.path, open_buffer) if doc.path else None
+        try:
+            outcome = doc.engine.analyse(text, loader, cancel)
+        except Cancelled:
+            return None
+        return build_snapshot(version, text, outcome, doc.good, paths, time.perf_counter() - started)
+
+    def _finished(self, doc: Document, generation: int, future: asyncio.Future, job) -> None:
+        try:
+            snapshot = job.result()
+        except (Cancelled, asyncio.CancelledError):
+            snapshot = None
+        except Exception:  # noqa: BLE001 - an analyser bug must not take the server down
+            log.exception("analysis failed for %s", doc.uri)
+            snapshot = None
+        if snapshot is not None:
+            if doc.latest is None or generation >= getattr(doc, "_latest_generation", -1):
+                doc.latest = snapshot
+                doc._latest_generation = generation
+            if snapshot.syntax_ok:
+                doc.good = snapshot
+        if not future.done():
+            future.set_result(snapshot)
+        if snapshot is not None and generation == doc.generation and self.docs.get(doc.uri) is doc:
+            if self.on_analysed is not None:
+                self.on_analysed(doc, snapshot)
+
+    # ---- reading ------------------------------------------------------------------------------------
+    async def snapshot(self, uri: str) -> Snapshot | None:
+        """The analysis of the document's latest version (waits for it if it is under way)."""
+        doc = self.docs.get(uri)
+        if doc is None:
+            return None
+        while True:
+            future = doc.future
+            if future is None:
+                return doc.latest
+            result = await asyncio.shield(future)
+            if result is not None and future is doc.future:
+                return result
+            if future is doc.future:            # the analysis of this version failed
+                return doc.latest

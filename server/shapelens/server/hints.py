@@ -1,0 +1,121 @@
+"""Inlay hint texts: one per layer call site, one per model-building line.
+
+* a layer call: ``(None, 148, 148, 16) · 448 params`` — the parameter part only when the call
+  built the layer (a shared layer's later calls show the shape alone) and, for layers without
+  weights, only when ``showZeroParamLayers`` is on;
+* a site run several times (a layer inside a helper called three times):
+  ``×3: (None, 32, 32, 16) | (None, 16, 16, 32) | …``; identical runs collapse to
+  ``×3: (None, 10) · 330 params``;
+* a helper call (a user function returning tensors): ``→ (None, 16, 16, 32)``;
+* a model constructor: ``Model: 9,494,561 params (36.22 MB)``.
+
+Unknown values print ``?``.  The leading ``None`` of every shape becomes
+``batchDimensionLabel``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.shape import UNKNOWN, format_dim, is_shape_list
+from ..report import count_text, memory_text
+from .settings import Settings
+
+MAX_HINT_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Hint:
+    line: int           # 1-based
+    column: int         # character column (code points)
+    label: str
+    kind: str           # "layer" | "helper" | "model" (a model used as a layer) | "summary"
+
+
+def shape_text(shape, batch_label: str = "None", leading: bool = True) -> str:
+    """Keras's spelling of a shape structure, with the batch axis spelled ``batch_label``."""
+    if shape is UNKNOWN or shape is None:
+        return "?"
+    if isinstance(shape, dict):
+        return "{" + ", ".join(f"{k!r}: {shape_text(v, batch_label)}" for k, v in shape.items()) + "}"
+    if is_shape_list(shape):
+        return "[" + ", ".join(shape_text(s, batch_label) for s in shape) + "]"
+    if isinstance(shape, tuple):
+        dims = [format_dim(d) for d in shape]
+        if dims and shape[0] is None and leading:
+            dims[0] = batch_label
+        if len(dims) == 1:
+            return f"({dims[0]},)"
+        return "(" + ", ".join(dims) + ")"
+    return "?"
+
+
+def params_text(count) -> str:
+    return f"{count_text(count)} param{'' if count == 1 else 's'}"
+
+
+def result_text(result, settings: Settings, with_params: bool = True) -> str:
+    text = shape_text(result.output, settings.batch_dimension_label)
+    if not with_params or not settings.show_params or result.params is None:
+        return text
+    total = result.params.total
+    if total == 0 and not settings.show_zero_param_layers:
+        return text
+    return f"{text} · {params_text(total)}"
+
+
+def compact(items: list[str], count: int) -> str:
+    """``×N: a | b | …`` within ``MAX_HINT_CHARS`` (at least one item is always shown)."""
+    shown: list[str] = []
+    length = 0
+    for item in items:
+        extra = len(item) + (3 if shown else 0)
+        if shown and length + extra > MAX_HINT_CHARS:
+            break
+        shown.append(item)
+        length += extra
+    text = " | ".join(shown)
+    if len(shown) < len(items):
+        text += " | …"
+    return f"×{count}: {text}"
+
+
+def site_label(site, settings: Settings) -> str | None:
+    results = site.results
+    if not results:
+        return None
+    if site.kind == "helper":
+        texts = [shape_text(r.output, settings.batch_dimension_label) for r in results]
+        if len(texts) == 1:
+            return f"→ {texts[0]}"
+        if len(set(texts)) == 1:
+            return f"×{len(texts)} → {texts[0]}"
+        return compact(texts, len(texts)).replace(":", " →", 1)
+    texts = [result_text(r, settings) for r in results]
+    if len(texts) == 1:
+        return texts[0]
+    if len(set(texts)) == 1:
+        return f"×{len(texts)}: {texts[0]}"
+    return compact(texts, len(texts))
+
+
+def model_label(model) -> str:
+    total = model.params.total
+    return f"Model: {params_text(total)} ({memory_text(total)})"
+
+
+def collect_hints(sites, models, settings: Settings) -> list[Hint]:
+    """Every hint of a document, in position order."""
+    if not settings.inlay_hints_enabled:
+        return []
+    hints = []
+    for site in sites:
+        label = site_label(site, settings)
+        if label:
+            span = site.span
+            hints.append(Hint(span.end_line, span.end_column, label, site.kind))
+    for model in models:
+        if model.span is not None:
+            hints.append(Hint(model.span.end_line, model.span.end_column, model_label(model), "summary"))
+    hints.sort(key=lambda h: (h.line, h.column))
+    return hints

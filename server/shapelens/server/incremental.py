@@ -1,0 +1,660 @@
+"""Incremental analysis: after an edit, re-run only the top-level statements it affects.
+
+The analyser interprets a module statement by statement.  This module keeps, for every
+top-level statement of the previous run, a *record*: its source text (after syntax-error
+recovery), the module-level names it read before writing them and the values it wrote, the
+layer-name counters it consumed (Keras's ``conv2d``, ``conv2d_1``...), the user functions it
+defined and called, the interpreter steps it took, and everything it recorded (layer-call
+results, diagnostics, limit notes, MACs) as an event log.
+
+A new text is parsed (with the same recovery as the analyser); statements whose text is the
+same as in the previous run at the start (common prefix) or end (common suffix) of the module
+are *matched* to their records, the rest are new.  Then, in order:
+
+* a matched statement is **replayed** — its recorded writes are put in the module scope, its
+  counters advanced, its log reused (its AST nodes are the previous run's, moved to their new
+  line numbers) — unless it must be re-run:
+* a statement is **re-run** if it is new, if it read a name whose value differs from the
+  previous run at that point (*dirty*: written by a re-run or removed statement), if the
+  layer-name counters it uses do not start where they did, or if a module it imported changed;
+* **mutable objects** (layers, models, tensors, lists, instances...) are never shared between
+  a re-run statement and a replayed one: before a statement re-runs, the statements that
+  created the mutable values it reads re-run too (using the previous run's reads, the names the
+  statement's code loads, and — checked after it ran — what it actually read; a statement found
+  to need more restarts the pass).  Immutable values (numbers, strings, tuples of them, Keras
+  API references, this file's functions and classes) are shared.
+
+The final ``Analysis`` is rebuilt by replaying every statement's log in order into a fresh
+recorder (same de-duplication and per-site caps as a full run); functions nobody called are then
+explored as in a full run, and models are collected from the final scope.  Anything unusual —
+a top-level ``return``/``raise``/``break``, the step budget, a cancelled run, more than a few
+restarts — falls back to a full analysis (and the next edit starts from that).
+``tests/test_server_incremental.py`` checks incremental and full analyses agree after random
+edits of every example file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from ..analyser.interpreter import Limit, Scope, _Break, _Continue, _Return, _Stop
+from ..analyser.result import Span
+from ..analyser.values import MISSING, KerasRef, UserClass, UserFunction
+from ..engine.shape import UNKNOWN
+from .runner import (
+    Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect,
+)
+
+MAX_REPAIRS = 40
+MAX_RESTARTS = 4
+_DELETED = object()
+
+
+# ---- parsing ---------------------------------------------------------------------------------------
+
+def parse_with_recovery(source: str):
+    """``analyser.analysis.parse_with_recovery``, also returning the repaired lines."""
+    text = source.replace("\x00", " ")
+    lines = text.splitlines(keepends=True)
+    syntax_ok = True
+    for _ in range(MAX_REPAIRS):
+        try:
+            return ast.parse("".join(lines)), syntax_ok, lines
+        except SyntaxError as error:
+            syntax_ok = False
+            line = error.lineno
+            if not line or line > len(lines):
+                line = len(lines)
+            if line <= 0 or not lines:
+                return None, False, lines
+            if not _blank(lines, line - 1):
+                index = line - 2
+                while index >= 0 and not lines[index].strip():
+                    index -= 1
+                if index < 0:
+                    return None, False, lines
+                _blank(lines, index)
+        except (RecursionError, MemoryError, ValueError):
+            return None, False, lines
+    return None, False, lines
+
+
+def _blank(lines: list, index: int) -> bool:
+    if not lines[index].strip():
+        return False
+    ending = re.search(r"\r?\n$", lines[index])
+    lines[index] = ending.group(0) if ending else ""
+    return True
+
+
+def _first_line(stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        return min(stmt.lineno, min(d.lineno for d in decorators))
+    return stmt.lineno
+
+
+def _key(stmt, lines: list) -> str:
+    return "".join(lines[_first_line(stmt) - 1:stmt.end_lineno])
+
+
+_LOADS: dict = {}
+
+
+def _loads(stmt) -> set:
+    """Names the statement's code loads (cached per AST node while it is alive)."""
+    cached = _LOADS.get(id(stmt))
+    if cached is not None and cached[0] is stmt:
+        return cached[1]
+    names = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    if len(_LOADS) > 20_000:
+        _LOADS.clear()
+    _LOADS[id(stmt)] = (stmt, names)
+    return names
+
+
+def _stores(stmt) -> set:
+    names = set()
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is stmt:
+            names.add(n.name)
+        elif isinstance(n, ast.alias):
+            names.add((n.asname or n.name).split(".")[0])
+    return names
+
+
+def line_mapping(old: list, new: list):
+    """``(prefix, old_end, delta)``: lines ``<= prefix`` (1-based) are the same in both texts;
+    old lines ``> old_end`` are the same lines moved by ``delta``; the others changed."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    return prefix, len(old) - suffix, len(new) - len(old)
+
+
+def map_line(line: int, mapping):
+    prefix, old_end, delta = mapping
+    if line <= prefix:
+        return line
+    if line > old_end:
+        return line + delta
+    return None
+
+
+def map_span(span: Span, mapping) -> Span | None:
+    """The span in the new text, or None when it touches a changed line."""
+    start, end = map_line(span.line, mapping), map_line(span.end_line, mapping)
+    if start is None or end is None or end - start != span.end_line - span.line:
+        return None
+    if start == span.line:
+        return span
+    return Span(start, span.column, end, span.end_column)
+
+
+# ---- values ------------------------------------------------------------------------------------------
+
+def shareable(value, module_scope, depth: int = 0) -> bool:
+    """Values a replayed and a re-run statement may both hold: nothing can mutate them."""
+    if value is None or value is UNKNOWN or value is MISSING or value is _DELETED:
+        return True
+    if isinstance(value, (bool, int, float, complex, str, bytes, range, KerasRef)):
+        return True
+    if isinstance(value, (UserFunction, UserClass)):
+        closure = getattr(value, "closure", None)
+        return getattr(closure, "module", module_scope) is module_scope and not getattr(value, "foreign", False)
+    if isinstance(value, tuple) and depth < 4:
+        return all(shareable(v, module_scope, depth + 1) for v in value)
+    return False
+
+
+def _same(old, new) -> bool:
+    """Equal values a later statement cannot tell apart (so it need not re-run)."""
+    if old is new:
+        return True
+    if type(old) is not type(new) or not isinstance(old, (bool, int, float, str, bytes, tuple, KerasRef)):
+        return False
+    if isinstance(old, tuple) and not all(isinstance(v, (bool, int, float, str, type(None))) for v in old + new):
+        return False
+    try:
+        return bool(old == new)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+class TrackingDict(dict):
+    """The module scope's variables, noting names read (before written) and written."""
+
+    def begin(self) -> None:
+        self.reads: dict = {}
+        self.writes: set = set()
+        self.before: dict = {}
+
+    def _read(self, key) -> None:
+        if key in self.reads:
+            return
+        value = dict.get(self, key, _DELETED)
+        # a name written in this statement is still read from outside while it holds the value
+        # it had before (``uncertain_branches`` clears the scope and puts the same values back)
+        if key not in self.writes or value is self.before.get(key, _DELETED):
+            self.reads[key] = MISSING if value is _DELETED else value
+
+    def _write(self, key) -> None:
+        self.writes.add(key)
+        if key not in self.before:
+            self.before[key] = dict.get(self, key, _DELETED)
+
+    def changed(self) -> dict:
+        """Names whose value is not the one they had before (``_DELETED`` when removed)."""
+        out = {}
+        for key, old in self.before.items():
+            new = dict.get(self, key, _DELETED)
+            if new is not old:
+                out[key] = new
+        return out
+
+    def __getitem__(self, key):
+        self._read(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._read(key)
+        return dict.__contains__(self, key)
+
+    def get(self, key, default=None):
+        self._read(key)
+        return dict.get(self, key, default)
+
+    def __setitem__(self, key, value):
+        self._write(key)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        self._write(key)
+        dict.__delitem__(self, key)
+
+    def pop(self, key, *default):
+        self._write(key)
+        return dict.pop(self, key, *default)
+
+    def setdefault(self, key, default=None):
+        self._read(key)
+        self._write(key)
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args, **kwargs):
+        other = dict(*args, **kwargs)
+        for key in other:
+            self._write(key)
+        dict.update(self, other)
+
+    def clear(self):
+        for key in list(dict.keys(self)):
+            self._write(key)
+        dict.clear(self)
+
+    def items(self):
+        for key in dict.keys(self):
+            self._read(key)
+        return dict.items(self)
+
+    def values(self):
+        for key in dict.keys(self):
+            self._read(key)
+        return dict.values(self)
+
+
+@dataclass
+class Record:
+    key: str
+    node: ast.stmt
+    reads: set                      # names read before written
+    mutable_reads: set              # of those, the ones holding a mutable value
+    writes: dict                    # name -> value after the statement (or _DELETED)
+    uid_start: dict                 # prefix -> counter value when first consumed here
+    uid_delta: dict                 # prefix -> how many names consumed
+    steps: int
+    functions: list                 # UserFunctions defined at module level
+    invoked: list                   # UserFunctions called
+    events: list                    # the recorder's log
+    modules: dict = field(default_factory=dict)   # module name -> source read while running
+    first_line: int = 0
+
+
+class _Restart(Exception):
+    def __init__(self, indices):
+        self.indices = indices
+
+
+class _Fallback(Exception):
+    pass
+
+
+class _CountingRecorder(ServerRecorder):
+    """The recorder statements run with: logs events, counts name counters per statement."""
+
+    def begin(self) -> None:
+        self.log = []
+        self.uid_start: dict = {}
+        self.uid_delta: dict = defaultdict(int)
+
+    def unique_name(self, prefix: str) -> str:
+        if prefix not in self.uid_start:
+            self.uid_start[prefix] = self._uids[prefix]
+        self.uid_delta[prefix] += 1
+        return super().unique_name(prefix)
+
+
+class IncrementalAnalyser:
+    """One per document: analyses successive texts, reusing what an edit did not touch."""
+
+    def __init__(self) -> None:
+        self.records: list[Record] | None = None
+        self.scope: Scope | None = None
+        self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
+        self.original: list | None = None       # the previous text's lines
+        self.force_names: set = set()        # mutable names unexplored functions read last time
+        self.last_stats = (0, 0)
+
+    def reset(self) -> None:
+        self.records = self.scope = self.lines = self.original = None
+        self.force_names = set()
+        self.reports = None
+
+    # ---- entry ---------------------------------------------------------------------------------
+    def analyse(self, text: str, loader=None, cancel=None) -> Outcome:
+        original = text.replace("\x00", " ").splitlines(keepends=True)
+        parsed = self._parse_changed(original) if self.records is not None else None
+        known = None
+        if parsed is None:
+            tree, syntax_ok, lines = parse_with_recovery(text)
+            if tree is None:
+                self.reset()
+                return analyse(text, loader, cancel)
+            body = tree.body
+            keys = [_key(stmt, lines) for stmt in body]
+        else:
+            body, keys, lines, known = parsed
+            syntax_ok = lines == original
+        try:
+            outcome = self._incremental(text, body, keys, syntax_ok, lines, loader, cancel, known)
+            self.original = original
+            return outcome
+        except Cancelled:
+            self.reset()
+            raise
+        except (_Fallback, RecursionError):
+            self.reset()
+        self.last_stats = (0, -1)
+        return analyse(text, loader, cancel)
+
+    # ---- the pass ------------------------------------------------------------------------------
+    def _match(self, body, keys):
+        """``{new index: old record}`` for the common prefix and suffix of statements."""
+        old = self.records or []
+        matches = {}
+        limit = min(len(old), len(body))
+        prefix = 0
+        while prefix < limit and old[prefix].key == keys[prefix]:
+            matches[prefix] = old[prefix]
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and old[len(old) - 1 - suffix].key == keys[len(body) - 1 - suffix]:
+            matches[len(body) - 1 - suffix] = old[len(old) - 1 - suffix]
+            suffix += 1
+        removed = old[prefix:len(old) - suffix]
+        self.prefix = prefix
+        return matches, removed
+
+    def _parse_changed(self, original: list):
+        """Parse only the lines an edit changed: ``(body, keys, repaired lines)`` or None.
+
+        The changed lines (common first and last lines of the old and new text aside) widen
+        to the top-level statements they touch and the lines between their neighbours; that
+        slice — starting at the top level, after a complete statement — is parsed on its own
+        (with the same recovery) and put between the previous run's statements before and after
+        it.  Syntax errors are so repaired inside the edited region only."""
+        old_original = getattr(self, "original", None)
+        records = self.records
+        if old_original is None or self.lines is None or len(self.lines) != len(old_original):
+            return None
+        prefix, old_end, delta = line_mapping(old_original, original)
+        a = 0
+        while a < len(records) and records[a].node.end_lineno <= prefix:
+            a += 1
+        b = a
+        while b < len(records) and records[b].first_line <= old_end:
+            b += 1
+        start = records[a - 1].node.end_lineno + 1 if a > 0 else 1
+        end_old = records[b].first_line - 1 if b < len(records) else len(old_original)
+        end_new = end_old + delta
+        if end_new < start - 1 or start > prefix + 1 or end_old < old_end:
+            return None
+        tree, _ok, repaired = parse_with_recovery("".join(original[start - 1:end_new]))
+        if tree is None:
+            return None
+        if start > 1:
+            ast.increment_lineno(tree, start - 1)
+        lines = self.lines[:start - 1] + repaired + self.lines[end_old:]
+        if len(lines) != len(original):
+            return None
+        for record in records[b:]:
+            if delta:
+                ast.increment_lineno(record.node, delta)
+                record.first_line += delta
+        body = [r.node for r in records[:a]] + tree.body + [r.node for r in records[b:]]
+        keys = [r.key for r in records[:a]] + [_key(stmt, lines) for stmt in tree.body] + [r.key for r in records[b:]]
+        matches = {i: records[i] for i in range(a)}
+        offset = a + len(tree.body) - b
+        matches.update({i + offset: records[i] for i in range(b, len(records))})
+        return body, keys, lines, (matches, records[a:b], a)
+
+    def _incremental(self, text, body, keys, syntax_ok, lines, loader, cancel, known=None) -> Outcome:
+        if self.records is None or self.scope is None:
+            matches, removed = {}, []
+            self.prefix = 0
+            self.scope = Scope()
+        elif known is not None:
+            matches, removed, self.prefix = known
+        else:
+            matches, removed = self._match(body, keys)
+        # move replayed statements' AST nodes to their new lines (undone by ``reset`` on failure)
+        for index, record in matches.items():
+            delta = _first_line(body[index]) - record.first_line
+            if delta:
+                ast.increment_lineno(record.node, delta)
+                record.first_line += delta
+        forced: set = set()
+        if self.force_names:
+            last: dict = {}
+            for i, stmt in enumerate(body):
+                record = matches.get(i)
+                for name in (record.writes if record is not None else _stores(stmt)):
+                    last[name] = i
+            forced = {last[n] for n in self.force_names if n in last}
+        for _ in range(MAX_RESTARTS + 1):
+            try:
+                return self._pass(text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel)
+            except _Restart as restart:
+                if restart.indices <= forced:
+                    break
+                forced |= restart.indices
+        raise _Fallback()
+
+    def _closure(self, body, matches, removed, forced) -> set:
+        """Statements to re-run, worked out before running: new and forced ones; the statements
+        that read what a re-run statement writes (they will see new values); and the creators of
+        the mutable values a re-run statement reads — or that a removed statement read (and may
+        have changed, as ``model.add(...)`` does).  The pass re-checks all of it as it runs."""
+        count = len(body)
+        rerun = set(forced) | {i for i in range(count) if i not in matches}
+        writes_of, reads_of = [], []
+        for i, stmt in enumerate(body):
+            record = matches.get(i)
+            writes_of.append(record.writes.keys() if record is not None else _stores(stmt))
+            reads_of.append(record.reads if record is not None else _loads(stmt))
+        writers: dict = {}
+        last_writer: list = []
+        readers: dict = defaultdict(list)
+        for i in range(count):
+            last_writer.append(dict(writers))
+            for name in reads_of[i]:
+                readers[name].append(i)
+            for name in writes_of[i]:
+                writers[name] = i
+        last_writer.append(dict(writers))
+        gap = min(getattr(self, "prefix", 0), count)
+        for record in removed:
+            for name in record.mutable_reads:
+                j = last_writer[gap].get(name)
+                if j is not None:
+                    rerun.add(j)
+            for name in record.writes:           # what follows saw the removed statement's values
+                for j in readers.get(name, ()):
+                    if j >= gap and last_writer[j].get(name, -1) < gap:
+                        rerun.add(j)
+        work = list(rerun)
+        while work:
+            i = work.pop()
+            record = matches.get(i)
+            for name in (record.mutable_reads if record is not None else _loads(body[i])):
+                j = last_writer[i].get(name)
+                if j is None or j in rerun:
+                    continue
+                written = matches.get(j)
+                if written is not None and shareable(written.writes.get(name), self.scope):
+                    continue
+                rerun.add(j)
+                work.append(j)
+            for name in writes_of[i]:
+                for j in readers.get(name, ()):
+                    if j > i and j not in rerun and last_writer[j].get(name) == i:
+                        rerun.add(j)
+                        work.append(j)
+        return rerun
+
+    def _pass(self, text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel) -> Outcome:
+        """One run over the statements (``_Restart`` when more must re-run than planned)."""
+        scope = self.scope
+        variables = TrackingDict()
+        variables.begin()
+        scope.vars = variables
+        recorder = _CountingRecorder(text.splitlines())
+        recording = RecordingLoader(loader)
+        interp = ServerInterpreter(recorder, recording if loader is not None else None, cancel)
+        interp.module_scope = scope
+        plan = self._closure(body, matches, removed, forced)
+        dirty: set = set()
+        gap = min(self.prefix, len(body))
+        removed_writes = set()
+        for record in removed:
+            removed_writes.update(record.writes)
+        definer: dict = {}
+        rerun: set = set()
+        records: list[Record] = []
+        steps = 0
+        reused = 0
+        for i, stmt in enumerate(body):
+            if i == gap:
+                dirty |= removed_writes      # names the removed statements set differ from here on
+            old = matches.get(i)
+            run = i in plan or old is None
+            if not run:
+                if dirty and not old.reads.isdisjoint(dirty):
+                    run = True
+                elif any(recorder._uids[p] != n for p, n in old.uid_start.items()):
+                    # Keras's default names shift (a layer was added or removed above): every later
+                    # statement naming layers of these classes re-runs — decided at once, so that
+                    # the creators of what they read are re-run in the same pass
+                    shifted = {p for p, n in old.uid_start.items() if recorder._uids[p] != n}
+                    later = {k for k in range(i, len(body)) if k in matches
+                             and not shifted.isdisjoint(matches[k].uid_start) and k not in plan}
+                    if later - forced:
+                        raise _Restart(later | forced)
+                    run = True
+                elif old.modules and loader is not None and any(loader(m) != src for m, src in old.modules.items()):
+                    run = True
+            if not run:
+                for name, value in old.writes.items():
+                    if value is _DELETED:
+                        dict.pop(variables, name, None)
+                    else:
+                        dict.__setitem__(variables, name, value)
+                    definer[name] = i
+                    dirty.discard(name)
+                for prefix, count in old.uid_delta.items():
+                    recorder._uids[prefix] += count
+                steps += old.steps
+                interp.functions.extend(old.functions)
+                records.append(old)
+                reused += 1
+                continue
+            # the creators of mutable values this statement will read must have re-run too
+            names = _loads(stmt) | (old.reads if old is not None else set())
+            need = {definer[n] for n in names if n in definer and definer[n] not in rerun
+                    and not shareable(dict.get(variables, n, MISSING), scope)}
+            if need:
+                raise _Restart(need)
+            record = self._run(i, stmt, keys[i], interp, recorder, variables, recording, steps)
+            need = {definer[n] for n in record.mutable_reads if n in definer and definer[n] not in rerun}
+            if need:
+                raise _Restart(need)
+            steps += record.steps
+            for name, value in record.writes.items():
+                definer[name] = i
+                if old is not None and name in old.writes and _same(old.writes[name], value):
+                    dirty.discard(name)
+                else:
+                    dirty.add(name)
+            if old is not None:
+                dirty.update(name for name in old.writes if name not in record.writes)
+            rerun.add(i)
+            records.append(record)
+        if gap >= len(body):
+            dirty |= removed_writes
+        self.last_stats = (reused, len(rerun))
+        return self._finish(text, syntax_ok, lines, records, interp, recorder, variables, reused, len(rerun))
+
+    def _run(self, index, stmt, key, interp, recorder, variables, recording, steps) -> Record:
+        variables.begin()
+        recorder.begin()
+        recording.loaded = {}
+        interp.steps = steps
+        interp.invoked = []
+        functions_before = len(interp.functions)
+        try:
+            interp.exec_stmt(stmt, self.scope)
+        except (_Return, _Break, _Continue, _Stop, Limit):
+            raise _Fallback() from None
+        reads = dict(variables.reads)
+        mutable = {n for n, v in reads.items() if not shareable(v, self.scope)}
+        writes = variables.changed()
+        return Record(key, stmt, set(reads), mutable, writes, dict(recorder.uid_start), dict(recorder.uid_delta),
+                      interp.steps - steps, interp.functions[functions_before:], list(interp.invoked),
+                      recorder.log, dict(recording.loaded), _first_line(stmt))
+
+    def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
+        final = ServerRecorder(text.splitlines())
+        final.analysis.syntax_ok = syntax_ok
+        final._uids = recorder._uids
+        for record in records:
+            final.replay(record.events)
+        for fn in interp.functions:
+            fn.calls = 0
+        for record in records:
+            for fn in record.invoked:
+                fn.calls += 1
+        variables.begin()
+        interp.rec = final
+        interp.invoked = None
+        try:
+            interp.explore_uncalled()
+        except RecursionError:
+            pass
+        explored = {n for n, v in variables.reads.items() if not shareable(v, self.scope)}
+        reuse = self._report_reuser(lines) if not explored else None
+        reports, objects, macs = collect(dict(dict.items(variables)), final, reuse)
+        final.analysis.models = reports
+        self.reports = {id(m): (m, r.variable, r, x) for m, r, x in zip(objects, reports, macs)}
+        modules = {}
+        for record in records:
+            modules.update(record.modules)
+        self.records = records
+        self.lines = lines
+        # exploring uncalled functions may have changed these objects: their creators re-run next time
+        self.force_names = explored
+        return Outcome(final.analysis, macs, modules, reused, rerun)
+
+    def _report_reuser(self, lines):
+        """Model reports of the previous run for model objects this run kept (a kept object was
+        not changed: whatever could change it re-ran and made a new one), spans moved."""
+        previous = getattr(self, "reports", None)
+        if not previous or self.lines is None:
+            return None
+        mapping = line_mapping(self.lines, lines)
+
+        def reuse(name, model):
+            entry = previous.get(id(model))
+            if entry is None or entry[0] is not model or entry[1] != name:
+                return None
+            report = entry[2]
+            span = map_span(report.span, mapping) if report.span is not None else None
+            if report.span is not None and span is None:
+                return None
+            rows = []
+            for row in report.rows:
+                row_span = map_span(row.span, mapping) if row.span is not None else None
+                if row.span is not None and row_span is None:
+                    return None
+                rows.append(row if row_span == row.span else replace(row, span=row_span))
+            return replace(report, span=span, rows=rows), entry[3]
+
+        return reuse

@@ -1,0 +1,266 @@
+"""Running the analyser for the server: ``analyse_source`` plus what an editor needs on top.
+
+* **cancellation** — a newer document version makes the running analysis stale: it stops at
+  the next statement (``Cancelled``);
+* **MACs** — each layer call's multiply-accumulate count (``engine.macs``), and each model's
+  total, worked out from the layer's engine arguments and the shapes it was called on;
+* **other files** — the modules read through the loader are remembered (editing them
+  re-analyses this file).
+
+It mirrors ``analyser.analysis.analyse_source`` step by step (same parse recovery, interpreter,
+model collection); ``tests/test_server_incremental.py`` checks both agree.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+
+from ..analyser.analysis import model_report, parse_with_recovery
+from ..analyser.interpreter import Interpreter
+from ..analyser.models import FunctionalModel, InputObj, ModelObj, SubclassModel
+from ..analyser.values import LayerObj, OpObj
+from ..analyser.recorder import Recorder
+from ..analyser.result import Analysis
+from ..analyser.values import Instance
+from ..engine.layer import REGISTRY
+from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
+from ..engine.shape import UNKNOWN, is_int
+
+
+class Cancelled(BaseException):
+    """The analysis was superseded by a newer document version (never caught by the analyser)."""
+
+
+@dataclass
+class Outcome:
+    """One analysis of one text, with the server's extras."""
+
+    analysis: Analysis
+    model_macs: list = field(default_factory=list)      # aligned with analysis.models
+    modules: dict = field(default_factory=dict)         # module name -> source read (or None)
+    reused_statements: int = 0                           # statements taken from the previous run
+    rerun_statements: int = 0
+
+
+def macs_of(result):
+    """The MACs of one ``CallResult``: worked out for layer calls, 0 for element-wise operators,
+    ``UNKNOWN`` otherwise."""
+    value = getattr(result, "server_macs", None)
+    if value is not None:
+        return value
+    if result.class_name in ZERO_MAC_LAYERS:
+        return 0
+    if result.class_name in REGISTRY or result.class_name in ("function", "?"):
+        return UNKNOWN          # a layer call not worked out, a helper, an unknown class
+    return op_macs(result.class_name)
+
+
+# ---- the recorder and interpreter the server uses -------------------------------------------------
+
+class ServerRecorder(Recorder):
+    """Records like ``Recorder``, and also each layer call's MACs.
+
+    With ``log`` set (a list), results are not stored but logged as events — ``("call", node,
+    result, kind)``, ``("error", node, code, message)``, ``("limit", node, message)``,
+    ``("op", op, node, macs)`` — after the same filtering ``Recorder`` applies before it stores
+    them (uncertain code, other files' code and their anchor); ``replay`` stores them later.
+    The incremental analyser keeps one such log per statement.
+    """
+
+    def __init__(self, lines):
+        super().__init__(lines)
+        self.op_calls: dict = {}             # id(op) -> (op, [(node, macs), ...])
+        self.log: list | None = None
+
+    def record_call(self, node, result, kind="layer"):
+        frame = sys._getframe(1)
+        if frame.f_code.co_name == "apply_layer":
+            self._note_macs(frame.f_locals, result)
+        if self.log is None:
+            super().record_call(node, result, kind)
+        elif node is not None and not self.foreign:
+            self.log.append(("call", node, result, kind))
+
+    def error(self, node, code, message):
+        if self.log is None:
+            super().error(node, code, message)
+            return
+        if self.uncertain:
+            return
+        if self.foreign:
+            if self.anchor is None:
+                return
+            node, message = self.anchor, f"in {self.anchor_name}(): {message}"
+        if node is not None:
+            self.log.append(("error", node, code, message))
+
+    def limit(self, node, message):
+        if self.log is None:
+            super().limit(node, message)
+            return
+        if self.foreign:
+            node = self.anchor
+        if node is not None:
+            self.log.append(("limit", node, message))
+
+    def replay(self, events) -> None:
+        """Store logged events as if they had just been recorded."""
+        for event in events:
+            kind = event[0]
+            if kind == "call":
+                Recorder.record_call(self, event[1], event[2], event[3])
+            elif kind == "error":
+                Recorder.error(self, event[1], event[2], event[3])
+            elif kind == "limit":
+                Recorder.limit(self, event[1], event[2])
+            else:
+                self.op_calls.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
+
+    def _note_macs(self, local: dict, result) -> None:
+        op = local.get("op")
+        engine = getattr(op, "engine", None)
+        if engine is None:
+            return
+        positional = local.get("engine_pos") or []
+        keywords = local.get("engine_kw") or {}
+        name = op.class_name
+        if name in ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention",
+                    "Attention", "AdditiveAttention"):
+            if name in ("Attention", "AdditiveAttention"):
+                first = positional[0] if positional else keywords.get("inputs")
+                inputs = list(first) if isinstance(first, list) else [first]
+            else:
+                inputs = [positional[i] if len(positional) > i else keywords.get(k)
+                          for i, k in enumerate(("query", "value", "key"))]
+            while inputs and inputs[-1] is None:
+                inputs.pop()
+        else:
+            inputs = positional[0] if positional else next(iter(keywords.values()), UNKNOWN)
+        try:
+            macs = layer_macs(name, engine.args, inputs, result.output)
+        except Exception:  # noqa: BLE001 - MACs are an extra: never break the analysis
+            macs = UNKNOWN
+        result.server_macs = macs
+        node = local.get("node")
+        if self.log is not None:
+            self.log.append(("op", op, node, macs))
+        else:
+            self.op_calls.setdefault(id(op), (op, []))[1].append((node, macs))
+
+
+class ServerInterpreter(Interpreter):
+    """Checks for cancellation between statements."""
+
+    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None):
+        super().__init__(recorder, module_loader)
+        self.cancel = cancel
+        self.invoked: list | None = None     # user functions called (the incremental analyser's log)
+
+    def exec_stmt(self, stmt, scope):
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled()
+        super().exec_stmt(stmt, scope)
+
+    def invoke(self, fn, positional, keywords, node, speculative=False):
+        if self.invoked is not None:
+            self.invoked.append(fn)
+        return super().invoke(fn, positional, keywords, node, speculative)
+
+
+class RecordingLoader:
+    """Wraps a module loader and remembers what it returned (to notice edits of imported files)."""
+
+    def __init__(self, loader):
+        self.loader = loader
+        self.loaded: dict = {}
+
+    def __call__(self, name: str):
+        source = self.loader(name) if self.loader is not None else None
+        self.loaded[name] = source
+        return source
+
+
+# ---- whole-file analysis -------------------------------------------------------------------------
+
+def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
+    """``analysis.collect_models``, also returning each model object and its MACs.
+
+    ``reuse(name, model)`` may return a ``(report, macs)`` worked out before for that object."""
+    reports, objects, macs, seen = [], [], [], set()
+    for name, value in scope_vars.items():
+        model = value.keras_object if isinstance(value, Instance) else value
+        if not isinstance(model, ModelObj) or id(model) in seen:
+            continue
+        if isinstance(model, SubclassModel) and not model.is_model:
+            continue
+        seen.add(id(model))
+        cached = reuse(name, model) if reuse is not None else None
+        if cached is None:
+            cached = (model_report(name, model, recorder), model_macs(model, recorder))
+        reports.append(cached[0])
+        macs.append(cached[1])
+        objects.append(model)
+    return reports, objects, macs
+
+
+def model_macs(model: ModelObj, recorder: ServerRecorder, depth: int = 0):
+    """Sum of the MACs of the layer calls that make up one forward pass of ``model``."""
+    if depth > 8:
+        return UNKNOWN
+    in_graph = None
+    if isinstance(model, FunctionalModel):
+        in_graph = {id(n) for nodes in model.nodes_by_depth.values() for n in nodes}
+    total = 0
+    for op in model.summary_layers():
+        if isinstance(op, InputObj):
+            continue
+        if isinstance(op, ModelObj):
+            inner = model_macs(op, recorder, depth + 1)
+            calls = [n for n in op.nodes if in_graph is None or id(n) in in_graph]
+            count = len(calls) if in_graph is not None else 1
+            if not is_int(inner):
+                return UNKNOWN
+            total += inner * count
+            continue
+        entry = recorder.op_calls.get(id(op))
+        if entry is None:
+            if isinstance(op, OpObj) and op_macs(op.class_name) == 0:
+                continue            # operators such as x + y: element-wise, 0 MACs
+            if isinstance(op, LayerObj) and op.class_name in ZERO_MAC_LAYERS:
+                continue
+            return UNKNOWN
+        calls = entry[1]
+        if in_graph is not None:
+            picked = [m for node, m in calls if node is not None and id(node) in in_graph]
+            if not picked:
+                picked = [m for _node, m in calls[:1]]
+        else:
+            picked = [m for _node, m in calls[:1]]
+        for m in picked:
+            if not is_int(m):
+                return UNKNOWN
+            total += m
+    return total
+
+
+def analyse(text: str, module_loader=None, cancel: threading.Event | None = None) -> Outcome:
+    """Analyse a whole text (the non-incremental path)."""
+    loader = RecordingLoader(module_loader)
+    tree, syntax_ok = parse_with_recovery(text)
+    recorder = ServerRecorder(text.splitlines())
+    analysis = recorder.analysis
+    analysis.syntax_ok = syntax_ok
+    if tree is None:
+        return Outcome(analysis, modules=loader.loaded)
+    interpreter = ServerInterpreter(recorder, loader, cancel)
+    try:
+        scope = interpreter.run_module(tree)
+        interpreter.explore_uncalled()
+    except RecursionError:
+        recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
+        scope = interpreter.module_scope
+    reports, _objects, macs = collect(scope.vars, recorder)
+    analysis.models = reports
+    return Outcome(analysis, macs, loader.loaded)

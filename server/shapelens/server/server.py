@@ -1,0 +1,260 @@
+"""The ShapeLens language server: pygls plumbing only (features, settings, notifications).
+
+The work is elsewhere: ``documents`` (versions, one cached analysis per version, the worker
+thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated encoding) and
+``settings``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from . import settings as settings_mod
+from .diagnostics import to_lsp
+from .positions import Converter, normalise_encoding
+
+if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first use, not at start-up
+    from .documents import Document, Documents, Snapshot
+
+log = logging.getLogger(__name__)
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+class ShapeLensServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("shapelens", __version__)
+        self.settings = settings_mod.Settings()
+        self._documents: Documents | None = None
+        self.config_supported = False
+        self.refresh_supported = False
+        self.markdown = True
+        self._last_published: dict[str, list] = {}
+
+    # ---- helpers ------------------------------------------------------------------------------------
+    @property
+    def documents(self) -> Documents:
+        if self._documents is None:
+            from .documents import Documents
+
+            self._documents = Documents(on_analysed=self.analysed)
+        return self._documents
+
+    @staticmethod
+    def warm_up() -> None:
+        """Import the analyser in the background once ``initialize`` is answered."""
+        def load():
+            from . import documents, hints, hover  # noqa: F401
+
+        threading.Thread(target=load, name="shapelens-warm-up", daemon=True).start()
+
+    @property
+    def encoding(self) -> str:
+        return normalise_encoding(self.workspace.position_encoding)
+
+    def converter(self, snapshot: Snapshot) -> Converter:
+        converter = snapshot.cache.get(("converter", self.encoding))
+        if converter is None:
+            converter = snapshot.cache[("converter", self.encoding)] = Converter(snapshot.lines, self.encoding)
+        return converter
+
+    def analysed(self, doc: Document, snapshot: Snapshot) -> None:
+        """A document version was analysed: publish its diagnostics."""
+        self.publish(doc, snapshot)
+
+    def publish(self, doc: Document, snapshot: Snapshot) -> None:
+        if self.settings.diagnostics_enabled:
+            diagnostics = to_lsp(snapshot.diagnostics, self.converter(snapshot))
+        else:
+            diagnostics = []
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=doc.uri, diagnostics=diagnostics, version=snapshot.version))
+
+    def sync_document(self, uri: str) -> None:
+        text_document = self.workspace.get_text_document(uri)
+        self.documents.update(uri, to_fs_path(uri), text_document.version, text_document.source)
+
+    async def fetch_configuration(self) -> None:
+        if not self.config_supported:
+            return
+        try:
+            values = await self.workspace_configuration_async(types.ConfigurationParams(
+                items=[types.ConfigurationItem(section="shapelens")]))
+        except Exception as error:  # noqa: BLE001 - a client without settings keeps the defaults
+            log.info("workspace/configuration failed: %s", error)
+            return
+        if values:
+            self.settings = settings_mod.merge(self.settings, values[0])
+
+    async def settings_changed(self) -> None:
+        """Hints and diagnostics follow the new settings at once."""
+        if self.refresh_supported:
+            try:
+                await self.workspace_inlay_hint_refresh_async(None)
+            except Exception as error:  # noqa: BLE001
+                log.info("workspace/inlayHint/refresh failed: %s", error)
+        for doc in list(self.documents.docs.values()):
+            if doc.latest is not None:
+                self.publish(doc, doc.latest)
+
+
+server = ShapeLensServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: ShapeLensServer, params: types.InitializeParams) -> None:
+    caps = params.capabilities
+    workspace = caps.workspace
+    ls.config_supported = bool(workspace and workspace.configuration)
+    ls.refresh_supported = bool(workspace and workspace.inlay_hint and workspace.inlay_hint.refresh_support)
+    hover = caps.text_document.hover if caps.text_document else None
+    formats = (hover.content_format if hover else None) or [types.MarkupKind.Markdown]
+    ls.markdown = types.MarkupKind.Markdown in formats
+    options = settings_mod.section_of(params.initialization_options)
+    if options:
+        ls.settings = settings_mod.merge(ls.settings, options)
+    ls.warm_up()
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: ShapeLensServer, params: types.InitializedParams) -> None:
+    before = ls.settings
+    await ls.fetch_configuration()
+    if ls.settings != before:
+        await ls.settings_changed()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: ShapeLensServer, params: types.DidChangeConfigurationParams) -> None:
+    before = ls.settings
+    pushed = params.settings
+    if isinstance(pushed, dict) and isinstance(pushed.get("shapelens"), dict):
+        ls.settings = settings_mod.merge(ls.settings, pushed["shapelens"])
+    await ls.fetch_configuration()
+    if ls.settings != before:
+        await ls.settings_changed()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: ShapeLensServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.sync_document(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: ShapeLensServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.sync_document(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: ShapeLensServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.documents.close(params.text_document.uri)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                       diagnostics=[]))
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+async def inlay_hint(ls: ShapeLensServer, params: types.InlayHintParams):
+    snapshot = await ls.documents.snapshot(params.text_document.uri)
+    if snapshot is None:
+        return []
+    from .hints import collect_hints
+
+    key = ("hints", ls.settings, ls.encoding)
+    hints = snapshot.cache.get(key)
+    if hints is None:
+        converter = ls.converter(snapshot)
+        hints = []
+        for hint in collect_hints(snapshot.sites, [m for m, _ in snapshot.models], ls.settings):
+            line = hint.line - 1
+            hints.append((line, types.InlayHint(
+                position=types.Position(line, converter.to_client(line, hint.column)),
+                label=hint.label,
+                kind=types.InlayHintKind.Type,
+                padding_left=True,
+            )))
+        snapshot.cache[key] = hints
+    first, last = params.range.start.line, params.range.end.line
+    return [hint for line, hint in hints if first <= line <= last]
+
+
+def _contains(span, line: int, column: int) -> bool:
+    if (line, column) < (span.line, span.column):
+        return False
+    return (line, column) <= (span.end_line, span.end_column)
+
+
+def _span_size(span):
+    return (span.end_line - span.line, span.end_column - span.column if span.end_line == span.line else 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: ShapeLensServer, params: types.HoverParams):
+    snapshot = await ls.documents.snapshot(params.text_document.uri)
+    if snapshot is None:
+        return None
+    line0 = params.position.line
+    converter = ls.converter(snapshot)
+    column = converter.from_client(line0, params.position.character)
+    line = line0 + 1
+    text = snapshot.lines[line0] if 0 <= line0 < len(snapshot.lines) else ""
+    word = None
+    for match in _IDENTIFIER.finditer(text):
+        if match.start() <= column <= match.end():
+            word = match
+            break
+    # a model: its variable anywhere, or its constructor call (the call itself, not its arguments'
+    # layers: a layer call inside wins)
+    model_match = None
+    if word is not None:
+        for model, macs in snapshot.models:
+            if model.variable == word.group(0):
+                model_match = (model, macs, (line0, word.start(), word.end()))
+    candidates = [s for s in snapshot.sites if s.results and _contains(s.span, line, column)]
+    site = min(candidates, key=lambda s: _span_size(s.span)) if candidates else None
+    if model_match is None and site is None:
+        for model, macs in snapshot.models:
+            if model.span is not None and _contains(model.span, line, column):
+                model_match = (model, macs, None)
+    from .hover import layer_hover, model_hover
+
+    if model_match is not None and (site is None or (word is not None and model_match[2] is not None)):
+        model, macs, where = model_match
+        value = model_hover(model, macs)
+        if where is not None:
+            rng = types.Range(types.Position(line0, converter.to_client(line0, where[1])),
+                              types.Position(line0, converter.to_client(line0, where[2])))
+        else:
+            rng = _lsp_range(model.span, converter)
+        return _hover(ls, value, rng)
+    if site is None:
+        return None
+    return _hover(ls, layer_hover(site, ls.settings), _lsp_range(site.span, converter))
+
+
+def _lsp_range(span, converter: Converter) -> types.Range:
+    start, end = span.line - 1, span.end_line - 1
+    return types.Range(types.Position(start, converter.to_client(start, span.column)),
+                       types.Position(end, converter.to_client(end, span.end_column)))
+
+
+def _hover(ls: ShapeLensServer, value: str, rng: types.Range) -> types.Hover:
+    kind = types.MarkupKind.Markdown if ls.markdown else types.MarkupKind.PlainText
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=rng)
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: ShapeLensServer, params) -> None:
+    ls.documents.shutdown()
+
+
+def main(stdin=None, stdout=None) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    server.start_io(stdin, stdout)

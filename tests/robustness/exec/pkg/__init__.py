@@ -1,0 +1,3 @@
+import os
+
+open(os.path.join("__MARKER_DIR__", "pkg_init"), "w").close()
