@@ -157,7 +157,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     rec.record_call(site, CallResult(op.name, op.class_name, output,
                                      params if params is None else op.engine.param_count(),
                                      derivation, engine_pos[0] if engine_pos else UNKNOWN,
-                                     op.engine.param_count()))
+                                     op.engine.param_count(), op, (engine_pos, engine_kw)))
     return node.outputs
 
 

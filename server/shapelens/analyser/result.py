@@ -32,6 +32,8 @@ class CallResult:
     derivation: Derivation | None
     input_shapes: object = None       # what the layer was called on
     layer_params: ParamCount | None = None  # the layer's weights after the call (shared layers)
+    layer: object = None              # the layer stand-in called (LayerObj), for per-layer extras
+    call_args: tuple | None = None    # (positional, keywords) the engine was called with
 
 
 @dataclass

@@ -13,7 +13,6 @@ model collection); ``tests/test_server_incremental.py`` checks both agree.
 
 from __future__ import annotations
 
-import sys
 import threading
 from dataclasses import dataclass, field
 
@@ -75,9 +74,9 @@ class ServerRecorder(Recorder):
         self.log: list | None = None
 
     def record_call(self, node, result, kind="layer"):
-        frame = sys._getframe(1)
-        if frame.f_code.co_name == "apply_layer":
-            self._note_macs(frame.f_locals, result)
+        if result.layer is not None and result.call_args is not None:
+            positional, keywords = result.call_args
+            self._note_macs({"op": result.layer, "engine_pos": positional, "engine_kw": keywords}, result)
         if self.log is None:
             super().record_call(node, result, kind)
         elif node is not None and not self.foreign:

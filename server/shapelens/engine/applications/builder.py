@@ -71,11 +71,6 @@ class AppModel:
     derivation: Derivation = field(default_factory=Derivation)
     uids: dict = field(default_factory=dict)   # default-name counters this build consumed
 
-    @property
-    def known(self) -> bool:
-        """False when the architecture itself could not be decided."""
-        return self.output_shape is not UNKNOWN or bool(self.rows)
-
 
 def unknown_model(name, reason: str) -> AppModel:
     why = Derivation()
@@ -155,7 +150,6 @@ class Builder:
     def __init__(self, uids: dict | None = None):
         self._uids = Counter(uids or {})
         self.consumed: Counter = Counter()
-        self.nodes: list[Node] = []
 
     # ---- names -------------------------------------------------------------------------------
     def auto_name(self, class_name: str) -> str:
@@ -164,11 +158,6 @@ class Builder:
         name = f"{prefix}_{self._uids[prefix]}" if self._uids[prefix] else prefix
         self.consume(prefix)
         return name
-
-    def get_uid(self, prefix: str) -> int:
-        """``keras.backend.get_uid``: the counter after incrementing it."""
-        self.consume(prefix)
-        return self._uids[prefix]
 
     def consume(self, prefix: str) -> None:
         self._uids[prefix] += 1
@@ -182,7 +171,6 @@ class Builder:
         full = (None,) + tuple(shape) if isinstance(shape, (tuple, list)) else UNKNOWN
         node = Node(op, [], is_input=True)
         node.output = Tensor(full, node)
-        self.nodes.append(node)
         return node.output
 
     def layer(self, kind, *positional, name: str | None = None, **keywords) -> Callable:
@@ -221,7 +209,6 @@ class Builder:
     def _call(self, op: Operation, x, compute) -> Tensor:
         node = Node(op, _tensors(x))
         node.output = Tensor(compute(), node)
-        self.nodes.append(node)
         return node.output
 
     # ---- model -------------------------------------------------------------------------------
@@ -236,8 +223,9 @@ class Builder:
             if op.is_layer:
                 layers.append(row)
                 total = total + row.params
+        why.step("input", "(batch,) + input_shape", "", format_shape(inputs.shape))
         why.step("output", "shape of the last layer's output", "", format_shape(output.shape))
-        why.step("params", "sum of the weights of its layers (trainable + non-trainable)",
+        why.step("params", f"sum over its {len(layers)} layers (trainable + non-trainable)",
                  f"{total.trainable} + {total.non_trainable}", total.total)
         return AppModel(name, inputs.shape, output.shape, layers, summary, total, why,
                         dict(self.consumed))

@@ -15,6 +15,7 @@ from typing import Callable
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
+from ..layers.core import require_activation
 from ..shape import UNKNOWN, format_shape, is_int
 from .builder import AppModel, Builder, Tensor, decide
 
@@ -64,6 +65,7 @@ def validate_activation(classifier_activation, weights) -> None:
     activation: ``None``, ``"linear"``) is allowed on the classifier."""
     if weights is None or weights is UNKNOWN:
         return
+    require_activation(classifier_activation)
     if isinstance(classifier_activation, str) and classifier_activation not in ("softmax", "linear"):
         raise ShapeError(
             "invalid-argument",
@@ -145,24 +147,30 @@ def _show(shape) -> str:
 
 
 def correct_pad(shape, kernel_size):
-    """``imagenet_utils.correct_pad``: padding for a stride-2 convolution on ``shape``."""
+    """``imagenet_utils.correct_pad``: padding for a stride-2 convolution on ``shape``:
+    ``k // 2`` after, one less before an even (or ``None``) side.  Keras decides on the height
+    alone whether sizes are ``None``, so a ``?`` height leaves an odd width's padding unknown."""
     if isinstance(kernel_size, int):
         kernel_size = (kernel_size, kernel_size)
     rows, cols = (shape[1], shape[2]) if isinstance(shape, tuple) else (UNKNOWN, UNKNOWN)
-    correct = (kernel_size[0] // 2, kernel_size[1] // 2)
-    if rows is None:
-        adjust = (1, 1)
-    elif rows is UNKNOWN or cols is UNKNOWN:
-        return UNKNOWN
-    elif cols is None:
+    if is_int(rows) and cols is None:
         raise ShapeError(
             "invalid-argument",
             "unsupported operand type(s) for %: 'NoneType' and 'int' (imagenet_utils.correct_pad "
             f"on an input of shape {format_shape(shape)}: a known height with a None width)",
         )
+    if rows is None:
+        adjust = (1, 1)
     else:
-        adjust = (1 - rows % 2, 1 - cols % 2)
-    return ((correct[0] - adjust[0], correct[0]), (correct[1] - adjust[1], correct[1]))
+        adjust_rows = UNKNOWN if rows is UNKNOWN else 1 - rows % 2
+        if cols is None or (is_int(cols) and cols % 2 == 0):
+            adjust_cols = 1          # whether the height is None or not
+        elif is_int(cols) and is_int(rows):
+            adjust_cols = 0
+        else:
+            adjust_cols = UNKNOWN
+        adjust = (adjust_rows, adjust_cols)
+    return tuple((UNKNOWN if a is UNKNOWN else k // 2 - a, k // 2) for a, k in zip(adjust, kernel_size))
 
 
 def image_input(b: Builder, args: Args, input_shape) -> Tensor:

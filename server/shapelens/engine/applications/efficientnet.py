@@ -5,11 +5,9 @@ from __future__ import annotations
 import math
 
 from ..derivation import Derivation
-from ..errors import ShapeError
-from ..shape import UNKNOWN
 from .builder import Builder, decide
-from .common import (application, correct_pad, flag, image_input, is_imagenet, obtain_input_shape,
-                     standard_signature, top_or_pooling, validate_activation)
+from .common import (application, check_classes, correct_pad, flag, image_input, is_imagenet,
+                     obtain_input_shape, standard_signature, top_or_pooling, validate_activation)
 
 # (kernel_size, repeats, filters_in, filters_out, expand_ratio, id_skip, strides, se_ratio)
 DEFAULT_BLOCKS_ARGS = [
@@ -46,10 +44,8 @@ def efficientnet(args, b: Builder, width_coefficient, depth_coefficient, default
     include_top = flag(args, "include_top")
     weights, classes = args["weights"], args["classes"]
     imagenet = is_imagenet(weights)
-    if imagenet is True and include_top and classes is not UNKNOWN and classes != 1000:
-        raise ShapeError("invalid-argument",
-                         'If using `weights="imagenet"` with `include_top` as true, `classes` '
-                         "should be 1000")
+    check_classes(args, 'If using `weights="imagenet"` with `include_top` as true, `classes` '
+                        "should be 1000")
     input_shape = obtain_input_shape(args["input_shape"], default_size, 32, include_top, weights, why)
     img_input = image_input(b, args, input_shape)
 

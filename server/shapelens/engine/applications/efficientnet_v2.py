@@ -6,9 +6,8 @@ import math
 
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..shape import UNKNOWN
 from .builder import Builder, decide
-from .common import (application, flag, image_input, is_imagenet, obtain_input_shape,
+from .common import (application, check_classes, flag, image_input, obtain_input_shape,
                      top_or_pooling, validate_activation)
 from .efficientnet import squeeze_excite
 
@@ -138,15 +137,13 @@ def efficientnet_v2(args, b: Builder, width_coefficient, depth_coefficient, defa
     name = decide(args["name"], "name")
     if name not in DEFAULT_BLOCKS_ARGS:
         raise ShapeError("invalid-argument",
-                         f"KeyError: {name!r}: EfficientNetV2 looks its blocks up by model name, "
-                         f"one of {', '.join(DEFAULT_BLOCKS_ARGS)}")
+                         f"{name!r} (KeyError: EfficientNetV2 looks its blocks up by model name, "
+                         f"one of {', '.join(DEFAULT_BLOCKS_ARGS)})")
     blocks_args = DEFAULT_BLOCKS_ARGS[name]
     include_top = flag(args, "include_top")
     weights, classes = args["weights"], args["classes"]
-    if is_imagenet(weights) is True and include_top and classes is not UNKNOWN and classes != 1000:
-        raise ShapeError("invalid-argument",
-                         'If using `weights="imagenet"` with `include_top` as true, `classes` '
-                         "should be 1000")
+    check_classes(args, 'If using `weights="imagenet"` with `include_top` as true, `classes` '
+                        "should be 1000")
     input_shape = obtain_input_shape(args["input_shape"], default_size, 32, include_top, weights, why)
     img_input = image_input(b, args, input_shape)
 
@@ -169,7 +166,8 @@ def efficientnet_v2(args, b: Builder, width_coefficient, depth_coefficient, defa
 
     done = 0
     blocks = float(sum(stage[1] for stage in blocks_args))
-    for i, (kernel, num_repeat, filters_in, filters_out, expand, se, strides, conv_type) in enumerate(blocks_args):
+    for i, stage in enumerate(blocks_args):
+        kernel, num_repeat, filters_in, filters_out, expand, se, strides, conv_type = stage
         filters_in, filters_out = filters_of(filters_in), filters_of(filters_out)
         make = fused_mb_conv_block if conv_type == 1 else mb_conv_block
         for j in range(int(math.ceil(depth_coefficient * num_repeat))):

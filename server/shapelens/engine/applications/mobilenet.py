@@ -158,10 +158,8 @@ def mobilenet_v2(args, b: Builder):
     alpha = decide(args["alpha"], "alpha")
     weights, input_shape, input_tensor = args["weights"], args["input_shape"], args["input_tensor"]
     classes = args["classes"]
-    if is_imagenet(weights) is True and include_top and classes is not UNKNOWN and classes != 1000:
-        raise ShapeError("invalid-argument",
-                         'If using `weights="imagenet"` with `include_top` as true, `classes` '
-                         f"should be 1000. Received `classes={classes}`")
+    check_classes(args, 'If using `weights="imagenet"` with `include_top` as true, `classes` '
+                        "should be 1000. Received `classes={classes}`")
     _check_input_tensor(input_tensor, input_shape,
                         "input_tensor.shape[2] must equal input_shape[1]; Received "
                         "`input_tensor.shape={tensor}`, `input_shape={shape}`")
@@ -331,11 +329,8 @@ def mobilenet_v3(args, b: Builder, blocks, last_point_ch: int):
     minimalistic = flag(args, "minimalistic")
     weights, input_shape, input_tensor = args["weights"], args["input_shape"], args["input_tensor"]
     classes = args["classes"]
-    if (is_imagenet(weights) is True and include_top and classes is not UNKNOWN
-            and classes != 1000):
-        raise ShapeError("invalid-argument",
-                         'If using `weights="imagenet"` with `include_top` as true, `classes` '
-                         f"should be 1000.  Received classes={classes}")
+    check_classes(args, 'If using `weights="imagenet"` with `include_top` as true, `classes` '
+                        "should be 1000.  Received classes={classes}")
     _check_input_tensor(input_tensor, input_shape,
                         "input_shape[1] must equal input_tensor.shape[2].  Received "
                         "input_shape={shape}, input_tensor.shape={tensor}")

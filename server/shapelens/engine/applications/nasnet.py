@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..shape import UNKNOWN
 from .builder import Builder, decide, same
-from .common import (application, correct_pad, flag, image_input, is_imagenet,
+from .common import (application, check_classes, correct_pad, flag, image_input, is_imagenet,
                      obtain_input_shape, top_or_pooling, validate_activation)
 
 SIGNATURE = ("input_shape=None, include_top=True, weights='imagenet', input_tensor=None, "
@@ -146,10 +145,8 @@ def nasnet(args, b: Builder, input_shape, penultimate_filters, num_blocks, stem_
     include_top = flag(args, "include_top")
     weights, classes = args["weights"], args["classes"]
     imagenet = is_imagenet(weights)
-    if imagenet is True and include_top and classes is not UNKNOWN and classes != 1000:
-        raise ShapeError("invalid-argument",
-                         'If using `weights` as `"imagenet"` with `include_top` as true, '
-                         "`classes` should be 1000")
+    check_classes(args, 'If using `weights` as `"imagenet"` with `include_top` as true, '
+                        "`classes` should be 1000")
     if isinstance(input_shape, tuple) and None in input_shape and imagenet is True:
         raise ShapeError("invalid-argument",
                          "When specifying the input shape of a NASNet and loading `ImageNet` "
