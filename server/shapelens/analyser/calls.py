@@ -343,6 +343,8 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
             shapes = output_shapes(x)
     elif isinstance(model, FunctionalModel) and _compatible(output_shapes(model.inputs), output_shapes(inputs)):
         shapes = output_shapes(model.outputs)
+    elif hasattr(model, "output_for"):
+        shapes = model.output_for(output_shapes(inputs))
     else:
         shapes = _unknown_like(model.outputs)
     return attach_call(rec, model, inputs, shapes, site)

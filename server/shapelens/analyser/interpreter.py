@@ -122,6 +122,9 @@ class Interpreter:
                 break
             except RecursionError:
                 self.rec.limit(stmt, "analysis stopped: expression nesting too deep")
+            except Exception as error:  # noqa: BLE001 - a ShapeLens bug must cost one statement, not the file
+                self.rec.limit(stmt, f"analysis stopped: internal error ({type(error).__name__}); "
+                                     "this statement was skipped")
         return self.module_scope
 
     def explore_uncalled(self) -> None:

@@ -237,6 +237,9 @@ def row_output(op: Operation) -> str:
     when it has weights (Keras keeps ``_build_shapes_dict`` only for layers with a ``build``)."""
     if isinstance(op, InputObj):
         return _shape_text(op.batch_shape)
+    fixed = getattr(op, "output_text", None)     # rows of a backbone built by the engine
+    if fixed is not None:
+        return fixed
     if op.nodes:
         return format_output(op.nodes[-1].outputs)
     if isinstance(op, LayerObj) and op.engine.built_input_shape is not None:

@@ -54,6 +54,10 @@ class Recorder:
         self._uids[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
 
+    def uid_counts(self) -> dict:
+        """The counters themselves (shared with builders that name layers the same way)."""
+        return self._uids
+
     # ---- results ---------------------------------------------------------------------------
     def site(self, node: ast.AST, kind: str = "layer") -> CallSite:
         span = self.spans.span(node)
