@@ -32,40 +32,46 @@ def parse_with_recovery(source: str):
     """``(tree, syntax_ok)``.  A buffer being typed is rarely valid Python: lines that stop it
     from parsing are blanked one by one (line numbers stay put) until the rest parses, so the
     untouched parts still get results.  ``tree`` is None only when nothing parses at all."""
+    tree, syntax_ok, _lines = parse_lines(source)
+    return tree, syntax_ok
+
+
+def parse_lines(source: str):
+    """``parse_with_recovery``, also returning the lines as repaired."""
     text = source.replace("\x00", " ")
     lines = split_lines(text)
     syntax_ok = True
     repairs = max(2, min(MAX_REPAIRS, REPAIR_BUDGET // max(len(text), 1)))
     for _ in range(repairs):
         try:
-            return ast.parse("".join(lines)), syntax_ok
+            return ast.parse("".join(lines)), syntax_ok, lines
         except (RecursionError, MemoryError):
             # an expression too deep for Python's parser: drop the longest line and go on
             syntax_ok = False
             if not lines:
-                return None, False
+                return None, False, lines
             longest = max(range(len(lines)), key=lambda i: len(lines[i]))
             if not _blank(lines, longest):
-                return None, False
+                return None, False, lines
             continue
         except ValueError:
-            return None, False
+            return None, False, lines
         except SyntaxError as error:
             syntax_ok = False
             line = error.lineno
             if not line or line > len(lines):
                 line = len(lines)
             if line <= 0 or not lines:
-                return None, False
+                return None, False, lines
             if not _blank(lines, line - 1):
                 # nothing left to blank on that line: blank the closest non-blank line above
                 index = line - 2
                 while index >= 0 and not lines[index].strip():
                     index -= 1
                 if index < 0:
-                    return None, False
+                    return None, False, lines
                 _blank(lines, index)
-    return None, False
+    return None, False, lines
 
 
 def _blank(lines: list[str], index: int) -> bool:
@@ -76,22 +82,43 @@ def _blank(lines: list[str], index: int) -> bool:
     return True
 
 
+def sanitize(source: str) -> str:
+    """What the parser can take: no NUL bytes, no lone surrogates (an editor buffer may hold
+    them); lengths and line numbers unchanged."""
+    return _SURROGATE.sub("\ufffd", source.replace("\x00", " "))
+
+
+def too_large(source: str) -> str | None:
+    """Why a text is too large to analyse, or None."""
+    lines = len(split_lines(source)) if len(source) > MAX_LINES else 0
+    if len(source) > MAX_CHARS or lines > MAX_LINES or _too_many_tokens(source):
+        return (f"analysis stopped: file too large ({len(source):,} characters; the limits are "
+                f"{MAX_CHARS:,} characters, {MAX_LINES:,} lines and {MAX_TOKENS:,} tokens)")
+    return None
+
+
+def start_analysis(source: str, recorder_class):
+    """The recorder for ``source`` and its parsed tree — None (with a note saying why) when the
+    text is too large or nothing parses."""
+    source = sanitize(source)
+    recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source)])
+    reason = too_large(source)
+    if reason:
+        recorder.limit(_FIRST_LINE, reason)
+        return recorder, None
+    tree, syntax_ok = parse_with_recovery(source)
+    recorder.analysis.syntax_ok = syntax_ok
+    if tree is None:
+        recorder.limit(_FIRST_LINE, "analysis stopped: the file could not be parsed")
+    return recorder, tree
+
+
 def analyse_source(source: str, path: str | None = None, module_loader=None) -> Analysis:
     """Analyse one file's text; ``module_loader(name) -> source | None`` lets imports of the
     user's own modules be followed (read, never imported)."""
-    source = _SURROGATE.sub("\ufffd", source)   # an editor buffer may hold lone surrogates
-    lines = split_lines(source)
-    recorder = Recorder([line.rstrip("\r\n") for line in lines])
+    recorder, tree = start_analysis(source, Recorder)
     analysis = recorder.analysis
-    if len(source) > MAX_CHARS or len(lines) > MAX_LINES or _too_many_tokens(source):
-        recorder.limit(_FIRST_LINE, f"analysis stopped: file too large ({len(source):,} characters, "
-                                    f"{len(lines):,} lines; the limits are {MAX_CHARS:,} characters, {MAX_LINES:,} lines "
-                                    f"and {MAX_TOKENS:,} tokens)")
-        return analysis
-    tree, syntax_ok = parse_with_recovery(source)
-    analysis.syntax_ok = syntax_ok
     if tree is None:
-        recorder.limit(_FIRST_LINE, "analysis stopped: the file could not be parsed")
         return analysis
     interpreter = Interpreter(recorder, module_loader)
     try:
@@ -115,8 +142,9 @@ def _too_many_tokens(source: str) -> bool:
 _FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
 
 
-def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
-    reports = []
+def module_models(variables: dict) -> list[tuple[str, ModelObj]]:
+    """``(variable, model)`` for every model bound at module level, first binding first."""
+    found = []
     seen: set = set()
     for name, value in variables.items():
         model = value.keras_object if isinstance(value, Instance) else value
@@ -125,8 +153,12 @@ def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
         if isinstance(model, SubclassModel) and not model.is_model:
             continue
         seen.add(id(model))
-        reports.append(model_report(name, model, recorder))
-    return reports
+        found.append((name, model))
+    return found
+
+
+def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
+    return [model_report(name, model, recorder) for name, model in module_models(variables)]
 
 
 def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelReport:
@@ -144,4 +176,4 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
     return ModelReport(variable, model.class_name, model.name, span, rows, params, sequential_like)
 
 
-__all__ = ["analyse_source", "parse_with_recovery", "UNKNOWN"]
+__all__ = ["analyse_source", "module_models", "parse_lines", "parse_with_recovery"]

@@ -40,6 +40,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from ..analyser.analysis import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
 from ..analyser.interpreter import Limit, Scope, _Break, _Continue, _Return, _Stop
 from ..analyser.result import Span
 from ..analyser.values import MISSING, KerasRef, UserClass, UserFunction
@@ -48,47 +49,11 @@ from .runner import (
     Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect,
 )
 
-MAX_REPAIRS = 40
 MAX_RESTARTS = 4
 _DELETED = object()
 
 
 # ---- parsing ---------------------------------------------------------------------------------------
-
-def parse_with_recovery(source: str):
-    """``analyser.analysis.parse_with_recovery``, also returning the repaired lines."""
-    text = source.replace("\x00", " ")
-    lines = text.splitlines(keepends=True)
-    syntax_ok = True
-    for _ in range(MAX_REPAIRS):
-        try:
-            return ast.parse("".join(lines)), syntax_ok, lines
-        except SyntaxError as error:
-            syntax_ok = False
-            line = error.lineno
-            if not line or line > len(lines):
-                line = len(lines)
-            if line <= 0 or not lines:
-                return None, False, lines
-            if not _blank(lines, line - 1):
-                index = line - 2
-                while index >= 0 and not lines[index].strip():
-                    index -= 1
-                if index < 0:
-                    return None, False, lines
-                _blank(lines, index)
-        except (RecursionError, MemoryError, ValueError):
-            return None, False, lines
-    return None, False, lines
-
-
-def _blank(lines: list, index: int) -> bool:
-    if not lines[index].strip():
-        return False
-    ending = re.search(r"\r?\n$", lines[index])
-    lines[index] = ending.group(0) if ending else ""
-    return True
-
 
 def _first_line(stmt) -> int:
     decorators = getattr(stmt, "decorator_list", None)
@@ -331,7 +296,11 @@ class IncrementalAnalyser:
 
     # ---- entry ---------------------------------------------------------------------------------
     def analyse(self, text: str, loader=None, cancel=None) -> Outcome:
-        original = text.replace("\x00", " ").splitlines(keepends=True)
+        text = sanitize(text)
+        if too_large(text):
+            self.reset()
+            return analyse(text, loader, cancel)
+        original = split_lines(text)
         parsed = self._parse_changed(original) if self.records is not None else None
         known = None
         if parsed is None:
@@ -507,7 +476,7 @@ class IncrementalAnalyser:
         variables = TrackingDict()
         variables.begin()
         scope.vars = variables
-        recorder = _CountingRecorder(text.splitlines())
+        recorder = _CountingRecorder([line.rstrip("\r\n") for line in split_lines(text)])
         recording = RecordingLoader(loader)
         interp = ServerInterpreter(recorder, recording if loader is not None else None, cancel)
         interp.module_scope = scope
@@ -602,7 +571,7 @@ class IncrementalAnalyser:
                       recorder.log, dict(recording.loaded), _first_line(stmt))
 
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
-        final = ServerRecorder(text.splitlines())
+        final = ServerRecorder([line.rstrip("\r\n") for line in split_lines(text)])
         final.analysis.syntax_ok = syntax_ok
         final._uids = recorder._uids
         for record in records:

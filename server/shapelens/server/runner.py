@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..analyser.analysis import model_report, parse_with_recovery
+from ..analyser.analysis import model_report, module_models, start_analysis
 from ..analyser.interpreter import Interpreter
 from ..analyser.models import FunctionalModel, InputObj, ModelObj, SubclassModel
 from ..analyser.values import LayerObj, OpObj
@@ -187,14 +187,8 @@ def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
     """``analysis.collect_models``, also returning each model object and its MACs.
 
     ``reuse(name, model)`` may return a ``(report, macs)`` worked out before for that object."""
-    reports, objects, macs, seen = [], [], [], set()
-    for name, value in scope_vars.items():
-        model = value.keras_object if isinstance(value, Instance) else value
-        if not isinstance(model, ModelObj) or id(model) in seen:
-            continue
-        if isinstance(model, SubclassModel) and not model.is_model:
-            continue
-        seen.add(id(model))
+    reports, objects, macs = [], [], []
+    for name, model in module_models(scope_vars):
         cached = reuse(name, model) if reuse is not None else None
         if cached is None:
             cached = (model_report(name, model, recorder), model_macs(model, recorder))
@@ -247,10 +241,8 @@ def model_macs(model: ModelObj, recorder: ServerRecorder, depth: int = 0):
 def analyse(text: str, module_loader=None, cancel: threading.Event | None = None) -> Outcome:
     """Analyse a whole text (the non-incremental path)."""
     loader = RecordingLoader(module_loader)
-    tree, syntax_ok = parse_with_recovery(text)
-    recorder = ServerRecorder(text.splitlines())
+    recorder, tree = start_analysis(text, ServerRecorder)
     analysis = recorder.analysis
-    analysis.syntax_ok = syntax_ok
     if tree is None:
         return Outcome(analysis, modules=loader.loaded)
     interpreter = ServerInterpreter(recorder, loader, cancel)

@@ -48,12 +48,15 @@ def build_application(name: str, positional: list, keywords: dict, uids: dict | 
     args = bind(app.signature, positional, keywords, name)
     if args.extra and not parse_signature(app.signature).var_keyword:
         unexpected = next(iter(args.extra))
-        raise ShapeError("invalid-argument", f"{name}() got an unexpected keyword argument '{unexpected}'")
+        raise ShapeError("invalid-argument",
+                         f"{name}() got an unexpected keyword argument '{unexpected}'")
     builder = Builder(uids)
     try:
         model = app.build(args, builder)
     except (Undecidable, TypeError) as reason:
-        model = unknown_model(args.get("name", UNKNOWN), str(reason))
+        # TypeError: arithmetic on a "?" in Keras's own Python (``int(filters * alpha)``).
+        model_name = args["name"]
+        model = unknown_model(UNKNOWN if model_name is None else model_name, str(reason))
     else:
         if uids is not None:
             for prefix, count in model.uids.items():

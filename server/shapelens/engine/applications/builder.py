@@ -24,7 +24,6 @@ from typing import Callable, NamedTuple
 
 from ..args import Args, bind
 from ..derivation import Derivation
-from ..errors import ShapeError
 from ..layer import (NO_PARAMS, REGISTRY, UNKNOWN_PARAMS, Layer, ParamCount, create_layer,
                      to_snake_case)
 from ..shape import UNKNOWN, format_shape
@@ -279,6 +278,6 @@ def ordered_operations(outputs: list[Tensor]) -> list[tuple[Operation, object]]:
 
 
 __all__ = [
-    "AppModel", "Builder", "Operation", "Row", "ShapeError", "Tensor", "Undecidable", "decide",
+    "AppModel", "Builder", "Operation", "Row", "Tensor", "Undecidable", "decide",
     "ordered_operations", "same", "unknown_model",
 ]

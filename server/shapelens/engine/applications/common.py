@@ -40,8 +40,8 @@ def application(keras_name: str, signature: str):
     return wrap
 
 
-# Keras's usual signature for the image classifiers (VGG16, ResNet50, DenseNet121, ...).
 def standard_signature(name: str) -> str:
+    """Keras's usual parameter list for the image classifiers (VGG16, ResNet50, ...)."""
     return ("include_top=True, weights='imagenet', input_tensor=None, input_shape=None, "
             f"pooling=None, classes=1000, classifier_activation='softmax', name='{name}'")
 
