@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.set_defaults(run=cmd_check)
     serve = sub.add_parser("serve", help="run the language server on stdio")
+    serve.add_argument("--stdio", action="store_true", help="accepted for clients that pass it (stdio is the default)")
     serve.set_defaults(run=cmd_serve)
     return parser
 

@@ -1,0 +1,679 @@
+// Real-editor test of the ShapeLens VS Code extension: installs the .vsix into code-server (VS Code
+// in the browser), opens example files by clicking them in the Explorer, and checks in headless
+// Chromium (playwright-core) what a person would see: the inlay hint after a Conv2D line, the
+// derivation in the hover, an error squiggle under a bad merge; also that a setting changed in
+// the Settings editor changes the hints, that "ShapeLens: Restart Server" works, that an
+// interpreter without shapelens gets a message with the install command, and that an untitled
+// Python buffer gets hints. Screenshots and the extension's log go to $ARTIFACTS.
+//
+// Every wait is on a condition (a DOM element, a log line, a process exit), bounded by a timeout
+// that only decides when to give up. Every process started here is in one process group that is
+// killed at the end; HOME, XDG dirs and TMPDIR point into a temporary folder that is removed.
+//
+//   SHAPELENS_VSIX=.../shapelens.vsix SHAPELENS_PYTHON=.venv/bin/python node --test e2e.test.mjs
+//
+// Environment:
+//   SHAPELENS_VSIX      the packaged extension (default: editors/vscode/shapelens.vsix)
+//   SHAPELENS_PYTHON    interpreter with shapelens installed (default: .venv/bin/python)
+//   ARTIFACTS           where screenshots and logs go (default: tests/editors/artifacts/vscode)
+//   SHAPELENS_UPDATE_SCREENSHOT=1  also write the README screenshot editors/vscode/screenshot.png
+//   CHROMIUM            browser binary (default: /usr/bin/chromium)
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../..');
+const vsix = resolve(process.env.SHAPELENS_VSIX ?? join(repo, 'editors/vscode/shapelens.vsix'));
+const python = resolve(process.env.SHAPELENS_PYTHON ?? join(repo, '.venv/bin/python'));
+const artifacts = resolve(process.env.ARTIFACTS ?? join(repo, 'tests/editors/artifacts/vscode'));
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const codeServer = join(here, 'node_modules/.bin/code-server');
+
+// What the example files must show (the issue's acceptance criteria).
+const CONV_LINE = "x = layers.Conv2D(16, 3, activation='relu')(image_input)";
+const CONV_HINT = '(None, 148, 148, 16) · 448 params';
+const MERGE_LINE = 'out = layers.Add()([inputs, x])';
+
+const UNTITLED_CONV_LINE = 'x = layers.Conv2D(16, 3)(image_input)';
+const UNTITLED_TEXT = ['from keras import layers', 'image_input = layers.Input(shape=(150, 150, 3))', UNTITLED_CONV_LINE, ''].join('\n');
+
+const WAIT = Number(process.env.SHAPELENS_WAIT_MS) || 90_000; // upper bound for one condition; never a fixed delay
+
+const runId = `shapelens-e2e-${process.pid}-${Date.now()}`;
+const root = mkdtempSync(join(tmpdir(), 'shapelens-vscode-'));
+const dirs = {
+  home: join(root, 'home'),
+  tmp: join(root, 'tmp'),
+  userData: join(root, 'user-data'),
+  extensions: join(root, 'extensions'),
+  workspace: join(root, 'workspace'),
+  profile: join(root, 'chromium-profile'),
+};
+const env = {
+  ...process.env,
+  HOME: dirs.home,
+  XDG_CONFIG_HOME: join(dirs.home, '.config'),
+  XDG_DATA_HOME: join(dirs.home, '.local/share'),
+  XDG_CACHE_HOME: join(dirs.home, '.cache'),
+  XDG_STATE_HOME: join(dirs.home, '.local/state'),
+  TMPDIR: dirs.tmp,
+  SHAPELENS_E2E_RUN: runId, // marks every process of this run, to find leftovers
+};
+delete env.VSCODE_IPC_HOOK_CLI;
+
+const emptyPython = join(root, 'empty-venv/bin/python');
+let userSettings; // what the test writes to User/settings.json
+let server; // the code-server process (leader of its own process group)
+let serverLog = '';
+let context; // playwright browser context
+let page;
+
+function log(message) {
+  process.stderr.write(`[e2e] ${message}\n`);
+}
+
+/** First existing file among candidates (the examples, or this test's own fixtures). */
+function example(...candidates) {
+  for (const candidate of candidates) {
+    const path = join(repo, candidate);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`none of ${candidates.join(', ')} exists`);
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Runs a command to completion (own process group), returning its output; throws on failure. */
+async function run(command, args) {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`);
+  return output;
+}
+
+/** Resolves when `predicate(text so far)` holds for the server's output; rejects if it exits first. */
+function waitForServerOutput(predicate, what) {
+  return new Promise((resolveWait, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}:\n${serverLog}`)), WAIT);
+    const check = () => {
+      if (predicate(serverLog)) {
+        clearTimeout(timer);
+        server.stdout.off('data', check);
+        server.stderr.off('data', check);
+        server.off('exit', exited);
+        resolveWait(serverLog);
+      }
+    };
+    const exited = (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited (${code}) before ${what}:\n${serverLog}`));
+    };
+    server.stdout.on('data', check);
+    server.stderr.on('data', check);
+    server.once('exit', exited);
+    check();
+  });
+}
+
+/** Processes (other than this one) whose environment carries this run's marker. */
+function leftoverProcesses() {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`SHAPELENS_E2E_RUN=${runId}`)) {
+        found.push(Number(entry));
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopServer() {
+  if (!server) return;
+  const group = server.pid;
+  if (server.exitCode === null && server.signalCode === null) {
+    const exited = once(server, 'exit');
+    try {
+      process.kill(-group, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const timeout = new Promise((resolveTimeout) => setTimeout(resolveTimeout, 10_000, 'timeout'));
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  // The extension host and the language server may outlive code-server briefly: end them too.
+  for (let round = 0; round < 50; round++) {
+    const rest = leftoverProcesses();
+    if (rest.length === 0) return;
+    for (const pid of rest) {
+      try {
+        process.kill(pid, round < 20 ? 'SIGTERM' : 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100)); // poll interval while processes exit
+  }
+  const rest = leftoverProcesses().filter(alive);
+  if (rest.length) throw new Error(`processes left behind: ${rest.join(', ')}`);
+}
+
+/** The text of the rendered view line (injected inlay-hint text included) that contains `needle`. */
+async function viewLineText(needle) {
+  return page.evaluate((needle) => {
+    const lines = [...document.querySelectorAll('.editor-instance .view-line, .monaco-editor .view-line')];
+    const texts = lines.map((line) => line.textContent.replace(/\u00a0/g, ' '));
+    return texts.find((text) => text.includes(needle)) ?? null;
+  }, needle);
+}
+
+/** Waits until the view line containing `needle` also contains `expected` (and not `absent`); returns its text. */
+async function waitForLineContaining(needle, expected, absent = null) {
+  const handle = await page.waitForFunction(
+    ([needle, expected, absent]) => {
+      for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
+        const text = line.textContent.replace(/\u00a0/g, ' ');
+        if (text.includes(needle) && text.includes(expected) && !(absent && text.includes(absent))) return text;
+      }
+      return false;
+    },
+    [needle, expected, absent],
+    { timeout: WAIT },
+  );
+  return handle.jsonValue();
+}
+
+/** Screen coordinates of the middle of `word` inside the view line that contains `needle`. */
+async function wordCenter(needle, word) {
+  const box = await page.evaluate(
+    ([needle, word]) => {
+      for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
+        const text = line.textContent.replace(/\u00a0/g, ' ');
+        if (!text.includes(needle)) continue;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = node.textContent.replace(/\u00a0/g, ' ').indexOf(word);
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + word.length);
+          const rect = range.getBoundingClientRect();
+          return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+        }
+      }
+      return null;
+    },
+    [needle, word],
+  );
+  assert.ok(box, `"${word}" is on screen in the line "${needle}"`);
+  return box;
+}
+
+/** Opens a file by clicking its row in the Explorer; waits for its text in the editor. */
+async function openFromExplorer(name, lineInFile) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  await row.click();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: WAIT });
+  await page.waitForFunction(
+    (needle) =>
+      [...document.querySelectorAll('.monaco-editor .view-line')].some((line) =>
+        line.textContent.replace(/\u00a0/g, ' ').includes(needle),
+      ),
+    lineInFile,
+    { timeout: WAIT },
+  );
+}
+
+/** Moves the mouse onto `word` and waits for a visible hover whose text includes every `expected`. */
+async function hoverAndRead(needle, word, expected) {
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expected[0] }).first();
+  const { x, y } = await wordCenter(needle, word);
+  await page.mouse.move(x, y - 30); // off the word first, so that moving onto it is a fresh hover
+  await page.mouse.move(x, y, { steps: 4 });
+  await hover.waitFor({ state: 'visible', timeout: WAIT });
+  // the hover fades in: wait until it and its containers are fully opaque and done animating
+  await page.waitForFunction(
+    () => {
+      const shown = [...document.querySelectorAll('.monaco-hover:not(.hidden)')].filter((h) => h.offsetParent);
+      return shown.length > 0 && shown.every((h) => {
+        for (let el = h; el && el !== document.body; el = el.parentElement) {
+          if (Number(getComputedStyle(el).opacity) < 1) return false;
+          if (el.getAnimations().some((a) => a.playState === 'running')) return false;
+        }
+        return h.getAnimations({ subtree: true }).every((a) => a.playState !== 'running');
+      });
+    },
+    undefined,
+    { timeout: WAIT },
+  );
+  const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+  for (const part of expected) assert.ok(text.includes(part), `hover shows "${part}":\n${text}`);
+  return text;
+}
+
+/**
+ * Accepts the quick pick's entry `label` (its whole label, or followed by ", keybinding" or " (id)")
+ * with the keyboard: arrows until it is the focused entry, then Enter. No mouse, since a tooltip of
+ * the quick input may lie over its first rows.
+ */
+async function pickFocused(label) {
+  const state = () =>
+    page.evaluate((label) => {
+      const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
+      const labels = rows.map((row) => row.getAttribute('aria-label') ?? '');
+      const target = labels.findIndex((l) => l === label || l.startsWith(`${label},`) || l.startsWith(`${label} `));
+      const focused = rows.findIndex((row) => row.classList.contains('focused'));
+      return { labels, target, focused };
+    }, label);
+  try {
+    await page.waitForFunction(
+      (label) =>
+        [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((row) => {
+          const l = row.getAttribute('aria-label') ?? '';
+          return l === label || l.startsWith(`${label},`) || l.startsWith(`${label} `);
+        }),
+      label,
+      { timeout: WAIT },
+    );
+  } catch (error) {
+    throw new Error(`no entry "${label}" in the quick pick:\n${(await state()).labels.join('\n')}\n${error.message}`);
+  }
+  const input = page.locator('.quick-input-widget input');
+  for (let step = 0; ; step++) {
+    const { target, focused, labels } = await state();
+    if (target === focused) break;
+    if (step > labels.length + 2) throw new Error(`could not focus "${label}":\n${labels.join('\n')}`);
+    await input.press(target > focused ? 'ArrowDown' : 'ArrowUp');
+  }
+  await input.press('Enter');
+}
+
+/** Runs a command from the command palette (F1), by its title. */
+async function runCommand(title) {
+  const input = page.locator('.quick-input-widget input');
+  // give the workbench the keyboard focus (a dismissed notification leaves it nowhere), then F1
+  const tab = page.locator('.tabs-container .tab.active').first();
+  if (await tab.count()) await tab.click();
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(`>${title}`);
+  await pickFocused(title);
+  // the palette closes, or its input is taken over by the command's own quick pick
+  await page.waitForFunction(
+    () => {
+      const box = document.querySelector('.quick-input-widget input');
+      return !box || !box.offsetParent || !(box.getAttribute('aria-label') ?? '').startsWith('Type the name of a command');
+    },
+    undefined,
+    { timeout: WAIT },
+  );
+}
+
+/** Brings an open editor's tab to the front. */
+async function showTab(name) {
+  await page.locator('.tabs-container .tab', { hasText: name }).first().click();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: WAIT });
+}
+
+/** Sets settings as a person would: in the Settings editor, searching each key and editing its control. */
+async function setSettingsInUI(values, target = 'User') {
+  await runCommand('Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor({ timeout: WAIT });
+  const tab = editor.locator('.settings-tabs-widget .action-label', { hasText: target }).first();
+  await tab.click();
+  await editor.locator('.settings-tabs-widget .action-label.checked', { hasText: target }).waitFor({ timeout: WAIT });
+  for (const [key, value] of Object.entries(values)) {
+    await editor.locator('.settings-header .search-container').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(key);
+    const row = editor.locator(`.setting-item-contents[data-key="${key}"]`);
+    await row.waitFor({ state: 'visible', timeout: WAIT });
+    if (typeof value === 'boolean') {
+      const box = row.locator('.setting-value-checkbox');
+      if ((await box.getAttribute('aria-checked')) !== String(value)) await box.click();
+      await page.waitForFunction(
+        ([key, value]) =>
+          document.querySelector(`.setting-item-contents[data-key="${key}"] .setting-value-checkbox`)?.getAttribute('aria-checked') === value,
+        [key, String(value)],
+        { timeout: WAIT },
+      );
+    } else {
+      const input = row.locator('input');
+      await input.fill(String(value));
+      await input.press('Tab');
+    }
+  }
+}
+
+function writeUserSettings(settings) {
+  // code-server is a remote window: machine-scoped settings (shapelens.interpreter) are read from
+  // the remote's Machine/settings.json ("Remote" tab of the Settings editor), not from User
+  const { 'shapelens.interpreter': interpreter, ...user } = settings;
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'User/settings.json'), JSON.stringify(user, null, 2));
+  mkdirSync(join(dirs.userData, 'Machine'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'Machine/settings.json'), JSON.stringify({ 'shapelens.interpreter': interpreter }, null, 2));
+}
+
+/** The ShapeLens output channel's log file (the newest), or null before the extension wrote one. */
+function shapelensLog() {
+  const found = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name === 'ShapeLens.log') found.push(path);
+    }
+  };
+  if (existsSync(join(dirs.userData, 'logs'))) walk(join(dirs.userData, 'logs'));
+  found.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  return found.length ? found[found.length - 1] : null;
+}
+
+/** Polls (every 100 ms, at most WAIT) until `predicate(text of the ShapeLens log)` holds. */
+async function waitForLog(predicate, what) {
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    const path = shapelensLog();
+    const text = path ? readFileSync(path, 'utf8') : '';
+    if (predicate(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the log:\n${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function screenshot(name) {
+  const path = join(artifacts, name);
+  await page.screenshot({ path });
+  log(`screenshot ${path} (${statSync(path).size} bytes)`);
+  return path;
+}
+
+/** A test whose failure also saves a screenshot of the page as it was. */
+function editorTest(name, slug, body) {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      if (page) await screenshot(`failure-${slug}.png`).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
+  before(async () => {
+    assert.ok(existsSync(vsix), `the extension is built: ${vsix}`);
+    assert.ok(existsSync(codeServer), `code-server is installed: ${codeServer} (npm ci in ${here})`);
+    assert.ok(existsSync(python), `the interpreter exists: ${python}`);
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    mkdirSync(artifacts, { recursive: true });
+
+    copyFileSync(example('examples/cats_vs_dogs.py', 'tests/editors/fixtures/cats_vs_dogs.py'), join(dirs.workspace, 'cats_vs_dogs.py'));
+    copyFileSync(example('examples/errors/add_mismatch.py', 'tests/editors/fixtures/add_mismatch.py'), join(dirs.workspace, 'add_mismatch.py'));
+
+    userSettings = {
+      'shapelens.interpreter': python,
+      'shapelens.trace.server': 'messages',
+      'editor.inlayHints.enabled': 'on',
+      'editor.hover.delay': 300,
+      'editor.minimap.enabled': false,
+      'editor.fontSize': 13,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.colorTheme': 'Default Light Modern',
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'extensions.ignoreRecommendations': true,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'window.commandCenter': false,
+      'chat.commandCenter.enabled': false,
+      'workbench.layoutControl.enabled': false,
+      'git.enabled': false,
+    };
+    writeUserSettings(userSettings);
+    writeFileSync(join(root, 'config.yaml'), 'auth: none\ncert: false\n');
+
+    const common = ['--config', join(root, 'config.yaml'), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+    // an interpreter without shapelens (for the "not importable" message)
+    await run('python3', ['-m', 'venv', '--without-pip', join(root, 'empty-venv')]);
+    const installed = await run(codeServer, [...common, '--install-extension', vsix, '--force']);
+    log(installed.trim().split('\n').pop());
+    const listed = await run(codeServer, [...common, '--list-extensions', '--show-versions']);
+    assert.match(listed, /shapelens\.shapelens@0\.\d+\.\d+/, `the extension is installed:\n${listed}`);
+
+    const port = await freePort();
+    server = spawn(
+      codeServer,
+      [
+        ...common,
+        '--bind-addr', `127.0.0.1:${port}`,
+        '--auth', 'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        dirs.workspace,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    const keep = (chunk) => (serverLog += chunk);
+    server.stdout.on('data', keep);
+    server.stderr.on('data', keep);
+    await waitForServerOutput((text) => text.includes('HTTP server listening'), 'code-server to listen');
+    log(`code-server listening on ${port}`);
+
+    context = await chromium.launchPersistentContext(dirs.profile, {
+      executablePath: browserPath,
+      headless: true,
+      viewport: { width: 1180, height: 640 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      env,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => log(`page error: ${error.message}`));
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`);
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: WAIT });
+  });
+
+  after(async () => {
+    try {
+      if (context) await context.close();
+    } finally {
+      // keep the logs of the extension (the ShapeLens output channel) with the screenshots
+      try {
+        const logs = [];
+        const walk = (dir) => {
+          for (const name of readdirSync(dir)) {
+            const path = join(dir, name);
+            if (statSync(path).isDirectory()) walk(path);
+            else if (/shapelens\.shapelens|exthost\.log$/.test(path)) logs.push(path);
+          }
+        };
+        if (existsSync(join(dirs.userData, 'logs'))) walk(join(dirs.userData, 'logs'));
+        const text = logs.map((path) => `== ${path}\n${readFileSync(path, 'utf8')}`).join('\n');
+        writeFileSync(join(artifacts, 'shapelens-output.log'), text);
+        writeFileSync(join(artifacts, 'code-server.log'), serverLog);
+      } catch (error) {
+        log(`could not save logs: ${error}`);
+      }
+      await stopServer();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  editorTest('the Conv2D line shows its output shape and parameter count as an inlay hint', 'hint', async () => {
+    await openFromExplorer('cats_vs_dogs.py', CONV_LINE);
+    const text = await waitForLineContaining(CONV_LINE, CONV_HINT);
+    log(`rendered line: ${text}`);
+    // the hint comes after the code on that line, not somewhere else
+    assert.ok(text.indexOf(CONV_HINT) > text.indexOf(CONV_LINE), text);
+    // the hint is an inlay hint (injected text), not text in the file
+    const inFile = readFileSync(join(dirs.workspace, 'cats_vs_dogs.py'), 'utf8');
+    assert.ok(!inFile.includes(CONV_HINT));
+    await screenshot('vscode-inlay-hints.png');
+  });
+
+  editorTest('hovering the Conv2D call shows the derivation', 'hover', async () => {
+    const text = await hoverAndRead(CONV_LINE, 'Conv2D', ['Conv2D', '(None, 148, 148, 16)', '448']);
+    log(`hover: ${text.replace(/\n+/g, ' | ')}`);
+    // the derivation: the output size worked out from the 150x150 input and the 3x3 kernel
+    assert.match(text, /150/, 'the derivation uses the input size 150');
+    assert.match(text, /= 148/, 'the derivation gives 148');
+    assert.match(text, /= 448/, 'the derivation gives 448 parameters');
+    await screenshot('vscode-hover.png');
+    // the README's picture: the editor part only (hints and hover), without the side bars
+    const editor = await page.locator('.part.editor').boundingBox();
+    const readme = join(artifacts, 'screenshot.png');
+    await page.screenshot({ path: readme, clip: editor });
+    log(`screenshot ${readme} (${statSync(readme).size} bytes)`);
+    if (process.env.SHAPELENS_UPDATE_SCREENSHOT === '1') {
+      copyFileSync(readme, join(repo, 'editors/vscode/screenshot.png'));
+      log('updated editors/vscode/screenshot.png');
+    }
+  });
+
+  editorTest('settings changed in the Settings editor reach the server and change the hints', 'settings', async () => {
+    await setSettingsInUI({ 'shapelens.batchDimensionLabel': 'batch', 'shapelens.inlayHints.showParams': false });
+    await showTab('cats_vs_dogs.py');
+    const text = await waitForLineContaining(CONV_LINE, '(batch, 148, 148, 16)', 'params');
+    log(`with batchDimensionLabel=batch, showParams=false: ${text}`);
+    assert.ok(!text.includes('params'), `no parameter count: ${text}`);
+    await screenshot('vscode-settings.png');
+    await setSettingsInUI({ 'shapelens.batchDimensionLabel': 'None', 'shapelens.inlayHints.showParams': true });
+    await showTab('cats_vs_dogs.py');
+    await waitForLineContaining(CONV_LINE, CONV_HINT);
+  });
+
+  editorTest('"ShapeLens: Restart Server" from the command palette restarts the server', 'restart', async () => {
+    await showTab('cats_vs_dogs.py');
+    const before = await waitForLog((text) => text.includes('ShapeLens server started'), 'the first start');
+    const starts = before.split('ShapeLens server started').length - 1;
+    await runCommand('ShapeLens: Restart Server');
+    const after = await waitForLog(
+      (text) => text.includes('Restart requested') && text.split('ShapeLens server started').length - 1 > starts,
+      'the restarted server',
+    );
+    assert.match(after, /Interpreter \(setting\): /);
+    // the new server gives the hints again
+    await waitForLineContaining(CONV_LINE, CONV_HINT);
+  });
+
+  editorTest('an interpreter without shapelens: a message that says so, with the install command', 'missing', async () => {
+    const starts = (await waitForLog(() => true, 'the log')).split('ShapeLens server started').length - 1;
+    await setSettingsInUI({ 'shapelens.interpreter': emptyPython }, 'Remote');
+    const toast = page.locator('.notification-toast', { hasText: 'not importable' }).first();
+    await toast.waitFor({ state: 'visible', timeout: WAIT });
+    const text = (await toast.innerText()).replace(/\u00a0/g, ' ');
+    log(`notification: ${text.replace(/\n+/g, ' | ')}`);
+    assert.ok(text.includes(`${emptyPython} -m pip install shapelens`), text);
+    assert.ok(text.includes('Copy Install Command') && text.includes('Open Settings'), text);
+    await screenshot('vscode-missing-server.png');
+    await toast.locator('.codicon-notifications-clear, .codicon-close').first().click();
+    // back to the interpreter that has shapelens: the server starts again
+    await setSettingsInUI({ 'shapelens.interpreter': python }, 'Remote');
+    await waitForLog((log) => log.split('ShapeLens server started').length - 1 > starts, 'the server to start again');
+    await showTab('cats_vs_dogs.py');
+    await waitForLineContaining(CONV_LINE, CONV_HINT);
+  });
+
+  editorTest('an untitled Python file gets hints too', 'untitled', async () => {
+    await runCommand('File: New Untitled Text File');
+    await page.locator('.tabs-container .tab.active', { hasText: 'Untitled-' }).waitFor({ timeout: WAIT });
+    await runCommand('Change Language Mode');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('Python');
+    await pickFocused('Python');  // "Python (python)"
+    await page.locator('.statusbar-item', { hasText: /^Python$/ }).first().waitFor({ timeout: WAIT });
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.insertText(UNTITLED_TEXT);
+    const text = await waitForLineContaining(UNTITLED_CONV_LINE, CONV_HINT);
+    log(`untitled: ${text}`);
+  });
+
+  editorTest('a bad merge gets an error squiggle on its line, with the message on hover', 'error', async () => {
+    await openFromExplorer('add_mismatch.py', MERGE_LINE);
+    // the squiggle is drawn in the overlay row at the same height as the merge's view line
+    const handle = await page.waitForFunction(
+      (needle) => {
+        const editor = [...document.querySelectorAll('.editor-instance .monaco-editor')].find((e) =>
+          [...e.querySelectorAll('.view-line')].some((l) => l.textContent.replace(/\u00a0/g, ' ').includes(needle)),
+        );
+        if (!editor) return false;
+        const line = [...editor.querySelectorAll('.view-line')].find((l) =>
+          l.textContent.replace(/\u00a0/g, ' ').includes(needle),
+        );
+        const squiggles = [...editor.querySelectorAll('.squiggly-error')];
+        if (squiggles.length === 0) return false;
+        const lineBox = line.getBoundingClientRect();
+        const onLine = squiggles.filter((s) => {
+          const box = s.getBoundingClientRect();
+          return box.width > 0 && box.top >= lineBox.top - 1 && box.bottom <= lineBox.bottom + 1;
+        });
+        return onLine.length > 0 ? { squiggles: squiggles.length, onLine: onLine.length } : false;
+      },
+      MERGE_LINE,
+      { timeout: WAIT },
+    );
+    const found = await handle.jsonValue();
+    log(`squiggles: ${JSON.stringify(found)}`);
+    assert.equal(found.squiggles, found.onLine, 'every error squiggle is on the merge line');
+    const text = await hoverAndRead(MERGE_LINE, 'Add', ['incompatible shapes', '(32,) and (16,)']);
+    log(`hover on the error: ${text.replace(/\n+/g, ' | ')}`);
+    await screenshot('vscode-error.png');
+  });
+});
