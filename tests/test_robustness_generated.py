@@ -80,6 +80,7 @@ def check_analysis(analysis, cpu: float, text: str, *, valid: bool) -> None:
         assert 1 <= d.span.line <= line_count, f"span outside the text: {where}"
         if d.severity == "information":
             assert d.code == "analysis-limit" and d.message.startswith("analysis stopped: "), where
+            assert "internal error" not in d.message, f"a ShapeLens bug, caught and skipped: {where}\n{text[:3000]}"
         else:
             assert d.severity == "error" and d.code in ERROR_CODES, where
             assert not valid, f"error on valid Keras code: {where}\n{text}"
@@ -144,7 +145,7 @@ def test_valid_programs_have_no_false_alarm(tmp_path_factory, program):
 BATCH = 12
 
 
-@settings(max_examples=1, deadline=None, derandomize=True, database=None,
+@settings(max_examples=max(1, FUZZ // 50), deadline=None, derandomize=not FUZZ, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(keras_program(), min_size=BATCH, max_size=BATCH))
 def test_generated_programs_agree_with_keras(tmp_path_factory, programs):

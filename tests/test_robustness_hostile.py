@@ -10,7 +10,8 @@ address space capped at 2 GB so a runaway case fails instead of taking the machi
 * **memory budget**: peak RSS growth during the analysis < ``MEM_MB`` = 500 MB;
 * every diagnostic is an ``error`` with a known code, or an ``analysis-limit`` note (severity
   ``information``, message starting ``analysis stopped: ``) -- and on valid Keras code (every case
-  not marked ``invalid``) there is no ``error`` at all;
+  not marked ``invalid``) there is no ``error`` at all; a note "internal error ... skipped" (an
+  exception the analyser caught in itself) counts as a crash;
 * spans lie inside the file; no model reports a negative parameter count.
 
 The CLI cases (encodings, non-Python files, FIFOs, devices, a stdout that cannot encode the table)
@@ -65,6 +66,12 @@ def analyse_isolated(tmp_path: Path, name: str, source, *, cpu_budget=CPU_NORMAL
         pytest.fail(f"{name}: worker died (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
     report = json.loads(lines[-1])
     report["text_lines"] = _line_count(path.read_bytes())
+    log = os.environ.get("SHAPELENS_ROBUSTNESS_LOG")     # optional: collect timings for a report
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"name": name, "size": path.stat().st_size, "cpu": report["cpu"],
+                                     "wall": report["wall"], "ok": report["ok"],
+                                     "rss_growth_mb": report["rss_peak_mb"] - report["rss_base_mb"]}) + "\n")
     return report
 
 
@@ -84,6 +91,7 @@ def check_report(name: str, report: dict, *, cpu_budget=CPU_NORMAL, valid=True) 
         if d["severity"] == "information":
             assert d["code"] == "analysis-limit", where
             assert d["message"].startswith("analysis stopped: "), where
+            assert "internal error" not in d["message"], f"a ShapeLens bug, caught and skipped: {where}"
         else:
             assert d["severity"] == "error", where
             assert d["code"] in ERROR_CODES, where
@@ -169,6 +177,10 @@ CASES: dict[str, tuple[str, bool]] = {
                           "z = layers.Reshape((2**80, -1))(x)\nm = keras.Model(x, [y, z])\n" + GOOD, False),
     "float_sizes": (K + "x = keras.Input((4,))\ny = layers.Dense(float('inf'))(x)\nz = layers.Dense(float('nan'))(x)\n"
                     "w = layers.Dense(1e308)(x)\nv = layers.Dense(3.0)(x)\n", False),
+    "convlstm_bad_filters": (K + "s = keras.Sequential([keras.Input((10, 40, 40, 1)), layers.ConvLSTM2D('a', 3, "
+                             "padding='same', return_sequences=True), layers.BatchNormalization()])\n"
+                             "x = keras.Input((6, 6, 8))\nm = keras.Model(x, layers.BatchNormalization()("
+                             "layers.ConvLSTM1D((), 3)(x)))\n" + GOOD, False),
     # -- negative and zero sizes -------------------------------------------------------------
     "negative_zero_sizes": (K + "a = layers.Dense(-1)\nb = layers.Conv2D(0, 3)\nc = layers.Dropout(-1)\n"
                             "d = layers.Reshape((-1, -1))\ne = layers.Conv2D(4, -3)\nf = layers.MaxPooling2D(0)\n"
@@ -254,7 +266,7 @@ KEEPS_GOOD = {"parens_5000", "brackets_5000", "braces_5000", "calls_5000", "call
               "starred_unknown", "starred_unknown_in_layer", "weird_syntax",
               "null_and_controls", "negative_input", "dag_list_2pow60", "dag_list_into_layer",
               "dag_tensors_into_model", "dag_in_helper", "deep_list_value", "nested_comprehension",
-              "bom_in_middle", "plus_900"}
+              "bom_in_middle", "plus_900", "convlstm_bad_filters"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -524,3 +536,92 @@ def test_lone_surrogates_in_text(tmp_path):
         analysis = analyse_source(text)
         if "good" in text:
             assert "good" in [m.variable for m in analysis.models], (text, analysis.diagnostics)
+
+
+# ---- imported sibling modules (workspace.module_loader) --------------------------------------
+
+MAIN_WITH_GOOD = "import keras\n{imports}x = keras.Input((4,))\ngood = keras.Model(x, keras.layers.Dense(2)(x))\n"
+
+
+def _analyse_project(tmp_path, files: dict[str, str], main: str, *, cpu_budget=CPU_NORMAL) -> dict:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return analyse_isolated(tmp_path, "main", main, cpu_budget=cpu_budget, loader=True)
+
+
+def test_imports_of_a_huge_sibling(tmp_path):
+    """Finding F22: a sibling near the loader's 2 MB limit must obey the same caps as a main file."""
+    files = {"big.py": "x = [" + "1," * 990_000 + "]\n"}
+    report = _analyse_project(tmp_path, files, MAIN_WITH_GOOD.format(imports="from big import x\n"))
+    check_report("huge sibling", report)
+    assert "good" in models(report), report
+
+
+def test_imports_repeated_many_times(tmp_path):
+    """Finding F22: importing the same (large but legal) module 300 times is one module's work."""
+    files = {"big.py": "x = 1\n" * 49_000}
+    report = _analyse_project(tmp_path, files, MAIN_WITH_GOOD.format(imports="import big\n" * 300))
+    check_report("repeated import", report)
+    assert "good" in models(report), report
+
+
+def test_imports_realistic_project(tmp_path):
+    """Finding F22: a project of 40 modules (4.5 KB each, a helper and 200 constants), each
+    importing 8 siblings; main.py imports 5 of them.  Every import re-runs its module (no cache),
+    so the work grows as 8**depth: the step budget runs out and main.py's model is lost."""
+    import random
+
+    rng = random.Random(1)
+    files = {}
+    for i in range(40):
+        deps = rng.sample([j for j in range(40) if j != i], 8)
+        body = "".join(f"from m{j} import helper{j}\n" for j in deps) + "from keras import layers\n\n"
+        body += f"def helper{i}(x, units=8):\n    for _ in range(2):\n        x = layers.Dense(units)(x)\n    return x\n\n"
+        body += "".join(f"CONST_{i}_{k} = {k} * 2\n" for k in range(200))
+        files[f"m{i}.py"] = body
+    main = ("import keras\n" + "".join(f"from m{i} import helper{i}\n" for i in range(5))
+            + "x = keras.Input((4,))\ngood = keras.Model(x, helper4(helper0(x)))\n")
+    report = _analyse_project(tmp_path, files, main)
+    check_report("realistic project", report)
+    assert "good" in models(report), report
+    assert report["models"][0]["total"] == 4 * 8 + 8 + 3 * (8 * 8 + 8), report
+
+
+def test_imports_fan_out_and_cycles(tmp_path):
+    """12 modules each star-importing all 12 (cycles included) plus self-imports."""
+    files = {f"m{i}.py": "".join(f"from m{j} import *\n" for j in range(12)) + f"v{i} = {i}\n" for i in range(12)}
+    files["selfish.py"] = "import selfish\nfrom selfish import *\nfrom . import selfish\nw = 1\n"
+    report = _analyse_project(tmp_path, files, MAIN_WITH_GOOD.format(imports="from m0 import *\nimport selfish\n"))
+    check_report("fan-out", report)
+    assert "good" in models(report), report
+
+
+def test_imports_of_hostile_siblings(tmp_path):
+    """Siblings that are binary, not UTF-8, directories named like modules, FIFOs, or hostile code."""
+    (tmp_path / "binary.py").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe" * 100)
+    (tmp_path / "latin.py").write_bytes("s = 'caf\xe9'\n".encode("latin-1"))
+    (tmp_path / "adir.py").mkdir()
+    (tmp_path / "pkgdir").mkdir()
+    (tmp_path / "pkgdir" / "__init__.py").mkdir()
+    os.mkfifo(tmp_path / "fifo.py")
+    files = {"loops.py": "while True:\n    pass\n", "deep.py": "x = " + "-" * 100_000 + "1\n",
+             "surrogate.py": "s = '\\udcff'\n", "nul.py": "x = 1\x00\n"}
+    imports = ("import binary\nimport latin\nimport adir\nimport pkgdir\nimport fifo\nfrom loops import *\n"
+               "from deep import x as d\nimport surrogate, nul\nfrom ........ import nothing\n")
+    report = _analyse_project(tmp_path, files, MAIN_WITH_GOOD.format(imports=imports))
+    check_report("hostile siblings", report)
+    assert "good" in models(report) or notes(report), report
+
+
+def test_cli_symlink_loops_and_devices(tmp_path):
+    (tmp_path / "self.py").symlink_to(tmp_path / "self.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "up").symlink_to(tmp_path)
+    (tmp_path / "ok.py").write_text(GOOD_FILE, encoding="utf-8")
+    proc = run_cli(["check", str(tmp_path)], timeout=60)
+    assert_clean_exit(proc, allowed=(0,))
+    assert b"1 file" in proc.stdout, proc.stdout
+    for name in ("self.py", "zero.py"):
+        assert_clean_exit(run_cli(["check", str(tmp_path / name)], timeout=60), allowed=(2,))
+    assert_clean_exit(run_cli(["summary", str(tmp_path / "d")], timeout=60), allowed=(0,))

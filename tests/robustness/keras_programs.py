@@ -4,8 +4,9 @@
   negative, zero), strings, brackets and line structure: mostly invalid Python;
 * ``mutated_example()`` -- a file of ``examples/`` with literals, names and brackets replaced
   by hostile ones (0, -1, 10**100, None, "a", ...): mostly valid Python, odd Keras;
-* ``keras_program()`` -- a *valid* small Keras program (Sequential list, ``Sequential.add`` or
-  functional, with branches merged by Add/Concatenate/...), built shape-aware so that Keras
+* ``keras_program()`` -- a *valid* small Keras program (Sequential list, ``Sequential.add``,
+  functional with branches merged by Add/Concatenate/..., a helper function with loops, or a
+  subclassed ``keras.Model`` called on a ``keras.Input``), built shape-aware so that Keras
   accepts it: the analyser must report no error for it (real Keras is asked when it does).
 """
 
@@ -215,7 +216,7 @@ def _shape_text(shape) -> str:
 @st.composite
 def keras_program(draw) -> str:
     """A valid Keras file binding one model (``model``); spatial sizes stay positive."""
-    style = draw(st.sampled_from(["sequential", "sequential_add", "functional"]))
+    style = draw(st.sampled_from(["sequential", "sequential_add", "functional", "helper", "subclass"]))
     start = draw(st.sampled_from(["vector", "sequence", "image", "tokens"]))
     if start == "vector":
         shape = [draw(st.integers(1, 32))]
@@ -237,6 +238,11 @@ def keras_program(draw) -> str:
         current = new
         if style != "functional":
             body.append(code)
+            if style in ("helper", "subclass") and draw(st.integers(0, 3)) == 0:
+                # a shape-preserving layer repeated in a loop
+                repeat = draw(st.sampled_from(["layers.Dropout(0.1)", "layers.Activation('relu')",
+                                               f"layers.Dense({current[-1]})", "layers.LayerNormalization()"]))
+                body.append(f"loop:{draw(st.integers(1, 4))}:{repeat}")
             continue
         body.append(f"x = {code}(x)")
         if not (int_input and i == 0) and draw(st.integers(0, 3)) == 0:
@@ -264,6 +270,39 @@ def keras_program(draw) -> str:
         lines.append("model = keras.Sequential()")
         lines.append(f"model.add(keras.Input({_shape_text(shape)}{dtype}))")
         lines += [f"model.add({c})" for c in body]
+    elif style == "helper":
+        lines.append("def block(x, repeat=1):")
+        for c in body:
+            if c.startswith("loop:"):
+                _, n, layer = c.split(":", 2)
+                lines.append(f"    for _ in range({n} * repeat):")
+                lines.append(f"        x = {layer}(x)")
+            else:
+                lines.append(f"    x = {c}(x)")
+        lines.append("    return x")
+        lines.append("")
+        lines.append(f"inputs = keras.Input({_shape_text(shape)}{dtype})")
+        lines.append("model = keras.Model(inputs, block(inputs))")
+    elif style == "subclass":
+        lines.append("class Net(keras.Model):")
+        lines.append("    def __init__(self, **kwargs):")
+        lines.append("        super().__init__(**kwargs)")
+        calls = []
+        for i, c in enumerate(body):
+            if c.startswith("loop:"):
+                _, n, layer = c.split(":", 2)
+                lines.append(f"        self.loop{i} = [{layer} for _ in range({n})]")
+                calls.append(f"        for layer in self.loop{i}:\n            x = layer(x)")
+            else:
+                lines.append(f"        self.l{i} = {c}")
+                calls.append(f"        x = self.l{i}(x)")
+        lines.append("")
+        lines.append("    def call(self, x):")
+        lines += calls
+        lines.append("        return x")
+        lines.append("")
+        lines.append("model = Net()")
+        lines.append(f"y = model(keras.Input({_shape_text(shape)}{dtype}))")
     else:
         lines.append(f"inputs = keras.Input({_shape_text(shape)}{dtype})")
         lines.append("x = inputs")

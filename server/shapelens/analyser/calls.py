@@ -68,11 +68,20 @@ def wrap_output(output, node: Node):
                 and any(isinstance(i, tuple) for i in item):
             return tuple(wrap(i) for i in item)
         owner = node if isinstance(node, Node) else None
-        tensor = SymTensor(item if (isinstance(item, tuple) or item is UNKNOWN) else UNKNOWN, owner, counter[0])
+        tensor = SymTensor(_sane_shape(item), owner, counter[0])
         counter[0] += 1
         return tensor
 
     return wrap(output)
+
+
+def _sane_shape(shape):
+    """A shape whose dims are all sizes: anything else a rule let through (a string, a negative
+    number from a user's ``output_shape``) is unknown, never a number we would print or count."""
+    if not isinstance(shape, tuple):
+        return UNKNOWN
+    return tuple(d if d is None or d is UNKNOWN or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
+                 else UNKNOWN for d in shape)
 
 
 def output_shapes(structure, depth: int = 0):

@@ -282,13 +282,19 @@ class Interpreter:
         """Interpret a module of the user's workspace (never imported: read and analysed)."""
         if self.import_depth >= 4:
             return None
+        if name in self.rec.modules:            # Python runs a module once per process
+            return self.rec.modules[name]
+        self.rec.modules[name] = None           # an import cycle sees the module as unknown
         try:
             source = self.module_loader(name)
         except Exception:  # noqa: BLE001 - a loader failing is a missing module, nothing more
             source = None
         if source is None:
             return None
-        from .analysis import parse_with_recovery
+        from .analysis import parse_with_recovery, sanitize, too_large
+        source = sanitize(source)
+        if too_large(source):
+            return None
         tree = parse_with_recovery(source)[0]
         if tree is None:
             return None
@@ -302,6 +308,7 @@ class Interpreter:
         finally:
             self.rec.foreign = saved
             self.steps = sub.steps
+        self.rec.modules[name] = scope
         return scope
 
     def stmt_If(self, stmt, scope):

@@ -45,6 +45,7 @@ class Recorder:
         self.foreign = 0            # > 0 while running code from another file (an imported module)
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
+        self.modules: dict = {}     # imported workspace modules, run once per analysis (as Python does)
         self._reported: set = set()
 
     # ---- names -----------------------------------------------------------------------------

@@ -59,8 +59,9 @@ def fully_known(shape) -> bool:
 
 
 def dim_op(fn: Callable[..., int], *dims: Dim) -> Dim:
-    """Apply ``fn`` to numeric dims; ``?`` if any is unknown, else ``None`` if any is dynamic."""
-    if any(d is UNKNOWN for d in dims):
+    """Apply ``fn`` to numeric dims; ``?`` if any is unknown (or not a dimension at all), else
+    ``None`` if any is dynamic."""
+    if any(d is UNKNOWN or not (d is None or is_int(d)) for d in dims):
         return UNKNOWN
     if any(d is None for d in dims):
         return None
