@@ -86,6 +86,7 @@ def check_report(name: str, report: dict, *, cpu_budget=CPU_NORMAL, valid=True) 
     assert growth < MEM_MB, f"{name}: peak RSS grew by {growth:.0f} MB (budget {MEM_MB:.0f} MB)"
     for d in report["diagnostics"]:
         where = f"{name}:{d['line']}: {d['severity']}[{d['code']}] {d['message']}"
+        assert "object at 0x" not in d["message"], f"internal object repr in a message (F24): {where}"
         assert 1 <= d["line"] <= report["text_lines"], f"span outside the file: {where}"
         assert d["column"] >= 0, where
         if d["severity"] == "information":
@@ -181,6 +182,11 @@ CASES: dict[str, tuple[str, bool]] = {
                              "padding='same', return_sequences=True), layers.BatchNormalization()])\n"
                              "x = keras.Input((6, 6, 8))\nm = keras.Model(x, layers.BatchNormalization()("
                              "layers.ConvLSTM1D((), 3)(x)))\n" + GOOD, False),
+    "model_of_unknowns_in_sequential": (K + "encoder = keras.Model(a, b)\nclassifier = keras.Sequential([encoder])\n"
+                                        "c2 = keras.Sequential([keras.Model(a, [b, c]), keras.Model(inputs=d, outputs={'k': e})])\n"
+                                        + GOOD, True),
+    "layer_tuple_as_input": (K + "x = layers.Conv1D(32, 3, padding='causal'),\navg = layers.GlobalAveragePooling1D()(x)\n"
+                             "y = layers.Dense(2)([layers.Dense(3)])\n" + GOOD, False),
     # -- negative and zero sizes -------------------------------------------------------------
     "negative_zero_sizes": (K + "a = layers.Dense(-1)\nb = layers.Conv2D(0, 3)\nc = layers.Dropout(-1)\n"
                             "d = layers.Reshape((-1, -1))\ne = layers.Conv2D(4, -3)\nf = layers.MaxPooling2D(0)\n"
@@ -266,7 +272,8 @@ KEEPS_GOOD = {"parens_5000", "brackets_5000", "braces_5000", "calls_5000", "call
               "starred_unknown", "starred_unknown_in_layer", "weird_syntax",
               "null_and_controls", "negative_input", "dag_list_2pow60", "dag_list_into_layer",
               "dag_tensors_into_model", "dag_in_helper", "deep_list_value", "nested_comprehension",
-              "bom_in_middle", "plus_900", "convlstm_bad_filters"}
+              "bom_in_middle", "plus_900", "convlstm_bad_filters",
+              "model_of_unknowns_in_sequential", "layer_tuple_as_input"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -625,3 +632,13 @@ def test_cli_symlink_loops_and_devices(tmp_path):
     for name in ("self.py", "zero.py"):
         assert_clean_exit(run_cli(["check", str(tmp_path / name)], timeout=60), allowed=(2,))
     assert_clean_exit(run_cli(["summary", str(tmp_path / "d")], timeout=60), allowed=(0,))
+
+
+@pytest.mark.parametrize("line", ["s = '{}'", "# {}", "s = f'{{x}}{}'", "s = b'{}'"])
+def test_long_line_under_the_cap_is_analysed(tmp_path, line):
+    """A 990 000-character line with few tokens is under every cap: the file is analysed (the
+    model after the line is found), within the normal budget."""
+    source = K + line.format("a" * 990_000) + "\n" + GOOD
+    report = analyse_isolated(tmp_path, "long_line", source, cpu_budget=CPU_1MB)
+    check_report("long_line", report, cpu_budget=CPU_1MB)
+    assert "good" in models(report), report
