@@ -642,3 +642,13 @@ def test_long_line_under_the_cap_is_analysed(tmp_path, line):
     report = analyse_isolated(tmp_path, "long_line", source, cpu_budget=CPU_1MB)
     check_report("long_line", report, cpu_budget=CPU_1MB)
     assert "good" in models(report), report
+
+
+def test_objects_as_arguments_are_not_printed_raw(tmp_path):
+    """Finding F24: layers passed where numbers belong must not put '<... object at 0x...>' into
+    messages (the text would change on every analysis)."""
+    source = (K + "x = keras.Input((8, 8, 3))\nd = layers.Dense(2)\n"
+              "a = layers.Conv2D(4, 3, dilation_rate=d)(x)\nb = layers.MultiHeadAttention(num_heads=d, key_dim=2)\n"
+              "c = layers.Dense(d)(x)\ne = layers.Reshape(d)(x)\nf = layers.Dropout(x)(x)\n" + GOOD)
+    report = analyse_isolated(tmp_path, "objects_as_args", source)
+    check_report("objects_as_args", report, valid=False)

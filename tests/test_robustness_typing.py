@@ -66,6 +66,7 @@ def check_wellformed(analysis, text: str, label: str, *, allow_errors: bool) -> 
     line_count = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
     for d in analysis.diagnostics:
         where = f"{label} -> {d.span.line}:{d.span.column}: {d.severity}[{d.code}] {d.message}"
+        assert "object at 0x" not in d.message, f"internal object repr in a message (F24): {where}\n{text}"
         assert 1 <= d.span.line <= d.span.end_line <= line_count, f"span outside the text: {where}"
         if d.severity == "information":
             assert d.code == "analysis-limit" and d.message.startswith("analysis stopped: "), where

@@ -39,7 +39,7 @@ def format_output(structure) -> str:
         return _shape_text(structure.shape)
     flat = flatten(structure)
     if len(flat) == 1:
-        return format_output(flat[0])
+        return format_output(flat[0]) if isinstance(flat[0], SymTensor) else "?"
     # several outputs always print as a flat list of shapes, whatever the structure
     return "[" + ", ".join(_shape_text(t.shape) if isinstance(t, SymTensor) else "?" for t in flat) + "]"
 

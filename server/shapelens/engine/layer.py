@@ -90,6 +90,9 @@ class Layer:
         self.trainable = trainable is not False
         self.validate()
 
+    def __repr__(self) -> str:
+        return f"<{self.keras_name} name={self.name}>"   # stable: messages never show addresses
+
     # ---- hooks for rule authors -------------------------------------------------------------
     def validate(self) -> None:
         """Check constructor arguments (raise ``ShapeError('invalid-argument', ...)``)."""
