@@ -24,12 +24,6 @@ from .derivation import Derivation
 from .errors import ShapeError
 from .shape import UNKNOWN, Dim, dim_op
 
-# Keyword arguments every Keras layer accepts (keras.src.layers.layer.Layer.__init__).
-BASE_LAYER_KWARGS = (
-    "name", "trainable", "dtype", "autocast", "input_dim", "input_shape", "batch_input_shape",
-    "batch_size", "weights", "activity_regularizer", "input_length",
-)
-
 
 @dataclass(frozen=True)
 class ParamCount:
