@@ -40,6 +40,19 @@ SNIPPETS = {
         outputs = layers.Dense(max(3, 10 % 4), activation="softmax")(x)
         model = keras.Model(inputs, outputs)
         """,
+    "math_module": """
+        import math
+        import math as m
+        from math import ceil, prod
+        import keras
+        from keras import layers
+        side = math.ceil(100 / 3)
+        inputs = keras.Input((side, m.floor(7.9), prod([2, 3])))
+        x = layers.Conv2D(int(math.sqrt(64)), 3)(inputs)
+        x = layers.Reshape((-1, math.gcd(12, 16)))(x)
+        outputs = layers.Dense(ceil(math.log2(100)))(x)
+        model = keras.Model(inputs, outputs)
+        """,
     "helpers_loops_and_ifs": """
         import keras
         from keras import layers

@@ -91,3 +91,16 @@ def test_syntax_errors_are_not_fatal(tmp_path):
     result = run("summary", str(source))
     assert result.returncode == 0
     assert "dense (Dense)" in result.stdout
+
+
+def test_python_warnings_about_the_file_are_not_printed(tmp_path):
+    """``1if`` and ``"\\d"`` make Python's parser warn; that is the user's business (their linter
+    says so), not ShapeLens's: stderr stays empty (finding F26)."""
+    source = tmp_path / "warns.py"
+    source.write_text('import keras\npattern = "\\d+"\ny = 1if True else 2\n'
+                      "i = keras.Input((4,))\nm = keras.Model(i, keras.layers.Dense(2)(i))\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-W", "default", "-m", "shapelens", "summary", str(source)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    assert "dense (Dense)" in result.stdout
+    assert result.stderr == ""

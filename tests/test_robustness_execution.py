@@ -11,6 +11,8 @@ directory, or connect to a listening socket, if any of it ran.  They are analyse
   read and followed), under a ``sys.addaudithook`` hook that records every write-open, process
   start, ``exec`` of a code object, socket connect and import of a fixture module;
 * through the CLI (``shapelens check --format json``, ``shapelens summary``) in a subprocess;
+* through the language server (``python -m shapelens serve`` started in the project, as VS Code
+  starts it): every file opened, edited, its hints and hovers requested, then closed;
 
 and the marker directory must stay empty, the socket must see no connection.  A sanity test runs
 the same fixtures under real Python (with Keras) to prove every marker really fires.  A static
@@ -210,6 +212,54 @@ def test_cli_summary_never_executes(project):
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
     assert project.fired() == []
+
+
+# ---- through the language server -------------------------------------------------------------
+
+async def _serve_project(project) -> dict:
+    """Open every .py file of the project in a server started in it; edit each once (a new
+    line at the end), ask for hints everywhere and a hover on every line. Returns
+    ``{file: hint labels}``."""
+    from lsprotocol import types
+    from test_server_helpers import EVERYTHING, init_params, make_client, open_document
+
+    client = make_client()
+    env = dict(os.environ)
+    env.pop("PYTHONSAFEPATH", None)
+    await client.start_io(sys.executable, "-m", "shapelens", "serve", cwd=str(project.root), env=env)
+    labels = {}
+    try:
+        await client.initialize_session(init_params("visual-studio-code", project.root))
+        for path in sorted(project.root.rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            uri = await open_document(client, path, text)
+            lines = text.split("\n")
+            client.text_document_did_change(types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                [types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(len(lines) - 1, 0), types.Position(len(lines) - 1, 0)),
+                    text="\n")]))
+            hints = await client.text_document_inlay_hint_async(
+                types.InlayHintParams(types.TextDocumentIdentifier(uri), EVERYTHING))
+            for line, content in enumerate(lines):
+                for character in {0, len(content) // 2, max(len(content) - 2, 0)}:
+                    await client.text_document_hover_async(types.HoverParams(
+                        types.TextDocumentIdentifier(uri), types.Position(line, character)))
+            labels[str(path.relative_to(project.root))] = [h.label for h in hints or []]
+            client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        assert client.server_errors() == []
+    finally:
+        await client.shutdown_session()
+    return labels
+
+
+@pytest.mark.asyncio
+async def test_language_server_never_executes(project):
+    labels = await _serve_project(project)
+    assert project.fired() == [], f"the language server ran analysed code: markers {project.fired()}"
+    assert len(labels) == len(list(project.root.rglob("*.py")))
+    for name in MAIN_FILES:                      # it did analyse them: each shows its models
+        assert any(label.startswith("Model: ") for label in labels[name]), (name, labels[name])
 
 
 SHADOWED = ["json", "argparse", "ast", "dataclasses", "textwrap", "tokenize", "stat", "shutil"]

@@ -33,6 +33,9 @@ from shapelens.analyser import analyse_source
 from shapelens.report import file_json
 from shapelens.workspace import module_loader
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
+from edits import edit_session, random_edit  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
 SHAPELENS = Path(sys.executable).parent / "shapelens"
@@ -46,6 +49,13 @@ ERROR_CODES = {"incompatible-shapes", "invalid-reshape", "window-too-large", "wr
                "undefined-dimension", "invalid-argument", "wrong-input-count"}
 
 _WORST = {"cpu": 0.0, "where": None, "count": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_worst_case():
+    """Prints the slowest single analysis of this module when it ends (visible with ``-s``)."""
+    yield
+    print(f"\n[typing] {_WORST['count']} analyses, worst {_WORST['cpu'] * 1000:.1f} ms CPU at {_WORST['where']}")
 
 
 def analyse_timed(text: str, path: str, label: str):
@@ -130,44 +140,6 @@ def test_full_prefix_files_exist():
 
 # ---- random edit sessions --------------------------------------------------------------------------
 
-SNIPPETS = [
-    "(", ")", "[", "]", "{", "}", ",", ":", "\n", "\n    ", "    ", "#", "'", '"', "\\", "=", ".",
-    "x", "layers.", "keras.layers.Dense(", "Dense(64)", "(x)", "0", "-1", "10**100", "None", "lambda t: t",
-    "x = layers.Dense(8)(x)\n", "model.add(layers.Dropout(0.5))\n", "def f(x):\n    return x\n",
-    "for i in range(3):\n    ", "if x:\n    ", "class M(keras.Model):\n    ", "import keras\n",
-    "from keras import layers\n", "keras.Input((4,))", "inputs", "model", "\t", "é", "😀", "\r\n",
-]
-
-
-def _random_edit(rng: random.Random, text: str, donors: list[str]) -> tuple[str, str]:
-    kind = rng.choice(["insert", "insert", "delete", "delete", "paste", "replace", "duplicate_line",
-                       "join_lines"])
-    pos = rng.randint(0, len(text))
-    if kind == "insert":
-        return text[:pos] + rng.choice(SNIPPETS) + text[pos:], f"insert@{pos}"
-    if kind == "delete":
-        end = min(len(text), pos + rng.randint(1, 30))
-        return text[:pos] + text[end:], f"delete@{pos}:{end}"
-    if kind == "paste":
-        donor = rng.choice(donors)
-        a = rng.randint(0, len(donor))
-        block = donor[a:a + rng.randint(1, 400)]
-        return text[:pos] + block + text[pos:], f"paste@{pos}({len(block)})"
-    if kind == "replace":
-        end = min(len(text), pos + rng.randint(1, 10))
-        return text[:pos] + rng.choice(SNIPPETS) + text[end:], f"replace@{pos}:{end}"
-    lines = text.splitlines(keepends=True)
-    if not lines:
-        return text + "\n", "newline"
-    i = rng.randrange(len(lines))
-    if kind == "duplicate_line":
-        lines.insert(i, lines[i])
-        return "".join(lines), f"duplicate line {i + 1}"
-    if i + 1 < len(lines):
-        lines[i] = lines[i].rstrip("\r\n") + " " + lines.pop(i + 1)
-    return "".join(lines), f"join line {i + 1}"
-
-
 def _retype_line(rng: random.Random, text: str, path: Path, label: str) -> None:
     """Delete one line and type it back one character at a time, analysing each keystroke."""
     lines = text.splitlines(keepends=True)
@@ -188,23 +160,9 @@ def test_random_edit_sessions(path):
     baseline = snapshot(analyse_timed(original, str(path), f"{path.name} (original)"))
     for session in range(SESSIONS):
         rng = random.Random(f"{path.name}/{session}")
-        history = [original]
-        redo: list[str] = []
         text = original
         log = []
-        for step in range(EDITS_PER_SESSION):
-            roll = rng.random()
-            if roll < 0.12 and len(history) > 1:
-                redo.append(history.pop())
-                text, what = history[-1], "undo"
-            elif roll < 0.17 and redo:
-                text = redo.pop()
-                history.append(text)
-                what = "redo"
-            else:
-                text, what = _random_edit(rng, text, donors)
-                history.append(text)
-                redo.clear()
+        for step, (text, what) in enumerate(edit_session(rng, original, donors, EDITS_PER_SESSION)):
             log.append(what)
             label = f"{path.name} session {session} step {step} ({', '.join(log[-5:])})"
             analysis = analyse_timed(text, str(path), label)
@@ -212,9 +170,8 @@ def test_random_edit_sessions(path):
         _retype_line(rng, text, path, f"{path.name} session {session}")
         # the final text: the analysis after the session equals a fresh one of the same text
         assert snapshot(analyse_timed(text, str(path), "final")) == snapshot(analyse_timed(text, str(path), "again"))
-        # undo everything: back to the original text and the original analysis
-        assert history[0] == original
-        assert snapshot(analyse_timed(history[0], str(path), "undone")) == baseline
+        # back to the original text (undo everything): the original analysis, unchanged by the session
+        assert snapshot(analyse_timed(original, str(path), "undone")) == baseline
 
 
 # ---- no state leaks across analyses ---------------------------------------------------------------
@@ -230,14 +187,14 @@ def test_final_analysis_equals_a_fresh_process(tmp_path):
     rng = random.Random("leak")
     donors = [p.read_text(encoding="utf-8") for p in EXAMPLES]
     for warm in range(300):                               # stir any global state
-        text, _ = _random_edit(rng, rng.choice(donors), donors)
+        text, _ = random_edit(rng, rng.choice(donors), donors)
         analyse_source(text)
     paths = []
     expected = []
     for name in LEAK_FILES:
         text = (REPO / "examples" / name).read_text(encoding="utf-8")
         for _ in range(5):
-            text, _ = _random_edit(rng, text, donors)
+            text, _ = random_edit(rng, text, donors)
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         paths.append(str(path))
@@ -248,8 +205,3 @@ def test_final_analysis_equals_a_fresh_process(tmp_path):
     fresh = json.loads(proc.stdout)["files"]
     for mine, theirs in zip(expected, fresh):
         assert json.loads(json.dumps(mine)) == theirs, f"state leak: {mine['path']} differs in a fresh process"
-
-
-def test_report_worst_case():
-    """Not a check: prints the slowest single analysis of this module (see -s / the report)."""
-    print(f"\n[typing] {_WORST['count']} analyses, worst {_WORST['cpu'] * 1000:.1f} ms CPU at {_WORST['where']}")

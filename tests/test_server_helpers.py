@@ -1,6 +1,7 @@
 """Helpers (no tests) for the language-server tests: a pytest-lsp client that records every
-``publishDiagnostics`` (with its version) and ``workspace/inlayHint/refresh``, and small
-wrappers for opening, editing and querying documents."""
+``publishDiagnostics`` (with its version), ``workspace/inlayHint/refresh`` and every line the
+server writes to stderr (its log), and small wrappers for opening, editing and querying
+documents."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pathlib
 import sys
 
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities, make_test_lsp_client
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import register_lsp_features
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -18,8 +21,38 @@ TIMEOUT = 60.0
 EVERYTHING = types.Range(types.Position(0, 0), types.Position(100_000, 0))
 
 
+class RecordingClient(LanguageClient):
+    """pytest-lsp's client, also keeping the server's stderr lines in ``stderr_lines`` (they are
+    still forwarded to the test's stderr)."""
+
+    async def start_io(self, cmd: str, *args, **kwargs):
+        self.stderr_lines: list[str] = []
+        await super().start_io(cmd, *args, **kwargs)
+        if self._stderr_forwarder is not None:
+            self._stderr_forwarder.cancel()
+            self._stderr_forwarder = asyncio.create_task(self._record_stderr())
+
+    async def _record_stderr(self) -> None:
+        while (line := await self._server.stderr.readline()) != b"":
+            self.stderr_lines.append(line.decode("utf-8", "replace"))
+            sys.stderr.buffer.write(line)
+
+    @property
+    def server_pid(self) -> int:
+        return self._server.pid
+
+    def server_errors(self) -> list[str]:
+        """What the server logged that signals a bug: tracebacks, ERROR records, error messages
+        shown or logged to the user."""
+        lines = [line for line in self.stderr_lines if "Traceback" in line or line.startswith(("ERROR", "CRITICAL"))]
+        lines += [m.message for m in self.messages if m.type == types.MessageType.Error]
+        lines += [m.message for m in self.log_messages if m.type == types.MessageType.Error]
+        return lines
+
+
 def make_client() -> LanguageClient:
-    client = make_test_lsp_client()
+    client = RecordingClient(converter_factory=default_converter)
+    register_lsp_features(client)
     client.published = []
     client.refreshes = 0
     client.changed = asyncio.Event()

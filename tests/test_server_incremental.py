@@ -79,6 +79,27 @@ def test_incremental_matches_full_analysis(path):
                 assert got.analysis.syntax_ok == (parsed == edited.replace("\x00", " "))
 
 
+@pytest.mark.parametrize("completed", [
+    # the last line of a function body, completed: it was blanked while it did not parse
+    "def block(x):\n    x = layers.Dense(3)(x)\n    x = layers.Dense(4)(x)\n",
+    # the same, with a comment and a blank line between the function and the line being typed
+    "def block(x):\n    x = layers.Dense(3)(x)\n\n# four\n    x = layers.Dense(4)(x)\n",
+    # a method of a class
+    "class Block(keras.layers.Layer):\n    def call(self, x):\n        return x\n    def build(self, s):\n        pass\n",
+])
+def test_typing_the_end_of_a_block(completed):
+    """Typing the last line of a function (or class) body one character at a time: the body
+    keeps the line once it parses (finding: the incremental parse read it as a new top-level
+    statement, and the function lost its last layer's hint until the next full analysis)."""
+    header = "import keras\nfrom keras import layers\n\n"
+    analyser = IncrementalAnalyser()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        for end in range(len(completed) + 1):
+            text = header + completed[:end]
+            assert _summary(analyser.analyse(text)) == _summary(analyse(text)), repr(completed[:end])
+
+
 def test_incremental_reuses_statements():
     from generate import generate_module
 

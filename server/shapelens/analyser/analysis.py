@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 from ..engine.shape import UNKNOWN
 from .interpreter import Interpreter
@@ -44,7 +45,7 @@ def parse_lines(source: str):
     repairs = max(2, min(MAX_REPAIRS, REPAIR_BUDGET // max(len(text), 1)))
     for _ in range(repairs):
         try:
-            return ast.parse("".join(lines)), syntax_ok, lines
+            return _parse("".join(lines)), syntax_ok, lines
         except (RecursionError, MemoryError):
             # an expression too deep for Python's parser: drop the longest line and go on
             syntax_ok = False
@@ -72,6 +73,14 @@ def parse_lines(source: str):
                     return None, False, lines
                 _blank(lines, index)
     return None, False, lines
+
+
+def _parse(text: str) -> ast.Module:
+    """``ast.parse``, silent: the warnings Python gives about the user's code (``1if``, ``"\\d"``)
+    are not ShapeLens's to print (they would fill the editor's log on every keystroke)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
 
 
 def _blank(lines: list[str], index: int) -> bool:

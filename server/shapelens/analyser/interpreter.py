@@ -1143,7 +1143,7 @@ class Interpreter:
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
         if kind == "external" and path.startswith("math."):
-            fn = MATH.get(name)
+            fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN
         return UNKNOWN
 

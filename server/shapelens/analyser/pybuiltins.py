@@ -244,6 +244,15 @@ MATH = {
 
 
 def _prod(seq):
-    if isinstance(seq, (list, tuple)) and all(isinstance(i, int) for i in seq):
-        return safe_int(math.prod(seq))
-    return UNKNOWN
+    """``math.prod`` of known ints, stopping as soon as the product is too large (multiplying
+    100,000 big numbers first would take minutes)."""
+    if not (isinstance(seq, (list, tuple)) and all(isinstance(i, int) for i in seq)):
+        return UNKNOWN
+    product = 1
+    for item in seq:
+        product *= item
+        if product.bit_length() > MAX_INT_BITS:
+            return UNKNOWN
+        if not product:
+            return 0
+    return product

@@ -48,6 +48,20 @@ def choose_encoding(params: dict) -> str:
     return "utf-16"
 
 
+def _plausible(params) -> bool:
+    """Whether ``initialize`` params have the shape ``choose_encoding`` reads (else pygls
+    answers, with an InvalidParams error for garbage, instead of the fast path crashing)."""
+    if not isinstance(params, dict) or not isinstance(params.get("capabilities"), dict):
+        return False
+    general = params["capabilities"].get("general")
+    if general is None:
+        return True
+    if not isinstance(general, dict):
+        return False
+    encodings = general.get("positionEncodings")
+    return encodings is None or (isinstance(encodings, list) and all(isinstance(e, str) for e in encodings))
+
+
 def initialize_result(params: dict) -> dict:
     from .. import __version__
 
@@ -165,9 +179,9 @@ def main() -> None:
     loader.start()
     raw, message = _read_message(stdin)
     answered = None
-    if isinstance(message, dict) and message.get("method") == "initialize" and "id" in message:
-        params = message.get("params") if isinstance(message.get("params"), dict) else {}
-        _write_message(stdout, {"jsonrpc": "2.0", "id": message["id"], "result": initialize_result(params)})
+    if (isinstance(message, dict) and message.get("method") == "initialize" and "id" in message
+            and _plausible(message.get("params"))):
+        _write_message(stdout, {"jsonrpc": "2.0", "id": message["id"], "result": initialize_result(message["params"])})
         answered = message["id"]
     loader.join()
     module = box[0] if box else None

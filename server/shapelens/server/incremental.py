@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -66,18 +67,18 @@ def _key(stmt, lines: list) -> str:
     return "".join(lines[_first_line(stmt) - 1:stmt.end_lineno])
 
 
-_LOADS: dict = {}
+# weak: the cache must not keep the statements alive (holding up to 20,000 of them, the earlier
+# dict grew the server by ~5 KB per edit and kept closed documents' syntax trees;
+# ``tests/test_robustness_load.py``)
+_LOADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _loads(stmt) -> set:
     """Names the statement's code loads (cached per AST node while it is alive)."""
-    cached = _LOADS.get(id(stmt))
-    if cached is not None and cached[0] is stmt:
-        return cached[1]
-    names = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    if len(_LOADS) > 20_000:
-        _LOADS.clear()
-    _LOADS[id(stmt)] = (stmt, names)
+    names = _LOADS.get(stmt)
+    if names is None:
+        names = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        _LOADS[stmt] = names
     return names
 
 
@@ -91,6 +92,16 @@ def _stores(stmt) -> set:
         elif isinstance(n, ast.alias):
             names.add((n.asname or n.name).split(".")[0])
     return names
+
+
+def _starts_indented(lines: list, first: int, last: int) -> bool:
+    """Whether the first line of code (not blank, not a comment) among ``lines[first - 1:last]``
+    is indented."""
+    for line in lines[first - 1:last]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return line[0] in " \t\f"
+    return False
 
 
 def line_mapping(old: list, new: list):
@@ -362,6 +373,10 @@ class IncrementalAnalyser:
         b = a
         while b < len(records) and records[b].first_line <= old_end:
             b += 1
+        # an indented line may continue the block of the statement before it (a function's body
+        # being typed, its line blanked while incomplete): that statement is parsed again too
+        while a > 0 and _starts_indented(original, records[a - 1].node.end_lineno + 1, len(original)):
+            a -= 1
         start = records[a - 1].node.end_lineno + 1 if a > 0 else 1
         end_old = records[b].first_line - 1 if b < len(records) else len(old_original)
         end_new = end_old + delta

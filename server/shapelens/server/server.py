@@ -1,18 +1,21 @@
 """The ShapeLens language server: pygls plumbing only (features, settings, notifications).
 
 The work is elsewhere: ``documents`` (versions, one cached analysis per version, the worker
-thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated encoding) and
-``settings``.
+thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated encoding),
+``settings``, and ``protocol`` (answers to protocol misuse: bad params, requests before
+``initialize`` or after ``shutdown``, messages that are not JSON-RPC).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -20,6 +23,7 @@ from .. import __version__
 from . import settings as settings_mod
 from .diagnostics import to_lsp
 from .positions import Converter, normalise_encoding
+from .protocol import QuietProtocolNoise, ShapeLensProtocol
 
 if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first use, not at start-up
     from .documents import Document, Documents, Snapshot
@@ -31,13 +35,19 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 class ShapeLensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("shapelens", __version__)
+        super().__init__("shapelens", __version__, protocol_cls=ShapeLensProtocol)
         self.settings = settings_mod.Settings()
         self._documents: Documents | None = None
         self.config_supported = False
         self.refresh_supported = False
         self.markdown = True
         self._last_published: dict[str, list] = {}
+
+    def report_server_error(self, error: Exception, source) -> None:
+        if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):   # a body that is not JSON
+            self.protocol.reply_error(None, JsonRpcParseError(f"Parse error: {error}"))
+            return
+        super().report_server_error(error, source)
 
     # ---- helpers ------------------------------------------------------------------------------------
     @property
@@ -257,4 +267,8 @@ def shutdown(ls: ShapeLensServer, params) -> None:
 
 def main(stdin=None, stdout=None) -> None:
     logging.basicConfig(level=logging.WARNING)
+    for name in ("pygls.protocol.json_rpc", "pygls.server"):
+        logging.getLogger(name).addFilter(QuietProtocolNoise())
     server.start_io(stdin, stdout)
+    if server.protocol.exit_code:       # ``exit`` without ``shutdown``: LSP's exit code 1
+        raise SystemExit(server.protocol.exit_code)
