@@ -35,6 +35,7 @@ result comes from the new analysis.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import threading
@@ -191,6 +192,9 @@ class Documents:
         if doc.path:
             self.by_path.pop(norm_path(doc.path), None)
             self.schedule_dependents(doc)     # dependents now read the file on disk
+        # the closed document's analyses are garbage now (syntax trees and records hold cycles):
+        # collect them at once, on the worker, between analyses, for the next documents to reuse
+        self.executor.submit(gc.collect)
 
     def schedule_dependents(self, changed: Document) -> None:
         if not changed.path:

@@ -8,6 +8,7 @@ thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated en
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -63,6 +64,8 @@ class ShapeLensServer(LanguageServer):
         """Import the analyser in the background once ``initialize`` is answered."""
         def load():
             from . import documents, hints, hover  # noqa: F401
+
+            gc.freeze()      # what is loaded by now lives as long as the server: never scan it again
 
         threading.Thread(target=load, name="shapelens-warm-up", daemon=True).start()
 
