@@ -31,6 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from generate import generate_module  # noqa: E402
+from load_scenario import rss_kib  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
@@ -136,13 +137,9 @@ class Driver:
 
 def vm_hwm_kib(pid: int) -> int | None:
     try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
+        return rss_kib(pid, "VmHWM")
+    except (OSError, KeyError):
         return None
-    return None
 
 
 async def run(args) -> None:

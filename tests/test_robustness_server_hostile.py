@@ -34,6 +34,9 @@ from test_server_helpers import (
 sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
 from hostile_cases import CASES, K, one_mb_cases, ten_mb  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from load_scenario import rss_kib  # noqa: E402
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 NONPYTHON = Path(__file__).resolve().parent / "robustness" / "nonpython"
@@ -85,10 +88,7 @@ async def client(lsp_client: pytest_lsp.LanguageClient):
 
 
 def _peak_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
+    return rss_kib(pid, "VmHWM") / 1024
 
 
 async def _answer(request, bound: float, label: str):

@@ -7,7 +7,6 @@ import ast
 import re
 import warnings
 
-from ..engine.shape import UNKNOWN
 from .interpreter import Interpreter
 from .models import InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built, row_output
 from .recorder import Recorder
@@ -129,15 +128,21 @@ def analyse_source(source: str, path: str | None = None, module_loader=None) -> 
     analysis = recorder.analysis
     if tree is None:
         return analysis
-    interpreter = Interpreter(recorder, module_loader)
+    scope = run_interpreter(Interpreter(recorder, module_loader), recorder, tree)
+    analysis.models = collect_models(scope.vars, recorder)
+    return analysis
+
+
+def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Module):
+    """Run the module, then the functions nobody called; the module's scope.  Nesting too deep
+    for Python ends it with a note."""
     try:
         scope = interpreter.run_module(tree)
         interpreter.explore_uncalled()
     except RecursionError:
         recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
         scope = interpreter.module_scope
-    analysis.models = collect_models(scope.vars, recorder)
-    return analysis
+    return scope
 
 
 MAX_TOKENS = 250_000               # Python's parser needs ~3 KB per token: bound its memory

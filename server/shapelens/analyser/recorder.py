@@ -74,17 +74,27 @@ class Recorder:
         if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
             site.results.append(result)
 
+    def error_target(self, node: ast.AST | None, message: str):
+        """Where an error is reported, ``(node, message)``, or None: nowhere in code that may
+        not run; at the call in this file when a helper from another module failed on its values."""
+        if self.uncertain:
+            return None
+        if self.foreign:
+            if self.anchor is None:
+                return None
+            node, message = self.anchor, f"in {self.anchor_name}(): {message}"
+        return None if node is None else (node, message)
+
+    def limit_target(self, node: ast.AST | None):
+        """Where a limit note goes: at the call in this file while another module's code runs."""
+        return self.anchor if self.foreign else node
+
     def error(self, node: ast.AST | None, code: str, message: str) -> None:
         """A shape error Keras would raise, unless we are in code that may not run."""
-        if self.uncertain:
+        target = self.error_target(node, message)
+        if target is None:
             return
-        if self.foreign:
-            # a helper from another module failed on this file's values: say so at the call here
-            if self.anchor is None:
-                return
-            node, message = self.anchor, f"in {self.anchor_name}(): {message}"
-        if node is None:
-            return
+        node, message = target
         span = self.spans.span(node)
         key = (span, code)
         if key in self._reported:
@@ -94,8 +104,7 @@ class Recorder:
 
     def limit(self, node: ast.AST | None, message: str) -> None:
         """An analysis limit was reached (loop bound, recursion depth): an information note."""
-        if self.foreign:
-            node = self.anchor
+        node = self.limit_target(node)
         if node is None:
             return
         span = self.spans.span(node)

@@ -16,13 +16,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..analyser.analysis import model_report, module_models, start_analysis
+from ..analyser.analysis import model_report, module_models, run_interpreter, start_analysis
 from ..analyser.interpreter import Interpreter
-from ..analyser.models import FunctionalModel, InputObj, ModelObj, SubclassModel
+from ..analyser.models import FunctionalModel, InputObj, ModelObj
 from ..analyser.values import LayerObj, OpObj
 from ..analyser.recorder import Recorder
 from ..analyser.result import Analysis
-from ..analyser.values import Instance
 from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
 from ..engine.shape import UNKNOWN, is_int
@@ -86,21 +85,15 @@ class ServerRecorder(Recorder):
         if self.log is None:
             super().error(node, code, message)
             return
-        if self.uncertain:
-            return
-        if self.foreign:
-            if self.anchor is None:
-                return
-            node, message = self.anchor, f"in {self.anchor_name}(): {message}"
-        if node is not None:
-            self.log.append(("error", node, code, message))
+        target = self.error_target(node, message)
+        if target is not None:
+            self.log.append(("error", target[0], code, target[1]))
 
     def limit(self, node, message):
         if self.log is None:
             super().limit(node, message)
             return
-        if self.foreign:
-            node = self.anchor
+        node = self.limit_target(node)
         if node is not None:
             self.log.append(("limit", node, message))
 
@@ -245,13 +238,7 @@ def analyse(text: str, module_loader=None, cancel: threading.Event | None = None
     analysis = recorder.analysis
     if tree is None:
         return Outcome(analysis, modules=loader.loaded)
-    interpreter = ServerInterpreter(recorder, loader, cancel)
-    try:
-        scope = interpreter.run_module(tree)
-        interpreter.explore_uncalled()
-    except RecursionError:
-        recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
-        scope = interpreter.module_scope
+    scope = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder, tree)
     reports, _objects, macs = collect(scope.vars, recorder)
     analysis.models = reports
     return Outcome(analysis, macs, loader.loaded)

@@ -42,7 +42,6 @@ class ShapeLensServer(LanguageServer):
         self.config_supported = False
         self.refresh_supported = False
         self.markdown = True
-        self._last_published: dict[str, list] = {}
 
     def report_server_error(self, error: Exception, source) -> None:
         if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):   # a body that is not JSON
