@@ -38,7 +38,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 
-from shapelens.analyser.analysis import parse_with_recovery, sanitize
+from shapelens.analyser.parsing import parse_with_recovery, sanitize
 from test_server_helpers import (
     CONFIG, EVERYTHING, EXAMPLES, close_document, init_params, open_document, published,
 )

@@ -4,105 +4,20 @@ every model bound to a module-level variable with its ``model.summary()`` rows."
 from __future__ import annotations
 
 import ast
-import re
-import warnings
 
 from .interpreter import Interpreter
-from .models import InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built, row_output
+from .models import (
+    InputObj,
+    ModelObj,
+    SequentialModel,
+    SubclassModel,
+    is_layer_built,
+    row_output,
+)
+from .parsing import parse_lines, parse_with_recovery, sanitize, split_lines, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport
 from .values import Instance
-
-MAX_REPAIRS = 40                  # lines blanked at most while recovering from syntax errors
-REPAIR_BUDGET = 4_000_000         # characters re-parsed at most while recovering
-MAX_CHARS = 1_000_000             # larger files are not analysed (a note says so)
-MAX_LINES = 50_000
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as Python's tokenizer sees them (``\n``, ``\r\n``, ``\r`` only — unlike
-    ``str.splitlines``, a form feed does not end a line), line endings kept."""
-    return _LINE.findall(text)
-
-
-def parse_with_recovery(source: str):
-    """``(tree, syntax_ok)``.  A buffer being typed is rarely valid Python: lines that stop it
-    from parsing are blanked one by one (line numbers stay put) until the rest parses, so the
-    untouched parts still get results.  ``tree`` is None only when nothing parses at all."""
-    tree, syntax_ok, _lines = parse_lines(source)
-    return tree, syntax_ok
-
-
-def parse_lines(source: str):
-    """``parse_with_recovery``, also returning the lines as repaired."""
-    text = source.replace("\x00", " ")
-    lines = split_lines(text)
-    syntax_ok = True
-    repairs = max(2, min(MAX_REPAIRS, REPAIR_BUDGET // max(len(text), 1)))
-    for _ in range(repairs):
-        try:
-            return _parse("".join(lines)), syntax_ok, lines
-        except (RecursionError, MemoryError):
-            # an expression too deep for Python's parser: drop the longest line and go on
-            syntax_ok = False
-            if not lines:
-                return None, False, lines
-            longest = max(range(len(lines)), key=lambda i: len(lines[i]))
-            if not _blank(lines, longest):
-                return None, False, lines
-            continue
-        except ValueError:
-            return None, False, lines
-        except SyntaxError as error:
-            syntax_ok = False
-            line = error.lineno
-            if not line or line > len(lines):
-                line = len(lines)
-            if line <= 0 or not lines:
-                return None, False, lines
-            if not _blank(lines, line - 1):
-                # nothing left to blank on that line: blank the closest non-blank line above
-                index = line - 2
-                while index >= 0 and not lines[index].strip():
-                    index -= 1
-                if index < 0:
-                    return None, False, lines
-                _blank(lines, index)
-    return None, False, lines
-
-
-def _parse(text: str) -> ast.Module:
-    """``ast.parse``, silent: the warnings Python gives about the user's code (``1if``, ``"\\d"``)
-    are not ShapeLens's to print (they would fill the editor's log on every keystroke)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(text)
-
-
-def _blank(lines: list[str], index: int) -> bool:
-    if not lines[index].strip():
-        return False
-    ending = re.search(r"\r?\n$", lines[index])
-    lines[index] = ending.group(0) if ending else ""
-    return True
-
-
-def sanitize(source: str) -> str:
-    """What the parser can take: no NUL bytes, no lone surrogates (an editor buffer may hold
-    them); lengths and line numbers unchanged."""
-    return _SURROGATE.sub("\ufffd", source.replace("\x00", " "))
-
-
-def too_large(source: str) -> str | None:
-    """Why a text is too large to analyse, or None."""
-    lines = len(split_lines(source)) if len(source) > MAX_LINES else 0
-    if len(source) > MAX_CHARS or lines > MAX_LINES or _too_many_tokens(source):
-        return (f"analysis stopped: file too large ({len(source):,} characters; the limits are "
-                f"{MAX_CHARS:,} characters, {MAX_LINES:,} lines and {MAX_TOKENS:,} tokens)")
-    return None
 
 
 def start_analysis(source: str, recorder_class):
@@ -143,14 +58,6 @@ def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Modu
         recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
         scope = interpreter.module_scope
     return scope
-
-
-MAX_TOKENS = 250_000               # Python's parser needs ~3 KB per token: bound its memory
-_TOKEN = re.compile(r"\w+|[^\s\w]")
-
-
-def _too_many_tokens(source: str) -> bool:
-    return len(source) > MAX_TOKENS and len(_TOKEN.findall(source)) > MAX_TOKENS
 
 
 _FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)

@@ -13,12 +13,21 @@ import ast
 from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
-from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
+from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .recorder import Recorder
 from .result import CallResult
-from .values import InputObj, Instance, LayerObj, Node, OpObj, Operation, SymTensor, UnknownOp, oversized
-
+from .values import (
+    InputObj,
+    Instance,
+    LayerObj,
+    Node,
+    Operation,
+    OpObj,
+    SymTensor,
+    UnknownOp,
+    oversized,
+)
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 

@@ -5,12 +5,14 @@ lazy; ``list(range(10**9))``, ``"a" * 10**9`` and ``10**10**10`` give ``?``)."""
 from __future__ import annotations
 
 import math
+import re
 
 from ..engine.shape import UNKNOWN
 from .values import oversized
 
 MAX_SEQUENCE = 100_000      # longest list/str/tuple the analyser will materialise
 MAX_INT_BITS = 1 << 16      # larger integers are reported as unknown
+WIDE_FORMAT = re.compile(r"\d{5,}")   # a format field this wide could ask for gigabytes
 
 
 def known(*values) -> bool:

@@ -221,3 +221,35 @@ def oversized(value, limit: int = MAX_STRUCTURE) -> bool:
         elif isinstance(item, dict):
             stack.extend(item.values())
     return False
+
+
+def hashable(value) -> bool:
+    """A known value usable as a dict key (literals and tuples of them)."""
+    return value is None or isinstance(value, (int, float, str, bool)) or (
+        isinstance(value, tuple) and all(hashable(v) for v in value))
+
+
+def tensor_structure(value, depth: int = 0):
+    """``value`` with every non-tensor leaf made an unknown tensor (what a layer's output is)."""
+    if depth > 16 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
+        return SymTensor(UNKNOWN)
+    if isinstance(value, (list, tuple)):
+        return type(value)(tensor_structure(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return [tensor_structure(value[k], depth + 1) for k in sorted(value, key=str)]
+    return value if isinstance(value, SymTensor) else SymTensor(UNKNOWN)
+
+
+def private_copy(value, depth: int = 0):
+    """Tensors with the same shapes but no history: what a subclass's ``call`` sees."""
+    if depth > 16 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
+        return UNKNOWN
+    if isinstance(value, SymTensor):
+        return SymTensor(value.shape)
+    if isinstance(value, list):
+        return [private_copy(v, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(private_copy(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return {k: private_copy(v, depth + 1) for k, v in value.items()}
+    return value

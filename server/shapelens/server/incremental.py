@@ -41,8 +41,8 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from ..analyser.analysis import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
-from ..analyser.interpreter import Limit, Scope, _Break, _Continue, _Return, _Stop
+from ..analyser.parsing import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
+from ..analyser.control import Break as _Break, Continue as _Continue, Limit, Return as _Return, Scope, Stop as _Stop
 from ..analyser.result import Span
 from ..analyser.values import MISSING, KerasRef, UserClass, UserFunction
 from ..engine.shape import UNKNOWN

@@ -1,0 +1,71 @@
+"""The abstract interpreter's bounds, control-flow signals and scopes.
+
+``Return``/``Break``/``Continue``/``Stop`` carry Python's control flow out of nested statement
+handlers (``Stop`` is a ``raise`` in the analysed code: that path ends); ``Limit`` ends the
+analysis of the current top-level statement when the step budget is spent.  ``Scope`` is one
+function's or module's variables.  The handler tables map AST node types to the interpreter's
+``stmt_*``/``expr_*`` methods; ``interpreter.py`` fills them once.
+"""
+
+from __future__ import annotations
+
+from .values import MISSING
+
+MAX_STEPS = 1_000_000        # expression/statement evaluations per analysis
+LAYER_COST = 100             # a layer built or called counts as this many steps
+CALL_COST = 25               # so does a call of the user's own functions and classes
+MAX_LOOP = 10_000            # iterations of one loop
+MAX_DEPTH = 24               # nested calls of user functions
+MAX_UNCALLED = 200           # uncalled functions explored speculatively
+
+STMT_HANDLERS: dict = {}     # ast.stmt subclass -> Interpreter.stmt_* (filled by interpreter.py)
+EXPR_HANDLERS: dict = {}     # ast.expr subclass -> Interpreter.expr_*
+
+
+class Limit(Exception):
+    """The step budget is spent: stop the whole analysis, keep what was found."""
+
+
+class Return(Exception):
+    """``return`` in analysed code, carrying the returned value."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Break(Exception):
+    """``break`` in analysed code."""
+
+
+class Continue(Exception):
+    """``continue`` in analysed code."""
+
+
+class Stop(Exception):
+    """``raise`` in analysed code: this path ends here."""
+
+
+class Scope:
+    """The variables of a module, function call, class body or comprehension."""
+
+    __slots__ = ("vars", "parent", "globals_", "module")
+
+    def __init__(self, parent: Scope | None = None, module: Scope | None = None):
+        self.vars: dict = {}
+        self.parent = parent
+        self.module = module or self
+        self.globals_: set = set()
+
+    def lookup(self, name: str):
+        scope = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            scope = scope.parent
+        return MISSING
+
+    def assign(self, name: str, value) -> None:
+        if name in self.globals_:
+            self.module.vars[name] = value
+        else:
+            self.vars[name] = value

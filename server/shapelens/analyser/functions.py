@@ -1,0 +1,199 @@
+"""Calls in the abstract interpreter: evaluating a call expression, dispatching it by what is
+called (Keras API, layer, model, the user's function, class or instance, a built-in method),
+and running the user's own functions and classes with their real arguments (``super()`` too)."""
+
+from __future__ import annotations
+
+import ast
+
+from ..engine.layer import to_snake_case
+from ..engine.shape import UNKNOWN
+from . import calls
+from .control import (
+    CALL_COST,
+    LAYER_COST,
+    MAX_DEPTH,
+    Break,
+    Continue,
+    Return,
+    Scope,
+    Stop,
+)
+from .models import ModelObj, SubclassModel
+from .values import (
+    MISSING,
+    BoundMethod,
+    BuiltinMethod,
+    Instance,
+    KerasRef,
+    LayerObj,
+    Operation,
+    SuperProxy,
+    SymTensor,
+    UnknownOp,
+    UserClass,
+    UserFunction,
+    tensor_structure,
+)
+
+
+class FunctionsMixin:
+    def expr_Call(self, node, scope):
+        if isinstance(node.func, ast.Name) and node.func.id == "super" and scope.lookup("super") is MISSING:
+            return self.make_super(scope)
+        func = self.eval(node.func, scope)
+        positional = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                items = self.iterate(self.eval(arg.value, scope))
+                if items is None:
+                    return self.call_unknown(func, node)
+                positional.extend(items)
+            else:
+                positional.append(self.eval(arg, scope))
+        keywords = {}
+        for kw in node.keywords:
+            value = self.eval(kw.value, scope)
+            if kw.arg is None:
+                if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+                    keywords.update(value)
+                else:
+                    return self.call_unknown(func, node)
+            else:
+                keywords[kw.arg] = value
+        return self.call(func, positional, keywords, node)
+
+    def make_super(self, scope):
+        """``super()`` inside a method: the instance, and the class whose bases to search."""
+        if not self.stack:
+            return UNKNOWN
+        fn, _ = self.stack[-1]
+        params = fn.node.args.posonlyargs + fn.node.args.args
+        if not params or fn.owner is None:
+            return UNKNOWN
+        return SuperProxy(scope.lookup(params[0].arg), fn.owner)
+
+    def super_attribute(self, proxy: SuperProxy, attr: str):
+        for base in proxy.owner.bases:
+            if isinstance(base, UserClass):
+                found = base.lookup(attr)
+                if isinstance(found, UserFunction):
+                    return BoundMethod(found, proxy.instance)
+                if found is not MISSING:
+                    return found
+        if attr == "__init__" and isinstance(proxy.instance, Instance):
+            return BuiltinMethod(proxy.instance, "super-init")
+        return UNKNOWN
+
+    def call_unknown(self, func, node):
+        return UNKNOWN
+
+    def call(self, func, positional, keywords, node):
+        if isinstance(func, (KerasRef, Operation)):
+            self.steps += LAYER_COST
+        elif isinstance(func, (UserFunction, BoundMethod, UserClass, Instance)):
+            self.steps += CALL_COST
+        if isinstance(func, KerasRef):
+            return self.call_keras(func.path, positional, keywords, node)
+        if isinstance(func, LayerObj):
+            if isinstance(func.python_function, UserFunction):
+                return self.call_lambda(func, positional, keywords, node)
+            return calls.apply_layer(self.rec, func, positional, keywords, node)
+        if isinstance(func, ModelObj) and not isinstance(func, SubclassModel):
+            return calls.call_model(self.rec, func, positional, keywords, node, self.call_operation)
+        if isinstance(func, UnknownOp):
+            return calls.record_unknown_call(self.rec, func, positional, node)
+        if isinstance(func, UserFunction):
+            return self.invoke(func, positional, keywords, node)
+        if isinstance(func, BoundMethod):
+            return self.invoke(func.function, [func.receiver] + positional, keywords, node)
+        if isinstance(func, UserClass):
+            return self.instantiate(func, positional, keywords, node)
+        if isinstance(func, Instance):
+            if func.keras_object is not None:
+                return self.call_subclass(func, positional, keywords, node)
+            method = func.cls.lookup("__call__")
+            if isinstance(method, UserFunction):
+                return self.invoke(method, [func] + positional, keywords, node)
+            return UNKNOWN
+        if isinstance(func, BuiltinMethod):
+            return self.call_builtin(func, positional, keywords, node)
+        return UNKNOWN
+
+    def invoke(self, fn: UserFunction, positional, keywords, node, speculative: bool = False):
+        fn.calls += 1
+        if self.depth >= MAX_DEPTH:
+            self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
+            return UNKNOWN
+        scope = Scope(fn.closure, fn.closure.module)
+        self.bind_parameters(fn, positional, keywords, scope, speculative)
+        entering_foreign = fn.foreign and not self.rec.foreign
+        if entering_foreign:
+            self.rec.foreign += 1
+            self.rec.anchor, self.rec.anchor_name = node, getattr(fn.node, "name", "<lambda>")
+        self.depth += 1
+        self.stack.append((fn, scope))
+        try:
+            if isinstance(fn.node, ast.Lambda):
+                result = self.eval(fn.node.body, scope)
+            else:
+                result = None
+                try:
+                    self.exec_block(fn.node.body, scope)
+                except Return as ret:
+                    result = ret.value
+                except Stop:
+                    result = UNKNOWN
+                except (Break, Continue):
+                    result = UNKNOWN
+        except RecursionError:
+            self.rec.limit(node, "analysis stopped: expression nesting too deep")
+            result = UNKNOWN
+        finally:
+            self.depth -= 1
+            self.stack.pop()
+            if entering_foreign:
+                self.rec.foreign -= 1
+                self.rec.anchor = None
+        if node is not None and not speculative and self._holds_tensors(result):
+            self.rec.record_call(node, calls.CallResult(
+                getattr(fn.node, "name", "<lambda>"), "function", calls.output_shapes(tensor_structure(result)),
+                None, None), kind="helper")
+        return result
+
+    def _holds_tensors(self, value) -> bool:
+        if isinstance(value, SymTensor):
+            return True
+        if isinstance(value, (list, tuple)) and len(value) <= 16:
+            return any(isinstance(v, SymTensor) for v in value)
+        return False
+
+    def bind_parameters(self, fn, positional, keywords, scope, speculative):
+        args = fn.node.args
+        params = args.posonlyargs + args.args
+        for i, param in enumerate(params):
+            if i < len(positional):
+                value = positional[i]
+            elif param.arg in keywords:
+                value = keywords.pop(param.arg)
+            else:
+                value = fn.defaults.get(param.arg, UNKNOWN)
+            scope.vars[param.arg] = value
+        if args.vararg is not None:
+            scope.vars[args.vararg.arg] = tuple(positional[len(params):]) if not speculative else UNKNOWN
+        for param in args.kwonlyargs:
+            scope.vars[param.arg] = keywords.pop(param.arg, fn.defaults.get(param.arg, UNKNOWN))
+        if args.kwarg is not None:
+            scope.vars[args.kwarg.arg] = dict(keywords) if not speculative else UNKNOWN
+
+    def instantiate(self, cls: UserClass, positional, keywords, node):
+        instance = Instance(cls)
+        base = cls.keras_base()
+        if base is not None:
+            name = keywords.get("name")
+            model_name = name if isinstance(name, str) else self.rec.unique_name(to_snake_case(cls.name))
+            instance.keras_object = SubclassModel(model_name, cls.name, node, instance, base == "Model")
+        init = cls.lookup("__init__")
+        if isinstance(init, UserFunction):
+            self.invoke(init, [instance] + positional, dict(keywords), node)
+        return instance

@@ -1,0 +1,87 @@
+"""``import`` statements in the abstract interpreter: Keras spellings become ``KerasRef`` paths,
+and modules of the user's workspace are read and interpreted (never imported), once each."""
+
+from __future__ import annotations
+
+from ..engine.shape import UNKNOWN
+from .control import (
+    Scope,
+)
+from .keras_api import canonical, classify
+from .values import (
+    KerasRef,
+)
+
+
+class ImportsMixin:
+    def stmt_Import(self, stmt, scope):
+        for alias in stmt.names:
+            path = canonical(alias.name)
+            if alias.asname:
+                scope.assign(alias.asname, self.import_module(path, stmt, alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                scope.assign(top, self.import_module(canonical(top), stmt, top))
+
+    def stmt_ImportFrom(self, stmt, scope):
+        if stmt.level and not self.module_loader:
+            for alias in stmt.names:
+                scope.assign(alias.asname or alias.name, UNKNOWN)
+            return
+        module = ("." * stmt.level) + (stmt.module or "")
+        path = canonical(stmt.module or "")
+        loaded = None
+        if classify(path)[0] == "external" and self.module_loader is not None:
+            loaded = self.load_module(module, stmt)
+        for alias in stmt.names:
+            if alias.name == "*":
+                if isinstance(loaded, Scope):
+                    for key, value in loaded.vars.items():
+                        if not key.startswith("_"):
+                            scope.assign(key, value)
+                continue
+            if isinstance(loaded, Scope):
+                value = loaded.vars.get(alias.name, UNKNOWN)
+            else:
+                value = KerasRef(canonical(f"{path}.{alias.name}" if path else alias.name))
+            scope.assign(alias.asname or alias.name, value)
+
+    def import_module(self, path: str, stmt, raw: str):
+        if classify(path)[0] == "external" and self.module_loader is not None:
+            loaded = self.load_module(raw, stmt)
+            if isinstance(loaded, Scope):
+                return loaded
+        return KerasRef(path)
+
+    def load_module(self, name: str, stmt):
+        """Interpret a module of the user's workspace (never imported: read and analysed)."""
+        if self.import_depth >= 4:
+            return None
+        if name in self.rec.modules:            # Python runs a module once per process
+            return self.rec.modules[name]
+        self.rec.modules[name] = None           # an import cycle sees the module as unknown
+        try:
+            source = self.module_loader(name)
+        except Exception:  # noqa: BLE001 - a loader failing is a missing module, nothing more
+            source = None
+        if source is None:
+            return None
+        from .parsing import parse_with_recovery, sanitize, too_large
+        source = sanitize(source)
+        if too_large(source):
+            return None
+        tree = parse_with_recovery(source)[0]
+        if tree is None:
+            return None
+        sub = type(self)(self.rec, self.module_loader, self.import_depth + 1)
+        sub.steps = self.steps
+        sub.foreign = 1
+        saved = self.rec.foreign
+        self.rec.foreign += 1
+        try:
+            scope = sub.run_module(tree)
+        finally:
+            self.rec.foreign = saved
+            self.steps = sub.steps
+        self.rec.modules[name] = scope
+        return scope

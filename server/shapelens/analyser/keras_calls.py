@@ -1,0 +1,295 @@
+"""The Keras adapter of the abstract interpreter: constructing layers, ``keras.Input``, Sequential,
+functional and ``keras.applications`` models, ``keras.ops`` calls, calling subclassed models and
+custom layers (``build`` then ``call`` on private tensors), ``Lambda`` layers, and the methods and
+attributes of Keras objects (``model.add``, ``build``, ``add_weight``, ``get_layer``, ``.output``)."""
+
+from __future__ import annotations
+
+from ..engine import Derivation, ShapeError
+from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
+from ..engine.layers.core import input_batch_shape
+from ..engine.ops import op_output_shape
+from ..engine.shape import UNKNOWN
+from . import calls
+from .keras_api import MERGE_FUNCTIONS, camel_case, classify
+from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
+from .pybuiltins import MATH
+from .values import (
+    MISSING,
+    BuiltinMethod,
+    InputObj,
+    Instance,
+    LayerObj,
+    Operation,
+    SymTensor,
+    UnknownOp,
+    UserFunction,
+    private_copy,
+    tensor_structure,
+)
+
+
+class KerasCallsMixin:
+    def keras_attribute(self, op: Operation, attr: str, receiver):
+        if attr == "name":
+            return op.name
+        if attr == "trainable":
+            return getattr(getattr(op, "engine", None), "trainable", True)
+        if attr in ("output", "outputs"):
+            if isinstance(op, ModelObj) and op.outputs is not None:
+                out = op.outputs
+                return list(flatten(out)) if attr == "outputs" and not isinstance(out, list) else out
+            if op.nodes:
+                return op.nodes[-1].outputs
+            return UNKNOWN
+        if attr in ("input", "inputs"):
+            if isinstance(op, ModelObj) and op.inputs is not None:
+                inp = op.inputs
+                return list(flatten(inp)) if attr == "inputs" and not isinstance(inp, list) else inp
+            return UNKNOWN
+        if attr == "layers" and isinstance(op, ModelObj):
+            layers = [l for l in op.summary_layers() if not (isinstance(l, InputObj) and isinstance(op, SequentialModel))]
+            return layers
+        if attr in ("output_shape", "input_shape"):
+            return UNKNOWN
+        return BuiltinMethod(receiver, attr)
+
+    def op_name(self, snake: str, tensors) -> str:
+        """Ops on traced (private) tensors take no uid, as under Keras's tracing."""
+        return snake if calls.is_private(tensors) else self.rec.unique_name(snake)
+
+    def call_lambda(self, layer: LayerObj, positional, keywords, node):
+        """A ``Lambda`` without ``output_shape``: Keras traces the function to learn its output;
+        we interpret the function on traced (private) tensors, reporting nothing from inside."""
+        explicit = layer.python_output_shape
+        inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+        if explicit is not None and not isinstance(explicit, UserFunction):
+            return calls.apply_layer(self.rec, layer, positional, keywords, node)
+        self.rec.uncertain += 1
+        try:
+            if isinstance(explicit, UserFunction):   # output_shape=lambda s: ... gets the input shape
+                result = self.invoke(explicit, [calls.output_shapes(inputs)], {}, None)
+                shapes = result if isinstance(result, tuple) and all(
+                    d is None or d is UNKNOWN or isinstance(d, int) for d in result) else UNKNOWN
+            else:
+                result = self.invoke(layer.python_function, [private_copy(inputs)], {}, None)
+                shapes = calls.output_shapes(tensor_structure(result))
+        finally:
+            self.rec.uncertain -= 1
+        if layer.engine.weights is None:
+            layer.engine.weights = calls.NO_PARAMS
+        return calls.attach_call(self.rec, layer, inputs, shapes, node, kind="layer")
+
+    def call_operation(self, op, positional, keywords, site):
+        """Call a layer, model or custom layer object (used when building Sequential models)."""
+        if isinstance(op, LayerObj):
+            if isinstance(op.python_function, UserFunction):
+                return self.call_lambda(op, positional, keywords, site)
+            return calls.apply_layer(self.rec, op, positional, keywords, site)
+        if isinstance(op, SubclassModel):
+            return self.call_subclass(op.instance, positional, keywords, site)
+        if isinstance(op, ModelObj):
+            return calls.call_model(self.rec, op, positional, keywords, site, self.call_operation)
+        if isinstance(op, UnknownOp):
+            return calls.record_unknown_call(self.rec, op, positional, site)
+        return UNKNOWN
+
+    def call_subclass(self, instance: Instance, positional, keywords, node):
+        """Calling a subclassed model or custom layer on tensors: ``build`` then ``call`` run on
+        private tensors; the outer graph sees one node with the resulting shapes."""
+        op = instance.keras_object
+        if isinstance(op, FunctionalModel):
+            return calls.call_model(self.rec, op, positional, keywords, node, self.call_operation)
+        inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+        private = private_copy(inputs)
+        build = instance.cls.lookup("build")
+        if isinstance(build, UserFunction) and not op.build_called:
+            op.build_called = True
+            self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
+        call = instance.cls.lookup("call")
+        result = UNKNOWN
+        if isinstance(call, UserFunction):
+            result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
+        shapes = calls.output_shapes(tensor_structure(result))
+        if op.inputs is None:
+            op.inputs, op.outputs = inputs, result
+        return calls.attach_call(self.rec, op, inputs, shapes, node)
+
+    def super_init(self, instance: Instance, positional, keywords, node):
+        """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional."""
+        op = instance.keras_object
+        inputs = positional[0] if positional else keywords.get("inputs")
+        outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
+        if isinstance(op, SubclassModel) and inputs is not None and outputs is not None:
+            model = calls.functional_model(self.rec, inputs, outputs, op.name, node, op.class_name)
+            instance.keras_object = model
+        if isinstance(op, SubclassModel) and "trainable" in keywords:
+            op.set_trainable(keywords["trainable"])
+
+    def call_keras(self, path: str, positional, keywords, node):
+        kind, name = classify(path)
+        rec = self.rec
+        if kind == "layer":
+            obj = calls.new_layer(rec, name, positional, keywords, node)
+            if obj is None or obj == "error":
+                return UnknownOp(rec.unique_name(to_snake_case(name)), name, node)
+            if obj.class_name == "Lambda":
+                obj.python_function = positional[0] if positional else keywords.get("function")
+                obj.python_output_shape = positional[1] if len(positional) > 1 else keywords.get("output_shape")
+            return obj
+        if kind == "unknown_layer":
+            given = keywords.get("name")
+            return UnknownOp(given if isinstance(given, str) else rec.unique_name(to_snake_case(name)), name, node)
+        if kind == "input":
+            return self.make_input(positional, keywords, node)
+        if kind == "input_layer":
+            tensor = self.make_input(positional, keywords, node)
+            return tensor.node.operation if isinstance(tensor, SymTensor) else UNKNOWN
+        if kind == "model":
+            inputs = positional[0] if positional else keywords.get("inputs")
+            outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
+            if inputs is None or outputs is None:
+                return UNKNOWN
+            return calls.functional_model(rec, inputs, outputs, keywords.get("name"), node)
+        if kind == "sequential":
+            return self.make_sequential(positional, keywords, node)
+        if kind == "merge":
+            layer = calls.new_layer(rec, MERGE_FUNCTIONS[name], [], {k: v for k, v in keywords.items()}, node)
+            inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+            if not isinstance(layer, LayerObj):
+                return UNKNOWN
+            return calls.apply_layer(rec, layer, [inputs], {}, node)
+        if kind == "application":
+            return self.make_application(name, positional, keywords, node)
+        if kind in ("op", "activation"):
+            return self.keras_op(path, name, kind, positional, keywords, node)
+        if kind == "external" and path.startswith("math."):
+            fn = MATH.get(path[len("math."):])
+            return fn(*positional) if fn is not None and not keywords else UNKNOWN
+        return UNKNOWN
+
+    def make_input(self, positional, keywords, node):
+        names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name", "tensor")
+        values = dict(zip(names, positional))
+        values.update(keywords)
+        shape = values.get("shape", values.get("input_shape"))
+        batch_shape = values.get("batch_shape", values.get("batch_input_shape"))
+        if shape is None and batch_shape is None:
+            shape = UNKNOWN
+        for given in (shape, batch_shape):
+            if isinstance(given, (tuple, list)) and any(isinstance(d, int) and not isinstance(d, bool) and d < 0
+                                                        for d in given):
+                self.rec.error(node, "invalid-argument", f"Cannot convert '{tuple(given)!r}' to a shape. "
+                                                         "Negative dimensions are not allowed.")
+        batch = input_batch_shape(calls.to_engine(shape), calls.to_engine(values.get("batch_size")),
+                                  calls.to_engine(batch_shape))
+        if isinstance(batch, tuple):
+            if any(not (d is None or d is UNKNOWN or isinstance(d, int)) for d in batch):
+                batch = UNKNOWN
+            else:   # a negative size is not a shape Keras builds on: unknown, never a number
+                batch = tuple(UNKNOWN if isinstance(d, int) and d < 0 else d for d in batch)
+        return calls.make_input(self.rec, batch, values.get("name"), node)
+
+    def make_sequential(self, positional, keywords, node):
+        name = keywords.get("name", positional[2] if len(positional) > 2 else None)
+        model = SequentialModel(name if isinstance(name, str) else self.rec.unique_name("sequential"), node)
+        layers = positional[0] if positional else keywords.get("layers")
+        if isinstance(layers, (list, tuple)):
+            for item in layers:
+                calls.sequential_add(self.rec, model, item, node, self.call_operation, rebuild=False)
+            if model.outputs is not None and model.layers:
+                self.rec.unique_name("functional")   # the one rebuild after the constructor
+        elif layers is UNKNOWN:
+            model.complete = False
+        return model
+
+    def make_application(self, name, positional, keywords, node):
+        try:
+            from .applications import application_model
+        except ImportError:
+            return UNKNOWN
+        return application_model(self.rec, name, positional, keywords, node)
+
+    def keras_op(self, path, name, kind, positional, keywords, node):
+        """``keras.ops.*`` on symbolic tensors: a row in functional summaries."""
+        if name == "shape" and positional and isinstance(positional[0], SymTensor):
+            shape = positional[0].shape
+            return shape if isinstance(shape, tuple) else UNKNOWN
+        tensors = calls.tensors_in(positional) + calls.tensors_in(keywords)
+        if not tensors:
+            # on plain numbers an op is arithmetic (``ops.sqrt(32.0)``), not a graph operation
+            fn = MATH.get(name)
+            if fn is not None and positional and all(isinstance(a, (int, float)) for a in positional):
+                return fn(*positional)
+            return UNKNOWN
+        class_name = "ReLU" if (kind == "activation" and name == "relu") else camel_case(name)
+        snake = to_snake_case(class_name) if kind == "activation" else name
+        try:
+            shape = op_output_shape(name, [calls.to_engine(a) for a in positional],
+                                    {k: calls.to_engine(v) for k, v in keywords.items()})
+        except ShapeError as error:
+            self.rec.error(node, error.code, error.message)
+            shape = UNKNOWN
+        op = UnknownOp(self.op_name(snake, tensors), class_name, node)
+        op.param_count = lambda: calls.NO_PARAMS
+        return calls.attach_call(self.rec, op, tensors, shape, node, kind="layer")
+
+    def model_method(self, op: Operation, name, positional, keywords, node, receiver):
+        if isinstance(op, SequentialModel):
+            if name == "add" and positional:
+                calls.sequential_add(self.rec, op, positional[0], node, self.call_operation)
+                return None
+            if name == "pop" and op.layers:
+                return op.layers.pop()
+            if name == "build":
+                shape = positional[0] if positional else keywords.get("input_shape")
+                if isinstance(shape, (list, tuple)):
+                    calls.sequential_build(self.rec, op, tuple(shape), self.call_operation)
+                return None
+        if isinstance(op, SubclassModel) and name == "build":
+            build = op.instance.cls.lookup("build") if isinstance(receiver, Instance) else MISSING
+            shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
+            if isinstance(build, UserFunction) and not op.build_called:
+                op.build_called = True
+                self.invoke(build, [receiver, shape], {}, None)
+            return None
+        if isinstance(op, SubclassModel) and name == "add_weight":
+            shape = keywords.get("shape", positional[0] if positional else UNKNOWN)
+            trainable = keywords.get("trainable", True)
+            count = UNKNOWN
+            if isinstance(shape, (list, tuple)) and all(isinstance(d, int) for d in shape):
+                count = 1
+                for d in shape:
+                    count *= d
+            elif isinstance(shape, int):
+                count = shape
+            from ..engine import ParamCount
+            op.extra_weights = op.extra_weights + (ParamCount(count, 0) if trainable is not False else ParamCount(0, count))
+            return UNKNOWN
+        if isinstance(op, LayerObj) and name == "build":
+            shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
+            if isinstance(shape, (list, tuple)):
+                try:
+                    op.engine.maybe_build(tuple(shape), Derivation())
+                except Exception:  # noqa: BLE001 - a rule failing on odd input gives "?"
+                    op.engine.weights = op.engine.weights or UNKNOWN_PARAMS
+            return None
+        if isinstance(op, LayerObj) and name == "compute_output_shape" and positional:
+            try:
+                return op.engine.compute_output_shape(tuple(positional[0]), Derivation())
+            except Exception:  # noqa: BLE001
+                return UNKNOWN
+        if name == "count_params":
+            total = op.param_count().total
+            return total
+        if name == "get_layer" and isinstance(op, ModelObj):
+            wanted = keywords.get("name", positional[0] if positional else None)
+            for layer in op.summary_layers():
+                if isinstance(wanted, str) and layer.name == wanted:
+                    return layer
+                if isinstance(wanted, int):
+                    return UNKNOWN
+            return UNKNOWN
+        if name == "__call__":
+            return self.call(op, positional, keywords, node)
+        return None if name in ("summary", "compile", "fit", "evaluate", "save", "load_weights") else UNKNOWN

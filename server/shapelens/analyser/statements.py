@@ -1,0 +1,318 @@
+"""Python statements in the abstract interpreter: assignment and unpacking, ``if`` (one branch when
+the test is known, both *uncertainly* when not), ``for``/``while`` loops unrolled over known
+sequences up to a bound, ``with``/``try``, and ``def``/``class`` statements that bind the user's
+functions and classes.  Imports live in ``imports.py``, expressions in ``expressions.py``."""
+
+from __future__ import annotations
+
+import ast
+
+from ..engine.shape import UNKNOWN
+from . import calls
+from .control import (
+    MAX_LOOP,
+    MAX_STEPS,
+    STMT_HANDLERS,
+    Break,
+    Continue,
+    Limit,
+    Return,
+    Scope,
+    Stop,
+)
+from .models import ModelObj
+from .pybuiltins import plain
+from .values import (
+    MISSING,
+    Instance,
+    KerasRef,
+    LayerObj,
+    SymTensor,
+    UserClass,
+    UserFunction,
+    hashable,
+)
+
+
+class StatementsMixin:
+    def exec_block(self, stmts, scope: Scope) -> None:
+        for stmt in stmts:
+            self.exec_stmt(stmt, scope)
+
+    def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise Limit()
+        method = STMT_HANDLERS.get(type(stmt))
+        if method is not None:
+            method(self, stmt, scope)
+
+    def stmt_Expr(self, stmt, scope):
+        self.eval(stmt.value, scope)
+
+    def stmt_Assign(self, stmt, scope):
+        value = self.eval(stmt.value, scope)
+        for target in stmt.targets:
+            self.assign(target, value, scope)
+
+    def stmt_AnnAssign(self, stmt, scope):
+        if stmt.value is not None:
+            self.assign(stmt.target, self.eval(stmt.value, scope), scope)
+
+    def stmt_AugAssign(self, stmt, scope):
+        current = self.eval(_as_load(stmt.target), scope)
+        value = self.binop(stmt.op, current, self.eval(stmt.value, scope), stmt)
+        self.assign(stmt.target, value, scope)
+
+    def stmt_Return(self, stmt, scope):
+        raise Return(self.eval(stmt.value, scope) if stmt.value is not None else None)
+
+    def stmt_Break(self, stmt, scope):
+        raise Break()
+
+    def stmt_Continue(self, stmt, scope):
+        raise Continue()
+
+    def stmt_Raise(self, stmt, scope):
+        raise Stop()
+
+    def stmt_Global(self, stmt, scope):
+        scope.globals_.update(stmt.names)
+
+    def stmt_Delete(self, stmt, scope):
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                scope.vars.pop(target.id, None)
+
+    def stmt_FunctionDef(self, stmt, scope):
+        defaults = {}
+        args = stmt.args
+        positional = args.posonlyargs + args.args
+        for param, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+            defaults[param.arg] = self.eval(default, scope)
+        for param, default in zip(args.kwonlyargs, args.kw_defaults):
+            if default is not None:
+                defaults[param.arg] = self.eval(default, scope)
+        for decorator in stmt.decorator_list:
+            self.eval(decorator, scope)
+        qual = stmt.name if scope is scope.module else f"<local>.{stmt.name}"
+        fn = UserFunction(stmt, scope, defaults, qual, foreign=bool(self.foreign))
+        if scope is scope.module and not self.foreign:
+            self.functions.append(fn)
+        scope.assign(stmt.name, fn)
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def stmt_ClassDef(self, stmt, scope):
+        bases = [self.eval(b, scope) for b in stmt.bases]
+        class_scope = Scope(scope, scope.module)
+        cls = UserClass(stmt, bases, class_scope.vars, scope)
+        for item in stmt.body:
+            try:
+                self.exec_stmt(item, class_scope)
+            except (Return, Break, Continue, Stop):
+                break
+        for value in class_scope.vars.values():
+            if isinstance(value, UserFunction):
+                value.qualname = f"{stmt.name}.{value.node.name}" if hasattr(value.node, "name") else value.qualname
+                value.closure = scope
+                value.owner = cls
+        scope.assign(stmt.name, cls)
+
+    def stmt_If(self, stmt, scope):
+        cond = self.truth(self.eval(stmt.test, scope))
+        if cond is True:
+            self.exec_block(stmt.body, scope)
+        elif cond is False:
+            self.exec_block(stmt.orelse, scope)
+        else:
+            self.uncertain_branches([stmt.body, stmt.orelse], scope)
+
+    def uncertain_branches(self, branches, scope: Scope) -> None:
+        """Follow branches that may or may not run; names they change become ``?`` unless every
+        branch agrees."""
+        before = dict(scope.vars)
+        outcomes = []
+        self.rec.uncertain += 1
+        try:
+            for body in branches:
+                scope.vars.clear()
+                scope.vars.update(before)
+                try:
+                    self.exec_block(body, scope)
+                except (Return, Break, Continue, Stop):
+                    pass
+                outcomes.append(dict(scope.vars))
+        finally:
+            self.rec.uncertain -= 1
+        scope.vars.clear()
+        names = dict.fromkeys(before)          # ordered: models keep their module order
+        for outcome in outcomes:
+            names.update(dict.fromkeys(outcome))
+        for name in names:
+            values = [o.get(name, MISSING) for o in outcomes]
+            first = values[0]
+            if all(v is first for v in values) or (plain(first) and all(plain(v) and v == first for v in values)):
+                if first is not MISSING:
+                    scope.vars[name] = first
+            elif all(isinstance(v, SymTensor) for v in values):
+                scope.vars[name] = calls.either_tensor(values)
+            else:
+                scope.vars[name] = UNKNOWN
+
+    def stmt_For(self, stmt, scope):
+        iterable = self.eval(stmt.iter, scope)
+        items = self.iterate(iterable)
+        if items is None:
+            # unknown sequence: run the body once, uncertainly, with an unknown item
+            self.assign(stmt.target, UNKNOWN, scope, quiet=True)
+            self.uncertain_branches([stmt.body, []], scope)
+            return
+        count = 0
+        for item in items:
+            count += 1
+            if count > MAX_LOOP:
+                self.rec.limit(stmt, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
+                self._forget_assigned(stmt.body, scope)
+                return
+            self.assign(stmt.target, item, scope)
+            try:
+                self.exec_block(stmt.body, scope)
+            except Break:
+                return
+            except Continue:
+                continue
+        self.exec_block(stmt.orelse, scope)
+
+    stmt_AsyncFor = stmt_For
+
+    def stmt_While(self, stmt, scope):
+        count = 0
+        while True:
+            cond = self.truth(self.eval(stmt.test, scope))
+            if cond is False:
+                self.exec_block(stmt.orelse, scope)
+                return
+            if cond is not True:
+                self.uncertain_branches([stmt.body, []], scope)
+                self._forget_assigned(stmt.body, scope)
+                return
+            count += 1
+            if count > MAX_LOOP:
+                self.rec.limit(stmt, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
+                self._forget_assigned(stmt.body, scope)
+                return
+            try:
+                self.exec_block(stmt.body, scope)
+            except Break:
+                return
+            except Continue:
+                continue
+
+    def _forget_assigned(self, body, scope: Scope) -> None:
+        for node in body:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    scope.assign(sub.id, UNKNOWN)
+
+    def stmt_With(self, stmt, scope):
+        for item in stmt.items:
+            self.eval(item.context_expr, scope)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, UNKNOWN, scope, quiet=True)
+        self.exec_block(stmt.body, scope)
+
+    stmt_AsyncWith = stmt_With
+
+    def stmt_Try(self, stmt, scope):
+        try:
+            self.exec_block(stmt.body, scope)
+        except Stop:
+            pass
+        self.exec_block(stmt.orelse, scope)
+        self.exec_block(stmt.finalbody, scope)
+
+    stmt_TryStar = stmt_Try
+
+    def assign(self, target, value, scope: Scope, quiet: bool = False) -> None:
+        if isinstance(target, ast.Name):
+            scope.assign(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self.unpack(target, value, scope)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value, scope)
+        elif isinstance(target, ast.Attribute):
+            obj = self.eval(target.value, scope)
+            self.set_attribute(obj, target.attr, value)
+        elif isinstance(target, ast.Subscript):
+            obj = self.eval(target.value, scope)
+            key = self.eval(target.slice, scope)
+            if isinstance(obj, dict) and hashable(key):
+                obj[key] = value
+            elif isinstance(obj, list) and isinstance(key, int) and -len(obj) <= key < len(obj):
+                obj[key] = value
+
+    def unpack(self, target, value, scope: Scope) -> None:
+        elts = target.elts
+        items = None
+        if isinstance(value, (tuple, list)):
+            items = list(value)
+        elif isinstance(value, SymTensor):
+            items = self.tensor_items(value, len(elts))
+        star = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
+        if items is None or (not star and len(items) != len(elts)):
+            for elt in elts:
+                self.assign(elt, UNKNOWN, scope)
+            return
+        if star:
+            i = star[0]
+            after = len(elts) - i - 1
+            if len(items) < len(elts) - 1:
+                for elt in elts:
+                    self.assign(elt, UNKNOWN, scope)
+                return
+            for elt, item in zip(elts[:i], items[:i]):
+                self.assign(elt, item, scope)
+            self.assign(elts[i], items[i:len(items) - after], scope)
+            for elt, item in zip(elts[i + 1:], items[len(items) - after:]):
+                self.assign(elt, item, scope)
+            return
+        for elt, item in zip(elts, items):
+            self.assign(elt, item, scope)
+
+    def tensor_items(self, tensor: SymTensor, count: int):
+        """Unpacking a tensor: its items along axis 0 are unknown tensors (no graph row)."""
+        return [UNKNOWN] * count
+
+    def set_attribute(self, obj, attr: str, value) -> None:
+        if isinstance(obj, Instance):
+            obj.attrs[attr] = value
+            if attr == "trainable" and obj.keras_object is not None:
+                obj.keras_object.set_trainable(value)
+        elif attr == "trainable" and isinstance(obj, (LayerObj, ModelObj)):
+            obj.set_trainable(value)
+        elif isinstance(obj, list) and attr == "trainable":
+            pass
+
+    def truth(self, value):
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is None or isinstance(value, (bool, int, float, str, range)):
+            return bool(value)
+        if isinstance(value, (list, tuple, dict)):
+            return bool(value) if len(value) else False
+        if isinstance(value, (LayerObj, ModelObj, UserFunction, UserClass, KerasRef, Instance)):
+            return True
+        return UNKNOWN
+
+
+def _as_load(target):
+    if isinstance(target, ast.Name):
+        return ast.Name(id=target.id, ctx=ast.Load(), lineno=target.lineno, col_offset=target.col_offset)
+    if isinstance(target, ast.Attribute):
+        return ast.Attribute(value=target.value, attr=target.attr, ctx=ast.Load(),
+                             lineno=target.lineno, col_offset=target.col_offset)
+    if isinstance(target, ast.Subscript):
+        return ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load(),
+                             lineno=target.lineno, col_offset=target.col_offset)
+    return target
