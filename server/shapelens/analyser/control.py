@@ -2,7 +2,7 @@
 
 ``Return``/``Break``/``Continue``/``Stop`` carry Python's control flow out of nested statement
 handlers (``Stop`` is a ``raise`` in the analysed code: that path ends); ``Limit`` ends the
-analysis of the current top-level statement when the step budget is spent.  ``Scope`` is one
+analysis of the current top-level statement when its step budget is spent (``budget.py``).  ``Scope`` is one
 function's or module's variables.  The handler tables map AST node types to the interpreter's
 ``stmt_*``/``expr_*`` methods; ``interpreter.py`` fills them once.
 """
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from .values import MISSING
 
-MAX_STEPS = 1_000_000        # expression/statement evaluations per analysis
+MAX_STEPS = 3_000_000        # expression/statement evaluations per analysis (the safety net)
+STMT_STEPS = 1_000_000       # of which one top-level statement (or uncalled function) may spend
 LAYER_COST = 100             # a layer built or called counts as this many steps
 CALL_COST = 25               # so does a call of the user's own functions and classes
 MAX_LOOP = 10_000            # iterations of one loop
+INERT_AFTER = 64             # exact iterations before a loop may stop as inert (see budget.py)
 MAX_DEPTH = 24               # nested calls of user functions
 MAX_UNCALLED = 200           # uncalled functions explored speculatively
 
@@ -23,7 +25,8 @@ EXPR_HANDLERS: dict = {}     # ast.expr subclass -> Interpreter.expr_*
 
 
 class Limit(Exception):
-    """The step budget is spent: stop the whole analysis, keep what was found."""
+    """The step budget is spent: stop the current top-level statement (the whole analysis once
+    the global cap is reached), keep what was found."""
 
 
 class Return(Exception):

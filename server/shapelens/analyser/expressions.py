@@ -12,7 +12,6 @@ from . import calls
 from .control import (
     EXPR_HANDLERS,
     MAX_LOOP,
-    MAX_STEPS,
     Limit,
     Scope,
 )
@@ -64,7 +63,7 @@ class ExpressionsMixin:
         if node is None:
             return None
         self.steps += 1
-        if self.steps > MAX_STEPS:
+        if self.steps > self.step_limit:
             raise Limit()
         method = EXPR_HANDLERS.get(type(node))
         if method is None:

@@ -74,7 +74,7 @@ class ImportsMixin:
         if tree is None:
             return None
         sub = type(self)(self.rec, self.module_loader, self.import_depth + 1)
-        sub.steps = self.steps
+        sub.steps, sub.step_limit = self.steps, self.step_limit
         sub.foreign = 1
         saved = self.rec.foreign
         self.rec.foreign += 1

@@ -47,10 +47,12 @@ class Recorder:
         self.anchor_name = ""
         self.modules: dict = {}     # imported workspace modules, run once per analysis (as Python does)
         self._reported: set = set()
+        self.activity = 0           # layers named and calls recorded (a loop's iteration added any?)
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
         """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``..."""
+        self.activity += 1
         count = self._uids[prefix]
         self._uids[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
@@ -70,6 +72,7 @@ class Recorder:
     def record_call(self, node: ast.AST | None, result: CallResult, kind: str = "layer") -> None:
         if node is None or self.foreign:
             return
+        self.activity += 1
         site = self.site(node, kind)
         if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
             site.results.append(result)

@@ -27,8 +27,8 @@ are *matched* to their records, the rest are new.  Then, in order:
 The final ``Analysis`` is rebuilt by replaying every statement's log in order into a fresh
 recorder (same de-duplication and per-site caps as a full run); functions nobody called are then
 explored as in a full run, and models are collected from the final scope.  Anything unusual —
-a top-level ``return``/``raise``/``break``, the step budget, a cancelled run, more than a few
-restarts — falls back to a full analysis (and the next edit starts from that).
+a top-level ``return``/``raise``/``break``, the global step cap (a statement spending its own
+budget is noted and recorded as in a full run), a cancelled run, more than a few restarts — falls back to a full analysis (and the next edit starts from that).
 ``tests/test_server_incremental.py`` checks incremental and full analyses agree after random
 edits of every example file.
 """
@@ -263,6 +263,7 @@ class Record:
     events: list                    # the recorder's log
     modules: dict = field(default_factory=dict)   # module name -> source read while running
     first_line: int = 0
+    outside: dict = field(default_factory=dict)   # name -> module-wide reads a loop check relied on
 
 
 class _Restart(Exception):
@@ -495,6 +496,7 @@ class IncrementalAnalyser:
         recording = RecordingLoader(loader)
         interp = ServerInterpreter(recorder, recording if loader is not None else None, cancel)
         interp.module_scope = scope
+        interp.module_body = body
         plan = self._closure(body, matches, removed, forced)
         dirty: set = set()
         gap = min(self.prefix, len(body))
@@ -526,6 +528,8 @@ class IncrementalAnalyser:
                     run = True
                 elif old.modules and loader is not None and any(loader(m) != src for m, src in old.modules.items()):
                     run = True
+                elif old.outside and any(interp.module_loads()[n] != c for n, c in old.outside.items()):
+                    run = True      # a loop it stopped early may now be read after (budget.py)
             if not run:
                 for name, value in old.writes.items():
                     if value is _DELETED:
@@ -565,6 +569,7 @@ class IncrementalAnalyser:
         if gap >= len(body):
             dirty |= removed_writes
         self.last_stats = (reused, len(rerun))
+        interp.steps = steps                 # uncalled functions are explored after all statements
         return self._finish(text, syntax_ok, lines, records, interp, recorder, variables, reused, len(rerun))
 
     def _run(self, index, stmt, key, interp, recorder, variables, recording, steps) -> Record:
@@ -572,18 +577,23 @@ class IncrementalAnalyser:
         recorder.begin()
         recording.loaded = {}
         interp.steps = steps
+        interp.begin_statement()
+        interp.outside_queries = {}
         interp.invoked = []
         functions_before = len(interp.functions)
         try:
             interp.exec_stmt(stmt, self.scope)
-        except (_Return, _Break, _Continue, _Stop, Limit):
+        except Limit:
+            if not interp.statement_limit(stmt, self.scope):
+                raise _Fallback() from None
+        except (_Return, _Break, _Continue, _Stop):
             raise _Fallback() from None
         reads = dict(variables.reads)
         mutable = {n for n, v in reads.items() if not shareable(v, self.scope)}
         writes = variables.changed()
         return Record(key, stmt, set(reads), mutable, writes, dict(recorder.uid_start), dict(recorder.uid_delta),
                       interp.steps - steps, interp.functions[functions_before:], list(interp.invoked),
-                      recorder.log, dict(recording.loaded), _first_line(stmt))
+                      recorder.log, dict(recording.loaded), _first_line(stmt), dict(interp.outside_queries))
 
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
         final = ServerRecorder([line.rstrip("\r\n") for line in split_lines(text)])

@@ -79,6 +79,7 @@ class ServerRecorder(Recorder):
         if self.log is None:
             super().record_call(node, result, kind)
         elif node is not None and not self.foreign:
+            self.activity += 1
             self.log.append(("call", node, result, kind))
 
     def error(self, node, code, message):

@@ -1,0 +1,117 @@
+"""Budgets that must not cost the models of a file: one step budget per top-level statement (a
+long data or training loop does not hide the models after it), inert loops that stop early, loops
+that build layers unrolled exactly, and what an interrupted statement half-changed shown as ``?``.
+Each snippet is run under real Keras (``tests/model_oracle.py``) and compared."""
+
+import textwrap
+
+import pytest
+
+from model_oracle import keras_report
+from oracle_compare import assert_models_match_keras, ours, row_tuples
+
+SNIPPETS = {
+    # a statement that spends its whole budget (its result is read later, so it is unrolled):
+    # the models after it are still analysed
+    "budget_per_statement": """
+        import keras
+        from keras import layers
+        seen = 0
+        for sweep in range(40):
+            for k in range(9000):
+                seen += k % 3
+        print(seen)
+        inputs = keras.Input((6,))
+        hidden = layers.Dense(5, activation="relu")(inputs)
+        model = keras.Model(inputs, layers.Dense(2)(hidden))
+        later = keras.Sequential([keras.Input((3,)), layers.Dense(4), layers.Dense(1)])
+        """,
+    # loops whose further iterations nobody sees (no layer, nothing read after them) stop early:
+    # no budget note, and both models are found
+    "inert_loops": """
+        import keras
+        from keras import layers
+        first = keras.Sequential([keras.Input((8,)), layers.Dense(3)])
+        for epoch in range(500):
+            rate = 0.01 / (1 + epoch)
+            for batch in range(4000):
+                scaled = rate * batch
+                log = [scaled, epoch]
+        second = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+        """,
+    # long loops that build layers or compute a value used later are unrolled exactly
+    "long_loops_that_matter": """
+        import keras
+        from keras import layers
+        width = 0
+        for step in range(300):
+            width += 1
+        inputs = keras.Input((4,))
+        x = inputs
+        for i in range(70):
+            x = layers.Dense(3 + i % 2)(x)
+        blocks = []
+        for i in range(80):
+            blocks.append(layers.Dense(2))
+        tail = keras.Sequential([keras.Input((width,))] + blocks)
+        model = keras.Model(inputs, layers.Dense(width // 100)(x))
+        """,
+}
+
+
+def _write(tmp_path, name: str, source: str):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    return path
+
+
+def _notes(report: dict) -> list:
+    return [d for d in report["diagnostics"] if d["code"] == "analysis-limit"]
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_matches_keras(name, tmp_path):
+    assert_models_match_keras(_write(tmp_path, name, SNIPPETS[name]))
+
+
+def test_budget_note_is_at_the_statement_that_spent_it(tmp_path):
+    mine = assert_models_match_keras(_write(tmp_path, "budget", SNIPPETS["budget_per_statement"]))
+    notes = _notes(mine)
+    assert [n["line"] for n in notes] == [4], notes
+    assert "the next statements are analysed" in notes[0]["message"]
+
+
+def test_inert_loops_spend_no_budget(tmp_path):
+    mine = assert_models_match_keras(_write(tmp_path, "inert", SNIPPETS["inert_loops"]))
+    assert not _notes(mine), _notes(mine)
+
+
+def _no_wrong_number(path) -> dict:
+    """Every number we show equals Keras's; an unknown (``?``, None) is allowed."""
+    real, mine = keras_report(path), ours(path)
+    assert real.get("error") is None, real["error"]
+    assert [m["name"] for m in mine["models"]] == [m["name"] for m in real["models"]]
+    for want, got in zip(real["models"], mine["models"]):
+        for ours_row, real_row in zip(row_tuples(got), row_tuples(want)):
+            assert ours_row[2] in (real_row[2], "?") or "?" in ours_row[2], (ours_row, real_row)
+            assert ours_row[3] in (real_row[3], None), (ours_row, real_row)
+        assert got["total_params"] in (want["total_params"], None), want["name"]
+    return mine
+
+
+def test_what_an_interrupted_statement_changed_is_unknown(tmp_path):
+    """A loop cut off by its budget half-way must not leave a half-filled list (or model) that
+    later code reads as if complete: it becomes ``?``."""
+    source = """
+        import keras
+        from keras import layers
+        sizes = []
+        for i in range(400000):
+            sizes.append(i % 5)
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(len(sizes) // 1000)(inputs))
+        """
+    mine = _no_wrong_number(_write(tmp_path, "interrupted", source))
+    assert [n["line"] for n in _notes(mine)] == [4]
+    dense = mine["models"][0]["layers"][-1]
+    assert dense["params"] is None, dense
