@@ -56,6 +56,33 @@ SNIPPETS = {
         tail = keras.Sequential([keras.Input((width,))] + blocks)
         model = keras.Model(inputs, layers.Dense(width // 100)(x))
         """,
+    # a recursive helper deeper than the old call-depth bound of 24
+    "deep_recursive_helper": """
+        import keras
+        from keras import layers
+
+        def tower(x, depth):
+            if depth == 0:
+                return layers.Dense(3)(x)
+            y = layers.Dense(3)(x)
+            return layers.Add()([tower(y, depth - 1), y])
+
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, tower(inputs, 32))
+        """,
+    "deep_helper_chain": """
+        import keras
+        from keras import layers
+
+        def stage(x, n):
+            return x if n == 0 else stage(layers.Dense(2 + n % 3)(x), n - 1)
+
+        def wrap(x, n):
+            return [stage(x, n)][0]
+
+        inputs = keras.Input((5,))
+        model = keras.Model(inputs, wrap(inputs, 36))
+        """,
 }
 
 
@@ -115,3 +142,32 @@ def test_what_an_interrupted_statement_changed_is_unknown(tmp_path):
     assert [n["line"] for n in _notes(mine)] == [4]
     dense = mine["models"][0]["layers"][-1]
     assert dense["params"] is None, dense
+
+
+def test_recursion_too_deep_ends_with_a_note():
+    """Recursion without end stops at the call-depth bound (or Python's own limit) with a note,
+    never an exception, and the code after it is analysed."""
+    from shapelens.analyser import analyse_source
+
+    for call in ("tower(inputs, 10 ** 6)", "[tower(inputs, 10 ** 6)][0]"):
+        source = textwrap.dedent("""
+            import keras
+            from keras import layers
+
+            def tower(x, depth):
+                for _ in range(1):
+                    with keras.name_scope("t"):
+                        try:
+                            y = layers.Dense(2)(x)
+                        finally:
+                            pass
+                return tower(y, depth - 1) if depth else y
+
+            inputs = keras.Input((3,))
+            deep = CALL
+            after = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+            """).replace("CALL", call)
+        analysis = analyse_source(source)
+        notes = [d for d in analysis.diagnostics if d.code == "analysis-limit"]
+        assert notes and all(d.message.startswith("analysis stopped: ") for d in notes), notes
+        assert [m.variable for m in analysis.models] == ["after"]
