@@ -56,6 +56,21 @@ SNIPPETS = {
         tail = keras.Sequential([keras.Input((width,))] + blocks)
         model = keras.Model(inputs, layers.Dense(width // 100)(x))
         """,
+    # calling a generator function runs none of its body (here an endless data loop)
+    "generator_function_not_run": """
+        import keras
+        from keras import layers
+
+        def batches(size):
+            step = 0
+            while True:
+                step += 1
+                yield [step] * size
+
+        stream = batches(32)
+        inputs = keras.Input((7,))
+        model = keras.Model(inputs, layers.Dense(3)(inputs))
+        """,
     # a recursive helper deeper than the old call-depth bound of 24
     "deep_recursive_helper": """
         import keras
@@ -108,8 +123,9 @@ def test_budget_note_is_at_the_statement_that_spent_it(tmp_path):
     assert "the next statements are analysed" in notes[0]["message"]
 
 
-def test_inert_loops_spend_no_budget(tmp_path):
-    mine = assert_models_match_keras(_write(tmp_path, "inert", SNIPPETS["inert_loops"]))
+@pytest.mark.parametrize("name", ["inert_loops", "generator_function_not_run"])
+def test_spends_no_budget(tmp_path, name):
+    mine = assert_models_match_keras(_write(tmp_path, name, SNIPPETS[name]))
     assert not _notes(mine), _notes(mine)
 
 

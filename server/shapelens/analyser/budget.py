@@ -41,7 +41,7 @@ _USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Oper
 class Effects:
     """What a piece of code may change and read, seen from its text alone."""
 
-    __slots__ = ("stores", "roots", "loads", "callees", "exits", "params", "__weakref__")
+    __slots__ = ("stores", "roots", "loads", "callees", "exits", "yields", "params", "__weakref__")
 
     def __init__(self, node: ast.AST):
         self.stores: set = set()        # names bound (assigned, deleted, defined, imported, declared global)
@@ -92,14 +92,16 @@ class Effects:
                 stack.extend((child, True) for child in ast.iter_child_nodes(node))
             else:
                 stack.extend((child, inner) for child in ast.iter_child_nodes(node))
-        self.exits = _exits(top)
+        self.exits = _exits(top, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await))
+        self.yields = _exits(top, (ast.Yield, ast.YieldFrom))
 
 
-def _exits(top: ast.AST) -> bool:
+def _exits(top: ast.AST, kinds) -> bool:
+    """Whether a node of ``kinds`` is in ``top``, outside nested functions and classes."""
     stack = list(ast.iter_child_nodes(top))
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)):
+        if isinstance(node, kinds):
             return True
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(node))
@@ -123,6 +125,12 @@ def _inert_method(value, method) -> bool:
     if isinstance(value, Instance):
         return value.keras_object is not None and value.cls.lookup(method) is MISSING
     return isinstance(value, (ModelObj, LayerObj))
+
+
+def is_generator(node: ast.AST) -> bool:
+    """A generator (or ``async``) function: calling it runs none of its body."""
+    code = effects(node)
+    return isinstance(node, ast.AsyncFunctionDef) or (code.yields and not isinstance(node, ast.Lambda))
 
 
 def root_name(node) -> str | None:

@@ -19,6 +19,7 @@ from .control import (
     Scope,
     Stop,
 )
+from .budget import is_generator
 from .models import ModelObj, SubclassModel
 from .values import (
     MISSING,
@@ -122,6 +123,8 @@ class FunctionsMixin:
 
     def invoke(self, fn: UserFunction, positional, keywords, node, speculative: bool = False):
         fn.calls += 1
+        if not speculative and is_generator(fn.node):
+            return UNKNOWN          # calling a generator function runs none of its body
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
             return UNKNOWN
