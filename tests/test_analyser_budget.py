@@ -98,6 +98,18 @@ SNIPPETS = {
         inputs = keras.Input((5,))
         model = keras.Model(inputs, wrap(inputs, 36))
         """,
+    # the batch dimension read from a symbolic tensor is None (Keras: ``ops.shape(x)[0]`` and
+    # ``x.shape[0]`` of a functional tensor), so a -1 next to it stays None too
+    "batch_dimension_from_shape": """
+        import keras
+        from keras import layers, ops
+
+        inputs = keras.Input((6, 8))
+        a = ops.reshape(inputs, (ops.shape(inputs)[0], -1, 4))
+        b = ops.reshape(inputs, (inputs.shape[0], 12, keras.ops.shape(inputs)[2] // 2))
+        c = layers.Reshape((ops.shape(inputs)[1] * 2, -1))(inputs)
+        model = keras.Model(inputs, [a, b, c])
+        """,
 }
 
 
@@ -187,3 +199,30 @@ def test_recursion_too_deep_ends_with_a_note():
         notes = [d for d in analysis.diagnostics if d.code == "analysis-limit"]
         assert notes and all(d.message.startswith("analysis stopped: ") for d in notes), notes
         assert [m.variable for m in analysis.models] == ["after"]
+
+
+def test_incremental_analysis_equals_full_analysis():
+    """The server's incremental analysis replays statements: a loop stopped early must re-run
+    once an edit makes what it binds read elsewhere, and a statement that spent its budget is
+    recorded with its note; each step equals a full analysis."""
+    import warnings
+
+    from test_server_incremental import _summary
+
+    from shapelens.server.incremental import IncrementalAnalyser
+    from shapelens.server.runner import analyse
+
+    head = "import keras\nfrom keras import layers\n"
+    loop = ("for epoch in range(100):\n    rate = epoch\n    for batch in range(300):\n"
+            "        scaled = batch\n")
+    heavy = "seen = 0\nfor sweep in range(40):\n    for k in range(9000):\n        seen += k % 3\nprint(seen)\n"
+    model = "inputs = keras.Input((4,))\nmodel = keras.Model(inputs, layers.Dense(2)(inputs))\n"
+    reader = "late = keras.Sequential([keras.Input((3,)), layers.Dense(scaled % 7 + 1)])\n"
+    texts = [head + loop + model, head + loop + model + reader, head + loop + heavy + model + reader,
+             head + loop + heavy + model.replace("Dense(2)", "Dense(5)") + reader, head + loop + model]
+    analyser = IncrementalAnalyser()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        for step, text in enumerate(texts):
+            got = analyser.analyse(text)
+            assert _summary(got) == _summary(analyse(text)), f"step {step}"
