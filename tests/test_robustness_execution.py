@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from shapelens.analyser import analyse_source
-from shapelens.workspace import module_loader
+from shapelens.analyser import module_loader
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

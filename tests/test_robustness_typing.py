@@ -31,7 +31,7 @@ import pytest
 
 from shapelens.analyser import analyse_source
 from shapelens.report import file_json
-from shapelens.workspace import module_loader
+from shapelens.analyser import module_loader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
 from edits import edit_session, random_edit  # noqa: E402

@@ -12,13 +12,13 @@ import warnings
 
 import pytest
 
+from shapelens.analyser import IncrementalAnalysis, macs_of
+from shapelens.analyser import analyse_for_editor as analyse
 from shapelens.engine.macs import layer_macs
 from shapelens.engine.shape import UNKNOWN
 from shapelens.server import initialize_result
 from shapelens.server.hints import compact, shape_text
-from shapelens.server.incremental import IncrementalAnalyser
 from shapelens.server.positions import Converter
-from shapelens.server.runner import analyse, macs_of
 from shapelens.server.settings import Settings, merge, section_of
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -68,11 +68,11 @@ def test_incremental_matches_full_analysis(path):
     (syntax errors are repaired inside the edited statements only, so that text is compared)."""
     rng = random.Random(path.name)
     text = path.read_text()
-    analyser = IncrementalAnalyser()
+    analyser = IncrementalAnalysis()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         for step, edited in enumerate([text, *_edits(text, rng, 20)]):
-            got = analyser.analyse(edited)
+            got = analyser.update(edited)
             parsed = "".join(analyser.lines) if analyser.lines is not None else edited
             assert _summary(got) == _summary(analyse(parsed)), f"step {step}"
             if analyser.lines is not None:
@@ -92,26 +92,26 @@ def test_typing_the_end_of_a_block(completed):
     keeps the line once it parses (finding: the incremental parse read it as a new top-level
     statement, and the function lost its last layer's hint until the next full analysis)."""
     header = "import keras\nfrom keras import layers\n\n"
-    analyser = IncrementalAnalyser()
+    analyser = IncrementalAnalysis()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         for end in range(len(completed) + 1):
             text = header + completed[:end]
-            assert _summary(analyser.analyse(text)) == _summary(analyse(text)), repr(completed[:end])
+            assert _summary(analyser.update(text)) == _summary(analyse(text)), repr(completed[:end])
 
 
 def test_incremental_reuses_statements():
     from generate import generate_module
 
     text = generate_module(300)
-    analyser = IncrementalAnalyser()
-    analyser.analyse(text)
+    analyser = IncrementalAnalysis()
+    analyser.update(text)
     edited = text.replace('x = layers.Conv2D(16, 3, padding="same"', 'x = layers.Conv2D(17, 3, padding="same"', 1)
-    outcome = analyser.analyse(edited)
+    outcome = analyser.update(edited)
     assert outcome.reused_statements > 5 * outcome.rerun_statements > 0
     assert _summary(outcome) == _summary(analyse(edited))
     # a comment edit re-runs nothing but the statement it is in (and what reads its values)
-    again = analyser.analyse(edited.replace("# Experiment 1:", "# Experiment one:"))
+    again = analyser.update(edited.replace("# Experiment 1:", "# Experiment one:"))
     assert again.rerun_statements == 0
 
 

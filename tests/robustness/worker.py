@@ -32,7 +32,7 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     from shapelens.analyser import analyse_source
-    from shapelens.workspace import module_loader
+    from shapelens.analyser import module_loader
 
     with open(path, encoding="utf-8", errors="surrogatepass") as handle:
         text = handle.read()

@@ -29,8 +29,9 @@ recorder (same de-duplication and per-site caps as a full run); functions nobody
 explored as in a full run, and models are collected from the final scope.  Anything unusual —
 a top-level ``return``/``raise``/``break``, the step budget, a cancelled run, more than a few
 restarts — falls back to a full analysis (and the next edit starts from that).
-``tests/test_server_incremental.py`` checks incremental and full analyses agree after random
-edits of every example file.
+``tests/analyser/test_incremental_equivalence.py`` checks incremental and full analyses agree
+after random edits of every example file.  The language server keeps one ``IncrementalAnalysis``
+per open document.
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from ..analyser.parsing import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
-from ..analyser.control import Break as _Break, Continue as _Continue, Limit, Return as _Return, Scope, Stop as _Stop
-from ..analyser.result import Span
-from ..analyser.values import MISSING, KerasRef, UserClass, UserFunction
 from ..engine.shape import UNKNOWN
+from .control import Break, Continue, Limit, Return, Scope, Stop
+from .parsing import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
+from .result import Span
+from .values import MISSING, KerasRef, UserClass, UserFunction
 from .runner import (
     Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect,
 )
@@ -284,13 +285,16 @@ class _CountingRecorder(ServerRecorder):
 
     def unique_name(self, prefix: str) -> str:
         if prefix not in self.uid_start:
-            self.uid_start[prefix] = self._uids[prefix]
+            self.uid_start[prefix] = self.uid_count(prefix)
         self.uid_delta[prefix] += 1
         return super().unique_name(prefix)
 
 
-class IncrementalAnalyser:
-    """One per document: analyses successive texts, reusing what an edit did not touch."""
+class IncrementalAnalysis:
+    """One per document: analyses successive texts, reusing what an edit did not touch.
+
+    ``update(text, loader, cancel)`` analyses the document's new full text (the edit is found
+    by comparing it with the previous one) and returns the same ``Outcome`` as a full analysis."""
 
     def __init__(self) -> None:
         self.records: list[Record] | None = None
@@ -306,7 +310,7 @@ class IncrementalAnalyser:
         self.reports = None
 
     # ---- entry ---------------------------------------------------------------------------------
-    def analyse(self, text: str, loader=None, cancel=None) -> Outcome:
+    def update(self, text: str, loader=None, cancel=None) -> Outcome:
         text = sanitize(text)
         if too_large(text):
             self.reset()
@@ -514,11 +518,11 @@ class IncrementalAnalyser:
             if not run:
                 if dirty and not old.reads.isdisjoint(dirty):
                     run = True
-                elif any(recorder._uids[p] != n for p, n in old.uid_start.items()):
+                elif any(recorder.uid_count(p) != n for p, n in old.uid_start.items()):
                     # Keras's default names shift (a layer was added or removed above): every later
                     # statement naming layers of these classes re-runs — decided at once, so that
                     # the creators of what they read are re-run in the same pass
-                    shifted = {p for p, n in old.uid_start.items() if recorder._uids[p] != n}
+                    shifted = {p for p, n in old.uid_start.items() if recorder.uid_count(p) != n}
                     later = {k for k in range(i, len(body)) if k in matches
                              and not shifted.isdisjoint(matches[k].uid_start) and k not in plan}
                     if later - forced:
@@ -535,7 +539,7 @@ class IncrementalAnalyser:
                     definer[name] = i
                     dirty.discard(name)
                 for prefix, count in old.uid_delta.items():
-                    recorder._uids[prefix] += count
+                    recorder.advance_uids(prefix, count)
                 steps += old.steps
                 interp.functions.extend(old.functions)
                 records.append(old)
@@ -576,7 +580,7 @@ class IncrementalAnalyser:
         functions_before = len(interp.functions)
         try:
             interp.exec_stmt(stmt, self.scope)
-        except (_Return, _Break, _Continue, _Stop, Limit):
+        except (Return, Break, Continue, Stop, Limit):
             raise _Fallback() from None
         reads = dict(variables.reads)
         mutable = {n for n, v in reads.items() if not shareable(v, self.scope)}
@@ -588,7 +592,7 @@ class IncrementalAnalyser:
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
         final = ServerRecorder([line.rstrip("\r\n") for line in split_lines(text)])
         final.analysis.syntax_ok = syntax_ok
-        final._uids = recorder._uids
+        final.share_uids(recorder)
         for record in records:
             final.replay(record.events)
         for fn in interp.functions:
