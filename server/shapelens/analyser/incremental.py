@@ -37,7 +37,6 @@ per open document.
 from __future__ import annotations
 
 import ast
-import re
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -302,7 +301,6 @@ class IncrementalAnalysis:
         self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
         self.original: list | None = None       # the previous text's lines
         self.force_names: set = set()        # mutable names unexplored functions read last time
-        self.last_stats = (0, 0)
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
@@ -337,7 +335,6 @@ class IncrementalAnalysis:
             raise
         except (_Fallback, RecursionError):
             self.reset()
-        self.last_stats = (0, -1)
         return analyse(text, loader, cancel)
 
     # ---- the pass ------------------------------------------------------------------------------
@@ -568,7 +565,6 @@ class IncrementalAnalysis:
             records.append(record)
         if gap >= len(body):
             dirty |= removed_writes
-        self.last_stats = (reused, len(rerun))
         return self._finish(text, syntax_ok, lines, records, interp, recorder, variables, reused, len(rerun))
 
     def _run(self, index, stmt, key, interp, recorder, variables, recording, steps) -> Record:

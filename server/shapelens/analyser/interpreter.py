@@ -27,7 +27,6 @@ import ast
 from .builtin_methods import BuiltinMethodsMixin
 from .control import (
     EXPR_HANDLERS,
-    MAX_STEPS,
     MAX_UNCALLED,
     STMT_HANDLERS,
     Break,
@@ -95,11 +94,6 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
                 return
             finally:
                 self.rec.uncertain -= 1
-
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise Limit()
 
 
 def _handlers(prefix: str) -> dict:

@@ -49,9 +49,6 @@ BUILD_CREATES = {
     "MultiHeadAttention": ("softmax", "dropout"),
 }
 
-KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras", "keras.api")
-
-
 def canonical(path: str) -> str:
     """One spelling for every way of reaching the Keras API."""
     for root in ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras.api", "keras.src"):

@@ -39,23 +39,9 @@ Dim = Union[int, None, _Unknown]
 Shape = Union[tuple, _Unknown]  # tuple of Dim, or UNKNOWN for unknown rank
 
 
-def is_unknown(value) -> bool:
-    return value is UNKNOWN
-
-
 def is_int(value) -> bool:
     """A plain integer (bools excluded: ``True`` is not a dimension)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def known_shape(shape) -> bool:
-    """True when the rank is known (the dims themselves may still be None or ?)."""
-    return isinstance(shape, tuple)
-
-
-def fully_known(shape) -> bool:
-    """True when every dimension is a number."""
-    return isinstance(shape, tuple) and all(is_int(d) for d in shape)
 
 
 def dim_op(fn: Callable[..., int], *dims: Dim) -> Dim:
