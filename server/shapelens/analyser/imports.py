@@ -73,7 +73,7 @@ class ImportsMixin:
         tree = parse_with_recovery(source)[0]
         if tree is None:
             return None
-        sub = type(self)(self.rec, self.module_loader, self.import_depth + 1)
+        sub = type(self)(self.rec, self.module_loader, depth_of_import=self.import_depth + 1)
         sub.steps = self.steps
         sub.foreign = 1
         saved = self.rec.foreign

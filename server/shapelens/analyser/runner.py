@@ -147,8 +147,8 @@ class ServerRecorder(Recorder):
 class ServerInterpreter(Interpreter):
     """Checks for cancellation between statements."""
 
-    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None):
-        super().__init__(recorder, module_loader)
+    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None, depth_of_import: int = 0):
+        super().__init__(recorder, module_loader, depth_of_import)
         self.cancel = cancel
         self.invoked: list | None = None     # user functions called (the incremental analyser's log)
 
