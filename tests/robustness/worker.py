@@ -6,7 +6,7 @@ The report: ``ok`` (no exception), ``traceback``, ``cpu`` (process CPU seconds o
 alone), ``wall``, ``rss_base_mb`` (peak RSS before the analysis: interpreter + source text),
 ``rss_peak_mb`` (peak RSS after), ``diagnostics`` and ``models``.  The address space is capped
 (``--mem-limit``, default 2000 MB) so that a runaway analysis fails with MemoryError instead of
-taking the CI machine down.  Used by ``tests/test_robustness_hostile.py``.
+taking the CI machine down.  Used by ``tests/robustness/test_robustness_hostile.py``.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def _key(stmt, lines: list) -> str:
 
 # weak: the cache must not keep the statements alive (holding up to 20,000 of them, the earlier
 # dict grew the server by ~5 KB per edit and kept closed documents' syntax trees;
-# ``tests/test_robustness_load.py``)
+# ``tests/robustness/test_robustness_load.py``)
 _LOADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

@@ -35,7 +35,7 @@ import pytest
 from shapelens.analyser import analyse_source
 from shapelens.analyser import module_loader
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent.parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "robustness" / "exec"
 PACKAGE = REPO / "server" / "shapelens"
