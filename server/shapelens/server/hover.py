@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..analyser import Span, macs_of
 from ..engine.shape import UNKNOWN
@@ -65,7 +66,7 @@ def layer_hover(site, settings: Settings) -> str:
     if len(results) == 1:
         return "\n".join([title, "", *_result_section(first, settings)])
     lines = [f"{title} — runs {len(results)} times (one section per run)"]
-    total_macs = 0
+    total_macs: Any = 0
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
         name = f" `{result.layer_name}`" if result.layer_name != first.layer_name else ""
         lines += ["", "---", f"**Run {index}**{name}", "", *_result_section(result, settings)]
@@ -129,7 +130,7 @@ def hover_at(sites, models, line_text: str, line: int, column: int, settings: Se
             break
     # a model: its variable anywhere, or its constructor call (the call itself, not its arguments'
     # layers: a layer call inside wins)
-    model_match = None
+    model_match: tuple[Any, Any, Span | None] | None = None
     if word is not None:
         for model, macs in models:
             if model.variable == word.group(0):
