@@ -28,7 +28,14 @@ import pytest_lsp
 from lsprotocol import types
 
 from test_server_helpers import (
-    CONFIG, EVERYTHING, EXAMPLES, close_document, hint_map, init_params, open_document, published,
+    CONFIG,
+    EVERYTHING,
+    EXAMPLES,
+    close_document,
+    hint_map,
+    init_params,
+    open_document,
+    published,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "robustness"))

@@ -29,9 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from shapelens.analyser import analyse_source
+from shapelens.analyser import analyse_source, module_loader
 from shapelens.report import file_json
-from shapelens.analyser import module_loader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "robustness"))
 from edits import edit_session, random_edit  # noqa: E402

@@ -31,8 +31,7 @@ def main() -> None:
     limit = mem_limit * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    from shapelens.analyser import analyse_source
-    from shapelens.analyser import module_loader
+    from shapelens.analyser import analyse_source, module_loader
 
     with open(path, encoding="utf-8", errors="surrogatepass") as handle:
         text = handle.read()

@@ -4,13 +4,9 @@ and modules of the user's workspace are read and interpreted (never imported), o
 from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
-from .control import (
-    Scope,
-)
+from .control import Scope
 from .keras_api import canonical, classify
-from .values import (
-    KerasRef,
-)
+from .values import KerasRef
 
 
 class ImportsMixin:

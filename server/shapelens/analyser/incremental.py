@@ -43,12 +43,11 @@ from dataclasses import dataclass, field, replace
 
 from ..engine.shape import UNKNOWN
 from .control import Break, Continue, Limit, Return, Scope, Stop
-from .parsing import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
+from .parsing import parse_lines as parse_with_recovery
+from .parsing import sanitize, split_lines, too_large
 from .result import Span
+from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
 from .values import MISSING, KerasRef, UserClass, UserFunction
-from .runner import (
-    Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect,
-)
 
 MAX_RESTARTS = 4
 _DELETED = object()

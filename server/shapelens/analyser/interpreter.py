@@ -25,17 +25,7 @@ from __future__ import annotations
 import ast
 
 from .builtin_methods import BuiltinMethodsMixin
-from .control import (
-    EXPR_HANDLERS,
-    MAX_UNCALLED,
-    STMT_HANDLERS,
-    Break,
-    Continue,
-    Limit,
-    Return,
-    Scope,
-    Stop,
-)
+from .control import EXPR_HANDLERS, MAX_UNCALLED, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .expressions import ExpressionsMixin
 from .functions import FunctionsMixin
 from .imports import ImportsMixin

@@ -18,15 +18,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .analysis import model_report, module_models, run_interpreter, start_analysis
-from .interpreter import Interpreter
-from .models import FunctionalModel, InputObj, ModelObj
-from .values import LayerObj, OpObj
-from .recorder import Recorder
-from .result import Analysis
 from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
 from ..engine.shape import UNKNOWN, is_int
+from .analysis import model_report, module_models, run_interpreter, start_analysis
+from .interpreter import Interpreter
+from .models import FunctionalModel, InputObj, ModelObj
+from .recorder import Recorder
+from .result import Analysis
+from .values import LayerObj, OpObj
 
 
 class Cancelled(BaseException):

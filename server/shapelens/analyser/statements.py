@@ -9,29 +9,10 @@ import ast
 
 from ..engine.shape import UNKNOWN
 from . import calls
-from .control import (
-    MAX_LOOP,
-    MAX_STEPS,
-    STMT_HANDLERS,
-    Break,
-    Continue,
-    Limit,
-    Return,
-    Scope,
-    Stop,
-)
+from .control import MAX_LOOP, MAX_STEPS, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .models import ModelObj
 from .pybuiltins import plain
-from .values import (
-    MISSING,
-    Instance,
-    KerasRef,
-    LayerObj,
-    SymTensor,
-    UserClass,
-    UserFunction,
-    hashable,
-)
+from .values import MISSING, Instance, KerasRef, LayerObj, SymTensor, UserClass, UserFunction, hashable
 
 
 class StatementsMixin:
