@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
-from .analyser.result import Analysis, ModelReport
+from typing import TYPE_CHECKING
+
 from .engine.shape import UNKNOWN
+
+if TYPE_CHECKING:       # annotations only: presenting a result does not load the analyser
+    from .analyser import Analysis, ModelReport
 
 
 def count_text(value) -> str:

@@ -6,14 +6,7 @@ from __future__ import annotations
 import ast
 
 from .interpreter import Interpreter
-from .models import (
-    InputObj,
-    ModelObj,
-    SequentialModel,
-    SubclassModel,
-    is_layer_built,
-    row_output,
-)
+from .models import InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built, row_output
 from .parsing import parse_lines, parse_with_recovery, sanitize, split_lines, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport

@@ -17,17 +17,7 @@ from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
 from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .recorder import Recorder
 from .result import CallResult
-from .values import (
-    InputObj,
-    Instance,
-    LayerObj,
-    Node,
-    Operation,
-    OpObj,
-    SymTensor,
-    UnknownOp,
-    oversized,
-)
+from .values import InputObj, Instance, LayerObj, Node, Operation, OpObj, SymTensor, UnknownOp, oversized
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 

@@ -9,24 +9,10 @@ import operator
 
 from ..engine.shape import UNKNOWN
 from . import calls
-from .control import (
-    EXPR_HANDLERS,
-    MAX_LOOP,
-    Limit,
-    Scope,
-)
+from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .keras_api import canonical
 from .models import ModelObj
-from .pybuiltins import (
-    BUILTINS,
-    MAX_INT_BITS,
-    MAX_SEQUENCE,
-    WIDE_FORMAT,
-    _str,
-    plain,
-    safe_int,
-    sized,
-)
+from .pybuiltins import BUILTINS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
 from .values import (
     MISSING,
     BoundMethod,

@@ -9,17 +9,8 @@ import ast
 from ..engine.layer import to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls
-from .control import (
-    CALL_COST,
-    LAYER_COST,
-    MAX_DEPTH,
-    Break,
-    Continue,
-    Return,
-    Scope,
-    Stop,
-)
 from .budget import is_generator
+from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
 from .models import ModelObj, SubclassModel
 from .values import (
     MISSING,

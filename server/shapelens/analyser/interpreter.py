@@ -33,8 +33,8 @@ from .control import (
     EXPR_HANDLERS,
     MAX_STEPS,
     MAX_UNCALLED,
-    STMT_STEPS,
     STMT_HANDLERS,
+    STMT_STEPS,
     Break,
     Continue,
     Limit,
@@ -111,11 +111,6 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
                 continue
             finally:
                 self.rec.uncertain -= 1
-
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps > self.step_limit:
-            raise Limit()
 
 
 def _handlers(prefix: str) -> dict:

@@ -17,7 +17,7 @@ MERGE_FUNCTIONS = {
 # Layers whose row in a subclassed model's summary shows an output shape: Keras prints the shape
 # only for layers that remember the input they were built on (``_build_shapes_dict``): those
 # defining their own ``build``, and (found by probing Keras 3.15) a few reshaping layers.
-# Others print "?".  Checked against real Keras by tests/test_keras_facts.py.
+# Others print "?".  Checked against real Keras by tests/analyser/test_keras_facts.py.
 LAYERS_WITH_BUILD = frozenset({
     "Flatten", "Permute", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D",
     "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "Rescaling",
@@ -48,9 +48,6 @@ MASK_PROPAGATORS = frozenset({
 BUILD_CREATES = {
     "MultiHeadAttention": ("softmax", "dropout"),
 }
-
-KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras", "keras.api")
-
 
 def canonical(path: str) -> str:
     """One spelling for every way of reaching the Keras API."""

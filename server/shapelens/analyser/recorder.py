@@ -61,6 +61,18 @@ class Recorder:
         """The counters themselves (shared with builders that name layers the same way)."""
         return self._uids
 
+    def uid_count(self, prefix: str) -> int:
+        """How many default names ``prefix`` has given out so far."""
+        return self._uids[prefix]
+
+    def advance_uids(self, prefix: str, count: int) -> None:
+        """Consume ``count`` names of ``prefix`` without making them (a replayed statement's)."""
+        self._uids[prefix] += count
+
+    def share_uids(self, other: Recorder) -> None:
+        """Name layers from ``other``'s counters from now on (the same counters, not a copy)."""
+        self._uids = other.uid_counts()
+
     # ---- results ---------------------------------------------------------------------------
     def site(self, node: ast.AST, kind: str = "layer") -> CallSite:
         span = self.spans.span(node)

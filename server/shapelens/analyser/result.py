@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..engine import Derivation, ParamCount
-from ..engine.shape import UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,6 @@ class LayerRow:
     params: object                    # int or UNKNOWN; "unbuilt" rows have 0
     span: Span | None
     built: bool = True
-    connected_to: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -67,11 +65,6 @@ class ModelReport:
     rows: list[LayerRow]
     params: ParamCount
     sequential_like: bool = True
-
-    @property
-    def total_bytes(self):
-        total = self.params.total
-        return UNKNOWN if total is UNKNOWN else total * 4
 
 
 @dataclass

@@ -9,30 +9,11 @@ import ast
 
 from ..engine.shape import UNKNOWN
 from . import calls
-from .control import (
-    INERT_AFTER,
-    MAX_LOOP,
-    STMT_HANDLERS,
-    Break,
-    Continue,
-    Limit,
-    Return,
-    Scope,
-    Stop,
-)
 from .budget import forget, touched_names
+from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .models import ModelObj
 from .pybuiltins import plain
-from .values import (
-    MISSING,
-    Instance,
-    KerasRef,
-    LayerObj,
-    SymTensor,
-    UserClass,
-    UserFunction,
-    hashable,
-)
+from .values import MISSING, Instance, KerasRef, LayerObj, SymTensor, UserClass, UserFunction, hashable
 
 
 class StatementsMixin:
@@ -166,7 +147,7 @@ class StatementsMixin:
         items = self.iterate(iterable)
         if items is None:
             # unknown sequence: run the body once, uncertainly, with an unknown item
-            self.assign(stmt.target, UNKNOWN, scope, quiet=True)
+            self.assign(stmt.target, UNKNOWN, scope)
             self.uncertain_branches([stmt.body, []], scope)
             return
         count = 0
@@ -228,7 +209,7 @@ class StatementsMixin:
         for item in stmt.items:
             self.eval(item.context_expr, scope)
             if item.optional_vars is not None:
-                self.assign(item.optional_vars, UNKNOWN, scope, quiet=True)
+                self.assign(item.optional_vars, UNKNOWN, scope)
         self.exec_block(stmt.body, scope)
 
     stmt_AsyncWith = stmt_With
@@ -243,7 +224,7 @@ class StatementsMixin:
 
     stmt_TryStar = stmt_Try
 
-    def assign(self, target, value, scope: Scope, quiet: bool = False) -> None:
+    def assign(self, target, value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
             scope.assign(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):

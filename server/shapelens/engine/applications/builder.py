@@ -24,8 +24,7 @@ from typing import Callable, NamedTuple
 
 from ..args import Args, bind
 from ..derivation import Derivation
-from ..layer import (NO_PARAMS, REGISTRY, UNKNOWN_PARAMS, Layer, ParamCount, create_layer,
-                     to_snake_case)
+from ..layer import NO_PARAMS, REGISTRY, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, to_snake_case
 from ..shape import UNKNOWN, format_shape
 
 

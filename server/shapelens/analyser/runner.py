@@ -1,4 +1,4 @@
-"""Running the analyser for the server: ``analyse_source`` plus what an editor needs on top.
+"""Running the analyser for an editor: ``analyse_source`` plus what an editor needs on top.
 
 * **cancellation** — a newer document version makes the running analysis stale: it stops at
   the next statement (``Cancelled``);
@@ -7,8 +7,10 @@
 * **other files** — the modules read through the loader are remembered (editing them
   re-analyses this file).
 
-It mirrors ``analyser.analysis.analyse_source`` step by step (same parse recovery, interpreter,
-model collection); ``tests/test_server_incremental.py`` checks both agree.
+It mirrors ``analysis.analyse_source`` step by step (same parse recovery, interpreter,
+model collection); ``tests/analyser/test_incremental_equivalence.py`` checks both agree.  The
+language server reaches it through the package's public names (``Outcome``, ``Cancelled``,
+``macs_of``, ``analyse_for_editor``).
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..analyser.analysis import model_report, module_models, run_interpreter, start_analysis
-from ..analyser.interpreter import Interpreter
-from ..analyser.models import FunctionalModel, InputObj, ModelObj
-from ..analyser.values import LayerObj, OpObj
-from ..analyser.recorder import Recorder
-from ..analyser.result import Analysis
 from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
 from ..engine.shape import UNKNOWN, is_int
+from .analysis import model_report, module_models, run_interpreter, start_analysis
+from .interpreter import Interpreter
+from .models import FunctionalModel, InputObj, ModelObj
+from .recorder import Recorder
+from .result import Analysis
+from .values import LayerObj, OpObj
 
 
 class Cancelled(BaseException):
@@ -146,8 +148,8 @@ class ServerRecorder(Recorder):
 class ServerInterpreter(Interpreter):
     """Checks for cancellation between statements."""
 
-    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None):
-        super().__init__(recorder, module_loader)
+    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None, depth_of_import: int = 0):
+        super().__init__(recorder, module_loader, depth_of_import)
         self.cancel = cancel
         self.invoked: list | None = None     # user functions called (the incremental analyser's log)
 
