@@ -167,6 +167,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
         inputs = inputs + [mask]
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
+    node.replay = ("layer", positional, keywords)
     propagate_mask(rec, op, inputs, mask, node.outputs, site)
     if first_build:
         for prefix in BUILD_CREATES.get(op.class_name, ()):
@@ -230,10 +231,12 @@ def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> 
         outputs.mask = mask
 
 
-def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model"):
+def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model",
+                replay=None):
     """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
     node = new_node(op, tensors_in(inputs_value)) or _Detached()
     node.outputs = wrap_output(output_structure_shapes, node)
+    node.replay = replay
     if not isinstance(node, Node):
         op.traced_outputs = node.outputs    # what a custom layer's row shows inside a subclass
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
@@ -281,6 +284,7 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
             shape = UNKNOWN
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(shape, node)
+    node.replay = ("operator", op_class, left, right)
     rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
     return node.outputs
 
@@ -289,6 +293,7 @@ def unary_tensor_op(rec: Recorder, op_class: str, snake: str, operand: SymTensor
     op = OpObj(snake if is_private([operand]) else rec.unique_name(snake), op_class, site)
     node = new_node(op, [operand]) or _Detached()
     node.outputs = wrap_output(operand.shape, node)
+    node.replay = ("same", operand)
     rec.record_call(site, CallResult(op.name, op_class, operand.shape, NO_PARAMS, None, operand.shape, NO_PARAMS))
     return node.outputs
 
@@ -339,45 +344,29 @@ def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_la
 
 
 def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict, site, call_layer):
-    """A model used as a layer: one node, its outputs computed from the model's own graph."""
+    """A model used as a layer: one node, its outputs computed from the model's own graph.  A
+    built model called on other shapes keeps its own rows (Keras's ``compute_output_spec`` runs
+    the graph without adding nodes to its layers): only the outer node gets the new shapes."""
+    from .replay import replay_model
+
     inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
-    if isinstance(model, SequentialModel):
-        if model.outputs is None:
-            # an unbuilt Sequential called on a tensor builds on it (an InputLayer, a Functional)
-            rec.unique_name("input_layer")
-            rec.unique_name("functional")
-            x = inputs
-            for layer in model.layers:
-                x = call_layer(layer, [x], {}, layer.site)
-            model.outputs = x
-            model.inputs = inputs
-            shapes = output_shapes(x)
-        elif _compatible(output_shapes(model.inputs), output_shapes(inputs)):
-            shapes = output_shapes(model.outputs)
-        else:
-            x = inputs
-            for layer in model.layers:
-                x = call_layer(layer, [x], {}, None)
-            shapes = output_shapes(x)
-    elif isinstance(model, FunctionalModel) and _compatible(output_shapes(model.inputs), output_shapes(inputs)):
-        shapes = output_shapes(model.outputs)
+    if isinstance(model, SequentialModel) and model.outputs is None:
+        # an unbuilt Sequential called on a tensor builds on it (an InputLayer, a Functional)
+        rec.unique_name("input_layer")
+        rec.unique_name("functional")
+        x = inputs
+        for layer in model.layers:
+            x = call_layer(layer, [x], {}, layer.site)
+        model.outputs = x
+        model.inputs = inputs
+        shapes = output_shapes(x)
+    elif isinstance(model, (SequentialModel, FunctionalModel)):
+        shapes = replay_model(model, output_shapes(inputs))
     elif hasattr(model, "output_for"):
         shapes = model.output_for(output_shapes(inputs))
     else:
         shapes = _unknown_like(model.outputs)
-    return attach_call(rec, model, inputs, shapes, site)
-
-
-def _compatible(expected, actual) -> bool:
-    """Same structure and every defined model dim equal (a None model dim accepts anything
-    only when the actual dim is None too: otherwise Keras would recompute concrete shapes)."""
-    if isinstance(expected, list) or isinstance(actual, list):
-        if not isinstance(expected, (list, tuple)) or not isinstance(actual, (list, tuple)):
-            return False
-        return len(expected) == len(actual) and all(_compatible(e, a) for e, a in zip(expected, actual))
-    if not isinstance(expected, tuple) or not isinstance(actual, tuple) or len(expected) != len(actual):
-        return False
-    return all(e == a for e, a in zip(expected[1:], actual[1:]))
+    return attach_call(rec, model, inputs, shapes, site, replay=("model", inputs))
 
 
 def _unknown_like(structure):

