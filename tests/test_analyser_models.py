@@ -62,6 +62,20 @@ SNIPPETS = {
         m1, m2 = middle(s)
         top = keras.Model(s, layers.Concatenate()([layers.Flatten()(m1), m2]))
         """,
+    # cause 2: clone_model gives the same rows (Keras keeps the layer names) and new weights
+    "clone_sequential_and_functional": """
+        import keras
+        import tensorflow as tf
+        from keras import layers
+        base = keras.Sequential([keras.Input((5,)), layers.Dense(3), layers.Dropout(0.1), layers.Dense(2)])
+        copy = keras.models.clone_model(base)
+        i = keras.Input((7,), name="features")
+        h = layers.Dense(5, activation="relu")(i)
+        f = keras.Model(i, layers.Concatenate()([layers.Dense(4)(h), h]))
+        f2 = tf.keras.models.clone_model(f)
+        j = keras.Input((7,))
+        after = keras.Model(j, layers.Dense(1)(f2(j)))
+        """,
 }
 
 

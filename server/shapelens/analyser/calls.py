@@ -109,6 +109,7 @@ def output_shapes(structure, depth: int = 0):
 
 def make_input(rec: Recorder, batch_shape, name, site: ast.AST | None) -> SymTensor:
     op = InputObj(name if isinstance(name, str) else rec.unique_name("input_layer"), batch_shape, site)
+    op.named = isinstance(name, str)     # the tensor's name too (else Keras's ``keras_tensor_N``)
     tensor = SymTensor(batch_shape)
     node = Node(op, [], tensor, is_input=True)
     tensor.node = node

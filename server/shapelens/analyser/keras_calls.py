@@ -161,6 +161,9 @@ class KerasCallsMixin:
             return calls.apply_layer(rec, layer, [inputs], {}, node)
         if kind == "application":
             return self.make_application(name, positional, keywords, node)
+        if kind == "clone":
+            from .cloning import clone_model
+            return clone_model(rec, positional, keywords, node, self.call_operation)
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
         if kind == "external" and path.startswith("math."):
