@@ -76,6 +76,19 @@ SNIPPETS = {
         j = keras.Input((7,))
         after = keras.Model(j, layers.Dense(1)(f2(j)))
         """,
+    # cause 4: a backbone built on the user's input_tensor starts with the user's InputLayer
+    "application_on_input_tensor": """
+        import keras
+        from keras import layers
+        pic = keras.Input((32, 32, 3))
+        scaled = layers.Rescaling(1.0 / 255)(pic)
+        backbone = keras.applications.MobileNetV2(input_tensor=scaled, include_top=False, weights=None,
+                                                  alpha=0.35)
+        backbone.trainable = False
+        skip = layers.GlobalMaxPooling2D()(backbone.get_layer("block_6_expand_relu").output)
+        feat = layers.GlobalAveragePooling2D()(backbone.output)
+        clf = keras.Model(pic, layers.Dense(3)(layers.Concatenate()([feat, skip])))
+        """,
 }
 
 

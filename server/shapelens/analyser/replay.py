@@ -78,6 +78,8 @@ def _replay_node(node, known: dict, depth: int):
             return _apply(node.operation, _substitute(spec[1], known), _substitute(spec[2], known), depth)
         if kind == "model":
             return replay_model(node.operation, _substitute(spec[1], known), depth + 1)
+        if kind == "rule":          # a layer of a backbone built by the engine
+            return spec[1].apply([_substitute(spec[2], known)], {}).output
         if kind == "same":
             return _substitute(spec[1], known)
         if kind == "operator":
