@@ -89,6 +89,73 @@ SNIPPETS = {
         feat = layers.GlobalAveragePooling2D()(backbone.output)
         clf = keras.Model(pic, layers.Dense(3)(layers.Concatenate()([feat, skip])))
         """,
+    # cause 5: a reused sub-model or layer owns one set of weights, its own add_weight ones too
+    "siamese_custom_layers_with_own_weights": """
+        import keras
+        from keras import layers
+
+        class Gain(layers.Layer):
+            def build(self, input_shape):
+                self.g = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+            def call(self, x):
+                return x * self.g
+
+        class Tower(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.proj = layers.Dense(3)
+                self.gain = Gain()
+                self.offset = self.add_weight(shape=(3,), initializer="zeros")
+
+            def call(self, x):
+                return self.gain(self.proj(x)) + self.offset
+
+        tower = Tower()
+        left = keras.Input((6,))
+        right = keras.Input((6,))
+        gain = Gain()
+        twin = keras.Model([left, right], layers.Subtract()([tower(left), tower(right)]))
+        scaled = keras.Model([left, right], layers.Add()([gain(left), gain(right)]))
+        """,
+    "sequential_of_two_built_models": """
+        import keras
+        from keras import layers
+        gen = keras.Sequential([keras.Input((4,)), layers.Dense(8), layers.Dense(6)])
+        disc = keras.Sequential([keras.Input((6,)), layers.Dense(5), layers.Dense(1)])
+        disc.trainable = False
+        gan = keras.Sequential([gen, disc])
+        z = keras.Input((4,))
+        again = keras.Model(z, disc(gen(z)))
+        """,
+    "custom_layer_row_inside_subclass_needs_compute_output_shape": """
+        import keras
+        from keras import layers
+
+        class Shift(layers.Layer):
+            def build(self, input_shape):
+                self.b = self.add_weight(shape=(input_shape[-1],), initializer="zeros")
+
+            def call(self, x):
+                return x + self.b
+
+        class ShiftWithShape(Shift):
+            def compute_output_shape(self, input_shape):
+                return input_shape
+
+        class Net(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.proj = layers.Dense(3)
+                self.plain = Shift()
+                self.shaped = ShiftWithShape()
+
+            def call(self, x):
+                return self.shaped(self.plain(self.proj(x)))
+
+        net = Net()
+        net(keras.Input((6,)))
+        """,
 }
 
 

@@ -325,10 +325,27 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
         model.input_layer = tensor.node.operation
         model.inputs = model.outputs = tensor
     model.layers.append(item)
+    if model.outputs is None and model.input_layer is None and len(model.layers) == 2:
+        _build_on_first_model(rec, model, call_layer)
     if model.outputs is not None:
         model.outputs = call_layer(item, [model.outputs], {}, item.site)
         if rebuild:
             rec.unique_name("functional")   # each rebuild makes an internal Functional
+
+
+def _build_on_first_model(rec: Recorder, model: SequentialModel, call_layer) -> None:
+    """Keras's ``_maybe_rebuild``: a Sequential whose first layer is a built model (it has an
+    ``input_shape``) builds on that shape once it has a second layer: a new InputLayer."""
+    first = model.layers[0]
+    if not isinstance(first, (FunctionalModel, SequentialModel)) or first.inputs is None:
+        return
+    sources = flatten(first.inputs)
+    if len(sources) != 1 or not isinstance(sources[0], SymTensor) or not isinstance(sources[0].shape, tuple):
+        return
+    tensor = make_input(rec, sources[0].shape, None, None)
+    model.input_layer = tensor.node.operation
+    model.inputs = tensor
+    model.outputs = call_layer(first, [tensor], {}, first.site)
 
 
 def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_layer) -> None:

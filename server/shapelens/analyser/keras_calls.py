@@ -268,7 +268,11 @@ class KerasCallsMixin:
                 count = shape
             from ..engine import ParamCount
             op.extra_weights = op.extra_weights + (ParamCount(count, 0) if trainable is not False else ParamCount(0, count))
-            return UNKNOWN
+            if isinstance(shape, int) and not isinstance(shape, bool):
+                shape = (shape,)
+            known = isinstance(shape, (list, tuple)) and all(isinstance(d, int) and not isinstance(d, bool)
+                                                             and d >= 0 for d in shape)
+            return SymTensor(tuple(shape)) if known else UNKNOWN   # a variable: a tensor of no graph
         if isinstance(op, LayerObj) and name == "build":
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
             if isinstance(shape, (list, tuple)):
