@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from model_oracle import keras_report
 from oracle_compare import assert_models_match_keras
 
 SNIPPETS = {
@@ -164,3 +165,73 @@ def test_snippet_matches_keras(name, tmp_path):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(SNIPPETS[name]).lstrip(), encoding="utf-8")
     assert_models_match_keras(path)
+
+
+# ---- cause 6: MACs of a layer applied more than once are counted per call ----------------------
+# docs/macs.md: Dense is prod(out) * Cin; Conv2D is positions(out) * filters * k * Cin.  Cin is
+# read back from Keras's own row (params = Cin * units + units, with a bias), the output shape
+# from Keras's Output Shape column; only how often each layer runs comes from the snippet.
+
+MACS_SNIPPET = """
+import keras
+from keras import layers
+
+shared = layers.Dense(16)
+p = keras.Input((16,))
+twice = keras.Model(p, shared(shared(p)))
+
+conv = layers.Conv2D(4, 3, padding="same")
+seq = keras.Sequential([keras.Input((8, 8, 4)), conv, layers.ReLU(), conv])
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.step = layers.Dense(12)
+        self.head = keras.Sequential([layers.Dense(5)])
+
+    def call(self, x):
+        return self.head(self.step(self.step(x)))
+
+
+net = Net()
+net(keras.Input((12,)))
+"""
+
+CALLS = {"twice": {"dense": 2}, "seq": {"conv2d": 2}, "net": {"dense_1": 2}}
+
+
+def _dims(text: str) -> list[int]:
+    return [int(d) for d in text.strip("()").split(", ")[1:]]
+
+
+def _expected_row_macs(row: dict, calls: int):
+    out = _dims(row["output_shape"])
+    units = out[-1]
+    if row["class"] == "Dense":
+        cin = (row["params"] - units) // units
+        per_call = cin
+        for d in out:
+            per_call *= d
+    elif row["class"] == "Conv2D":
+        cin = (row["params"] - units) // (units * 9)      # a 3x3 kernel
+        per_call = out[0] * out[1] * units * 9 * cin
+    elif row["class"] == "Sequential":                     # one Dense inside
+        cin = (row["params"] - units) // units
+        per_call = cin * units
+    else:
+        per_call = 0
+    return per_call * calls
+
+
+def test_macs_count_every_call(tmp_path):
+    path = tmp_path / "macs_shared.py"
+    path.write_text(MACS_SNIPPET, encoding="utf-8")
+    mine = assert_models_match_keras(path)
+    real = {m["name"]: m for m in keras_report(path)["models"]}
+    for model in mine["models"]:
+        calls = CALLS[model["name"]]
+        expected_rows = [_expected_row_macs(r, calls.get(r["name"], 1)) for r in real[model["name"]]["layers"]]
+        assert [r["macs"] for r in model["layers"]] == expected_rows, model["name"]
+        unique = {r["name"]: m for r, m in zip(real[model["name"]]["layers"], expected_rows)}
+        assert model["macs"] == sum(unique.values()), model["name"]

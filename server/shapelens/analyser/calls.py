@@ -14,6 +14,7 @@ from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
+from .macs import call_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .recorder import Recorder
 from .result import CallResult
@@ -169,6 +170,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
     node.replay = ("layer", positional, keywords)
+    node.macs = call_macs(op, engine_pos, engine_kw, output)
     propagate_mask(rec, op, inputs, mask, node.outputs, site)
     if first_build:
         for prefix in BUILD_CREATES.get(op.class_name, ()):
@@ -177,7 +179,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     rec.record_call(site, CallResult(op.name, op.class_name, output,
                                      params if params is None else op.engine.param_count(),
                                      derivation, engine_pos[0] if engine_pos else UNKNOWN,
-                                     op.engine.param_count(), op, (engine_pos, engine_kw)))
+                                     op.engine.param_count(), op, (engine_pos, engine_kw), node.macs))
     return node.outputs
 
 
@@ -200,6 +202,8 @@ class _Detached:
     """Stands in for a node when the call is not recorded: outputs stay private."""
 
     outputs = None
+    replay = None
+    macs = None
 
 
 def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> None:
@@ -233,15 +237,17 @@ def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> 
 
 
 def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model",
-                replay=None):
+                replay=None, macs=None):
     """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
     node = new_node(op, tensors_in(inputs_value)) or _Detached()
     node.outputs = wrap_output(output_structure_shapes, node)
     node.replay = replay
+    node.macs = macs
     if not isinstance(node, Node):
         op.traced_outputs = node.outputs    # what a custom layer's row shows inside a subclass
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
-                                     None, output_shapes(inputs_value), op.param_count()), kind=kind)
+                                     None, output_shapes(inputs_value), op.param_count(), op,
+                                     node=node), kind=kind)
     return node.outputs
 
 
@@ -373,8 +379,12 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
         rec.unique_name("input_layer")
         rec.unique_name("functional")
         x = inputs
-        for layer in model.layers:
-            x = call_layer(layer, [x], {}, layer.site)
+        rec.traces.append([])
+        try:
+            for layer in model.layers:
+                x = call_layer(layer, [x], {}, layer.site)
+        finally:
+            model.trace = rec.traces.pop()     # its calls, for MACs when they left no nodes
         model.outputs = x
         model.inputs = inputs
         shapes = output_shapes(x)

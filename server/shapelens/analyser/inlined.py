@@ -10,6 +10,8 @@ inline.  The engine's graph of the backbone is copied into the analyser's graph 
 from __future__ import annotations
 
 from ..engine import ParamCount
+from ..engine.macs import layer_macs
+from ..engine.shape import UNKNOWN
 from .models import FunctionalModel
 from .values import Node, Operation, OpObj, SymTensor
 
@@ -49,6 +51,12 @@ def inline_application(app, tensor: SymTensor, site) -> FunctionalModel:
         new.outputs = SymTensor(node.output.shape, new)
         if engine_op.rule is not None:
             new.replay = ("rule", engine_op.rule, inputs if len(node.inputs) > 1 else inputs[0])
+            shapes = [t.shape for t in inputs]
+            try:
+                new.macs = layer_macs(engine_op.rule.keras_name, engine_op.rule.args,
+                                      shapes if len(shapes) > 1 else shapes[0], node.output.shape)
+            except Exception:  # noqa: BLE001 - MACs are an extra
+                new.macs = UNKNOWN
         op.nodes.append(new)
         made[id(node.output)] = new.outputs
     output = made.get(id(app.output_tensor), tensor)
