@@ -74,6 +74,7 @@ def file_json(path: str, analysis: Analysis) -> dict:
             "total_params": _json_count(model.params.total),
             "trainable_params": _json_count(model.params.trainable),
             "non_trainable_params": _json_count(model.params.non_trainable),
+            "macs": _json_count(model.macs),
             "layers": [{
                 "name": row.name,
                 "class": row.class_name,
@@ -81,6 +82,7 @@ def file_json(path: str, analysis: Analysis) -> dict:
                 "column": row.span.column + 1 if row.span else None,
                 "output_shape": row.output_shape,
                 "params": _json_count(row.params),
+                "macs": _json_count(row.macs),
             } for row in model.rows],
         })
     diagnostics = [{

@@ -67,7 +67,7 @@ def camel_case(name: str) -> str:
 
 def classify(path: str) -> tuple[str, str]:
     """``(kind, name)`` for a canonical path.  Kinds: layer, input, input_layer, model,
-    sequential, merge, op, activation, application, module, external."""
+    sequential, merge, op, activation, application, clone, module, external."""
     if not is_keras(path):
         return ("external", path)
     parts = path.split(".")
@@ -81,6 +81,8 @@ def classify(path: str) -> tuple[str, str]:
         return ("model", name)
     if name == "Sequential" and (len(parts) == 2 or "models" in scope):
         return ("sequential", name)
+    if name == "clone_model" and "models" in scope:
+        return ("clone", name)
     if "applications" in scope:
         return ("application", name)
     if "layers" in scope and name in REGISTRY:

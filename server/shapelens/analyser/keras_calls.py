@@ -8,10 +8,12 @@ from __future__ import annotations
 from ..engine import Derivation, ShapeError
 from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
+from ..engine.macs import total_macs
 from ..engine.ops import op_output_shape
 from ..engine.shape import UNKNOWN
 from . import calls
 from .keras_api import MERGE_FUNCTIONS, camel_case, classify
+from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
 from .values import (
@@ -108,12 +110,21 @@ class KerasCallsMixin:
             self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
         call = instance.cls.lookup("call")
         result = UNKNOWN
+        trace = None
         if isinstance(call, UserFunction):
-            result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
+            self.rec.traces.append([])
+            try:
+                result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
+            finally:
+                trace = self.rec.traces.pop()
         shapes = calls.output_shapes(tensor_structure(result))
         if op.inputs is None:
             op.inputs, op.outputs = inputs, result
-        return calls.attach_call(self.rec, op, inputs, shapes, node)
+        macs = UNKNOWN
+        if trace is not None:
+            op.trace = trace       # the calls of one forward pass, for MACs
+            macs = total_macs(result_macs(r) for r in trace)
+        return calls.attach_call(self.rec, op, inputs, shapes, node, macs=macs)
 
     def super_init(self, instance: Instance, positional, keywords, node):
         """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional."""
@@ -161,6 +172,9 @@ class KerasCallsMixin:
             return calls.apply_layer(rec, layer, [inputs], {}, node)
         if kind == "application":
             return self.make_application(name, positional, keywords, node)
+        if kind == "clone":
+            from .cloning import clone_model
+            return clone_model(rec, positional, keywords, node, self.call_operation)
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
         if kind == "external" and path.startswith("math."):
@@ -232,6 +246,7 @@ class KerasCallsMixin:
             shape = UNKNOWN
         op = UnknownOp(self.op_name(snake, tensors), class_name, node)
         op.param_count = lambda: calls.NO_PARAMS
+        op.keras_op = True
         return calls.attach_call(self.rec, op, tensors, shape, node, kind="layer")
 
     def model_method(self, op: Operation, name, positional, keywords, node, receiver):
@@ -265,7 +280,11 @@ class KerasCallsMixin:
                 count = shape
             from ..engine import ParamCount
             op.extra_weights = op.extra_weights + (ParamCount(count, 0) if trainable is not False else ParamCount(0, count))
-            return UNKNOWN
+            if isinstance(shape, int) and not isinstance(shape, bool):
+                shape = (shape,)
+            known = isinstance(shape, (list, tuple)) and all(isinstance(d, int) and not isinstance(d, bool)
+                                                             and d >= 0 for d in shape)
+            return SymTensor(tuple(shape)) if known else UNKNOWN   # a variable: a tensor of no graph
         if isinstance(op, LayerObj) and name == "build":
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
             if isinstance(shape, (list, tuple)):

@@ -139,22 +139,31 @@ class SubclassModel(ModelObj):
         self.is_model = is_model
         self.extra_weights = NO_PARAMS   # add_weight(...) calls in the class itself
         self.build_called = False
+        self._own = _OwnWeights(self)
 
     def summary_layers(self):
         from .tracking import tracked_layers
         return tracked_layers(self.instance)
 
-    def param_count(self) -> ParamCount:
-        total = super().param_count()
-        own = self.extra_weights
-        trainable = getattr(self, "trainable_flag", True)
-        if not trainable:
-            own = own.frozen()
-        return total + own
+    def leaves(self) -> list:
+        """The tracked layers' weights and the class's own ``add_weight`` weights, each once
+        (a custom layer applied twice in a model still owns one set of weights)."""
+        return super().leaves() + [self._own]
 
     def set_trainable(self, value) -> None:
         self.trainable_flag = value is not False
         super().set_trainable(value)
+
+
+class _OwnWeights:
+    """The weights a subclass creates itself with ``add_weight``."""
+
+    def __init__(self, owner: SubclassModel):
+        self.owner = owner
+
+    def param_count(self) -> ParamCount:
+        own = self.owner.extra_weights
+        return own if getattr(self.owner, "trainable_flag", True) else own.frozen()
 
 
 def map_graph(inputs: list, outputs: list):
@@ -251,11 +260,19 @@ def row_output(op: Operation) -> str:
             except Exception:  # noqa: BLE001 - "?" rather than a crash
                 return "?"
     traced = getattr(op, "traced_outputs", None)
-    if isinstance(op, SubclassModel) and traced is not None and op.build_called:
-        return format_output(traced)   # a custom layer with its own build() remembers its shape
+    if isinstance(op, SubclassModel) and traced is not None and op.build_called and _defines(op, "compute_output_shape"):
+        # a custom layer built by its own build() shows compute_output_shape(built shape);
+        # without that method Keras prints "?"
+        return format_output(traced)
     if isinstance(op, ModelObj) and not isinstance(op, SubclassModel) and op.outputs is not None:
         return format_output(op.outputs)
     return "?"
+
+
+def _defines(op: SubclassModel, method: str) -> bool:
+    from .values import MISSING, UserFunction
+    found = op.instance.cls.lookup(method) if op.instance is not None else MISSING
+    return isinstance(found, UserFunction)
 
 
 def is_layer_built(op: Operation) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..engine import Derivation, ParamCount
+from ..engine.shape import UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class CallResult:
     layer_params: ParamCount | None = None  # the layer's weights after the call (shared layers)
     layer: object = None              # the layer stand-in called (LayerObj), for per-layer extras
     call_args: tuple | None = None    # (positional, keywords) the engine was called with
+    macs: object = None               # a layer call's MACs (int or UNKNOWN), worked out as it ran
+    node: object = None               # the graph node of a model call (its MACs are worked out later)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class LayerRow:
     params: object                    # int or UNKNOWN; "unbuilt" rows have 0
     span: Span | None
     built: bool = True
+    macs: object = UNKNOWN            # every call of this row's operation in one forward pass
 
 
 @dataclass
@@ -65,6 +69,7 @@ class ModelReport:
     rows: list[LayerRow]
     params: ParamCount
     sequential_like: bool = True
+    macs: object = UNKNOWN            # one forward pass, per example (docs/macs.md)
 
 
 @dataclass

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 
 from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
-from ..engine.shape import UNKNOWN, is_int
+from ..engine.shape import UNKNOWN
 from .analysis import model_report, module_models, run_interpreter, start_analysis
 from .interpreter import Interpreter
-from .models import FunctionalModel, InputObj, ModelObj
+from .models import ModelObj
 from .recorder import Recorder
 from .result import Analysis
-from .values import LayerObj, OpObj
 
 
 class Cancelled(BaseException):
@@ -80,7 +79,9 @@ class ServerRecorder(Recorder):
             self._note_macs({"op": result.layer, "engine_pos": positional, "engine_kw": keywords}, result)
         if self.log is None:
             super().record_call(node, result, kind)
-        elif node is not None and not self.foreign:
+            return
+        self.trace_call(result, kind)
+        if node is not None and not self.foreign:
             self.activity += 1
             self.log.append(("call", node, result, kind))
 
@@ -195,43 +196,11 @@ def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
 
 
 def model_macs(model: ModelObj, recorder: ServerRecorder, depth: int = 0):
-    """Sum of the MACs of the layer calls that make up one forward pass of ``model``."""
-    if depth > 8:
-        return UNKNOWN
-    in_graph = None
-    if isinstance(model, FunctionalModel):
-        in_graph = {id(n) for nodes in model.nodes_by_depth.values() for n in nodes}
-    total = 0
-    for op in model.summary_layers():
-        if isinstance(op, InputObj):
-            continue
-        if isinstance(op, ModelObj):
-            inner = model_macs(op, recorder, depth + 1)
-            calls = [n for n in op.nodes if in_graph is None or id(n) in in_graph]
-            count = len(calls) if in_graph is not None else 1
-            if not is_int(inner):
-                return UNKNOWN
-            total += inner * count
-            continue
-        entry = recorder.op_calls.get(id(op))
-        if entry is None:
-            if isinstance(op, OpObj) and op_macs(op.class_name) == 0:
-                continue            # operators such as x + y: element-wise, 0 MACs
-            if isinstance(op, LayerObj) and op.class_name in ZERO_MAC_LAYERS:
-                continue
-            return UNKNOWN
-        calls = entry[1]
-        if in_graph is not None:
-            picked = [m for node, m in calls if node is not None and id(node) in in_graph]
-            if not picked:
-                picked = [m for _node, m in calls[:1]]
-        else:
-            picked = [m for _node, m in calls[:1]]
-        for m in picked:
-            if not is_int(m):
-                return UNKNOWN
-            total += m
-    return total
+    """Sum of the MACs of the layer calls that make up one forward pass of ``model``, every
+    call counted (``analyser.macs``)."""
+    from ..analyser.macs import model_macs as analyser_model_macs
+
+    return analyser_model_macs(model)[1]
 
 
 def analyse(text: str, module_loader=None, cancel: threading.Event | None = None) -> Outcome:

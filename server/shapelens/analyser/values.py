@@ -37,13 +37,15 @@ class SymTensor:
 class Node:
     """``operation`` called on ``inputs`` (flattened tensors) giving ``outputs`` (structure)."""
 
-    __slots__ = ("operation", "inputs", "outputs", "is_input")
+    __slots__ = ("operation", "inputs", "outputs", "is_input", "replay", "macs")
 
     def __init__(self, operation, inputs: list, outputs, is_input: bool = False):
         self.operation = operation
         self.inputs = inputs
         self.outputs = outputs
         self.is_input = is_input
+        self.replay = None    # how to recompute the outputs on other input shapes (``replay.py``)
+        self.macs = None      # this call's MACs, when worked out as it ran (``macs.py``)
 
     def parents(self) -> list["Node"]:
         return [t.node for t in self.inputs if t.node is not None]
