@@ -207,10 +207,10 @@ def test_incremental_analysis_equals_full_analysis():
     recorded with its note; each step equals a full analysis."""
     import warnings
 
-    from test_server_incremental import _summary
+    from test_incremental_equivalence import _summary
 
-    from shapelens.server.incremental import IncrementalAnalyser
-    from shapelens.server.runner import analyse
+    from shapelens.analyser import IncrementalAnalysis
+    from shapelens.analyser import analyse_for_editor as analyse
 
     head = "import keras\nfrom keras import layers\n"
     loop = ("for epoch in range(100):\n    rate = epoch\n    for batch in range(300):\n"
@@ -220,9 +220,9 @@ def test_incremental_analysis_equals_full_analysis():
     reader = "late = keras.Sequential([keras.Input((3,)), layers.Dense(scaled % 7 + 1)])\n"
     texts = [head + loop + model, head + loop + model + reader, head + loop + heavy + model + reader,
              head + loop + heavy + model.replace("Dense(2)", "Dense(5)") + reader, head + loop + model]
-    analyser = IncrementalAnalyser()
+    analyser = IncrementalAnalysis()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         for step, text in enumerate(texts):
-            got = analyser.analyse(text)
+            got = analyser.update(text)
             assert _summary(got) == _summary(analyse(text)), f"step {step}"
