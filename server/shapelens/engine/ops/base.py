@@ -1,0 +1,177 @@
+"""The op-rule registry and the helpers every family of ``keras.ops`` rules shares.
+
+A rule is one function per Keras op, written with the op's own Python signature, mirroring the
+op class's ``compute_output_spec``: tensor arguments arrive as shapes (tuples of ints / ``None``
+/ ``UNKNOWN``, or ``UNKNOWN`` for an unknown rank), everything else as literals.  It returns the
+output shape (a tuple of shapes for ops with several outputs), ``UNKNOWN`` when the answer
+depends on a value we do not know, and raises ``ShapeError`` only where Keras certainly raises.
+Any other exception a rule lets out (a ``TypeError`` on an unknown argument) means ``UNKNOWN``.
+
+``@op("name", tensors=("x",), lists=("xs",))`` registers a rule; ``tensors`` names the
+parameters holding one tensor, ``lists`` those holding a sequence of tensors (``*operands``
+too), so callers can turn array literals into shapes (``literal_shape``).  ``cls`` is the Keras
+``Operation`` class name (what a functional summary prints), when it is not the CamelCase name.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import ShapeError
+from ..shape import UNKNOWN, dim_op, format_shape, is_int
+
+
+@dataclass(frozen=True)
+class OpRule:
+    name: str
+    fn: Callable
+    params: tuple              # positional parameter names, in order
+    varargs: str | None        # the name of ``*args``, if any
+    tensors: frozenset         # parameters holding one tensor
+    lists: frozenset           # parameters holding a sequence of tensors
+    keras_class: str           # the Operation class Keras records
+    family: str                # numpy, core, nn, image, math, linalg
+
+    def parameter(self, index_or_name) -> str | None:
+        if isinstance(index_or_name, str):
+            return index_or_name
+        if index_or_name < len(self.params):
+            return self.params[index_or_name]
+        return self.varargs
+
+    def role(self, index_or_name) -> str | None:
+        """``"tensor"``, ``"list"`` or None for the argument at this position / keyword."""
+        name = self.parameter(index_or_name)
+        if name in self.tensors:
+            return "tensor"
+        if name in self.lists:
+            return "list"
+        return None
+
+
+REGISTRY: dict[str, OpRule] = {}
+
+
+def camel_case(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def op(*names: str, tensors=("x",), lists=(), cls: str | None = None):
+    """Register a rule under every name Keras exports it as (``image.`` ops keep the prefix)."""
+
+    def wrap(fn):
+        family = fn.__module__.rsplit(".", 1)[-1]
+        sig = inspect.signature(fn)
+        params = tuple(p.name for p in sig.parameters.values()
+                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        varargs = next((p.name for p in sig.parameters.values() if p.kind == p.VAR_POSITIONAL), None)
+        for name in names:
+            base = name.rsplit(".", 1)[-1]
+            if name in REGISTRY:
+                raise ValueError(f"op {name} registered twice")
+            REGISTRY[name] = OpRule(name, fn, params, varargs, frozenset(tensors), frozenset(lists),
+                                    cls or camel_case(base), family)
+        return fn
+
+    return wrap
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def known(shape) -> bool:
+    return isinstance(shape, tuple)
+
+
+def need(*shapes):
+    """Stop with ``UNKNOWN`` unless every shape has a known rank."""
+    if not all(isinstance(s, tuple) for s in shapes):
+        raise Unknown
+
+
+class Unknown(Exception):
+    """Raised inside a rule: the answer is ``UNKNOWN``."""
+
+
+def axis_index(axis, rank: int) -> int:
+    """A valid axis for this rank, normalised; anything else is no verdict (``UNKNOWN``)."""
+    if not is_int(axis) or not -rank <= axis < rank:
+        raise Unknown
+    return axis % rank
+
+
+def axes_set(axis, rank: int) -> set:
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    out = [axis_index(a, rank) for a in axes]
+    if len(set(out)) != len(out):
+        raise Unknown
+    return set(out)
+
+
+def literal_int(value) -> int:
+    if not is_int(value):
+        raise Unknown
+    return value
+
+
+def shape_arg(value) -> tuple:
+    """A shape given as a literal (``(2, 3)``, ``[4]``, ``5``)."""
+    if is_int(value):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not all(is_int(d) and d >= 0 for d in value):
+        raise Unknown
+    return tuple(value)
+
+
+def add(a, b):
+    return dim_op(lambda x, y: x + y, a, b)
+
+
+def broadcast(*shapes):
+    from ..layers.merging import broadcast_shapes
+    need(*shapes)
+    out = shapes[0]
+    for s in shapes[1:]:
+        out = broadcast_shapes(out, s)
+    return out
+
+
+def merge_dim(a, b, what: str, shapes):
+    """Two dims that must be equal (Keras raises when both are known and differ)."""
+    if is_int(a) and is_int(b):
+        if a != b:
+            raise ShapeError("incompatible-shapes",
+                             f"`{what}` received incompatible shapes: "
+                             + ", ".join(format_shape(s) for s in shapes))
+        return a
+    if is_int(a):
+        return a
+    if is_int(b):
+        return b
+    return UNKNOWN if UNKNOWN in (a, b) else None
+
+
+def literal_shape(value, depth: int = 0):
+    """The shape ``np.asarray(value)`` would have for a Python number or (nested) list literal,
+    ``UNKNOWN`` for anything else (ragged lists, unknown items)."""
+    if isinstance(value, (bool, int, float)):
+        return ()
+    if depth > 32 or not isinstance(value, (list, tuple)):
+        return UNKNOWN
+    if not value:
+        return (0,)
+    inner = [literal_shape(v, depth + 1) for v in value]
+    first = inner[0]
+    if first is UNKNOWN or any(s != first for s in inner):
+        return UNKNOWN
+    return (len(value),) + first
+
+
+def call_rule(rule: OpRule, positional: list, keywords: dict):
+    try:
+        return rule.fn(*positional, **keywords)
+    except ShapeError:
+        raise
+    except (Unknown, TypeError, ValueError, IndexError, KeyError, ArithmeticError, AttributeError):
+        return UNKNOWN
