@@ -16,12 +16,11 @@ import operator
 import re
 
 from ..engine.layers.core import input_batch_shape
-from ..engine import Derivation, ShapeError
-from ..engine.ops import op_output_shape
+from ..engine import Derivation
 from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.shape import UNKNOWN
-from . import calls
-from .keras_api import MERGE_FUNCTIONS, camel_case, canonical, classify
+from . import calls, op_calls
+from .keras_api import MERGE_FUNCTIONS, canonical, classify
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import BUILTINS, MATH, MAX_INT_BITS, MAX_SEQUENCE, _str, plain, safe_int, sized
 from .recorder import Recorder
@@ -1190,28 +1189,8 @@ class Interpreter:
         return application_model(self.rec, name, positional, keywords, node)
 
     def keras_op(self, path, name, kind, positional, keywords, node):
-        """``keras.ops.*`` on symbolic tensors: a row in functional summaries."""
-        if name == "shape" and positional and isinstance(positional[0], SymTensor):
-            shape = positional[0].shape
-            return shape if isinstance(shape, tuple) else UNKNOWN
-        tensors = calls.tensors_in(positional) + calls.tensors_in(keywords)
-        if not tensors:
-            # on plain numbers an op is arithmetic (``ops.sqrt(32.0)``), not a graph operation
-            fn = MATH.get(name)
-            if fn is not None and positional and all(isinstance(a, (int, float)) for a in positional):
-                return fn(*positional)
-            return UNKNOWN
-        class_name = "ReLU" if (kind == "activation" and name == "relu") else camel_case(name)
-        snake = to_snake_case(class_name) if kind == "activation" else name
-        try:
-            shape = op_output_shape(name, [calls.to_engine(a) for a in positional],
-                                    {k: calls.to_engine(v) for k, v in keywords.items()})
-        except ShapeError as error:
-            self.rec.error(node, error.code, error.message)
-            shape = UNKNOWN
-        op = UnknownOp(self.op_name(snake, tensors), class_name, node)
-        op.param_count = lambda: calls.NO_PARAMS
-        return calls.attach_call(self.rec, op, tensors, shape, node, kind="layer")
+        """``keras.ops.*`` and ``keras.activations.*`` calls: see ``op_calls.py``."""
+        return op_calls.call_op(self, path, name, kind, positional, keywords, node)
 
     # ---- methods of built-in values and Keras objects -------------------------------------------------
     def call_builtin(self, method: BuiltinMethod, positional, keywords, node):
