@@ -168,8 +168,39 @@ def literal_shape(value, depth: int = 0):
     return (len(value),) + first
 
 
+def as_tensor(value):
+    """A tensor argument: a shape stays a shape; a Python number is a scalar (``()``) and a list
+    an array literal (shapes are always tuples, so neither is ambiguous)."""
+    if isinstance(value, (bool, int, float)):
+        return ()
+    if isinstance(value, list):
+        return literal_shape(value)
+    return value
+
+
+def _tensor_arguments(rule: OpRule, positional: list, keywords: dict):
+    pos = []
+    for i, value in enumerate(positional):
+        role = rule.role(i)
+        if role == "tensor" or (role == "list" and i >= len(rule.params)):
+            value = as_tensor(value)
+        elif role == "list" and isinstance(value, (list, tuple)):
+            value = [as_tensor(v) for v in value]
+        pos.append(value)
+    kw = {}
+    for key, value in keywords.items():
+        role = rule.role(key)
+        if role == "tensor":
+            value = as_tensor(value)
+        elif role == "list" and isinstance(value, (list, tuple)):
+            value = [as_tensor(v) for v in value]
+        kw[key] = value
+    return pos, kw
+
+
 def call_rule(rule: OpRule, positional: list, keywords: dict):
     try:
+        positional, keywords = _tensor_arguments(rule, positional, keywords)
         return rule.fn(*positional, **keywords)
     except ShapeError:
         raise

@@ -28,8 +28,9 @@ def _same_images(images, *args, data_format=None, **kwargs):
     return tuple(_images(images))
 
 
-for _name in ("rgb_to_hsv", "hsv_to_rgb", "gaussian_blur", "elastic_transform"):
-    op("image." + _name, tensors=("images",))(_same_images)
+for _name, _cls in (("rgb_to_hsv", "RGBToHSV"), ("hsv_to_rgb", "HSVToRGB"), ("gaussian_blur", None),
+                   ("elastic_transform", None)):
+    op("image." + _name, tensors=("images",), cls=_cls)(_same_images)
 
 
 @op("image.affine_transform", tensors=("images", "transform"))
@@ -42,7 +43,7 @@ def perspective_transform(images, start_points, end_points, *args, **kwargs):
     return tuple(_images(images))
 
 
-@op("image.rgb_to_grayscale", tensors=("images",))
+@op("image.rgb_to_grayscale", tensors=("images",), cls="RGBToGrayscale")
 def rgb_to_grayscale(images, data_format=None):
     shape = _images(images)
     axis = -1 if _format(data_format) == "channels_last" else -3
@@ -109,7 +110,7 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     return _patches(images, size, strides, dilation_rate, padding, data_format, three_d)
 
 
-@op("image.extract_patches_3d", tensors=("volumes",))
+@op("image.extract_patches_3d", tensors=("volumes",), cls="ExtractPatches")
 def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     return _patches(volumes, size, strides, dilation_rate, padding, data_format, True)
 
@@ -177,7 +178,7 @@ def sobel_edges(images, data_format=None):
     return tuple(_images(images, (4,))) + (2,)
 
 
-@op("image.ssim", tensors=("image1", "image2"))
+@op("image.ssim", tensors=("image1", "image2"), cls="SSIM")
 def ssim(image1, image2, *args, **kwargs):
     shape = _images(image1)
     _images(image2)

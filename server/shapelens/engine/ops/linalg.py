@@ -68,7 +68,7 @@ def qr(x, mode="reduced"):
     raise Unknown
 
 
-@op("svd")
+@op("svd", cls="SVD")
 def svd(x, full_matrices=True, compute_uv=True):
     x = _matrix(x)
     m, n = x[-2:]

@@ -64,7 +64,9 @@ def extract_sequences(x, sequence_length, sequence_stride):
     return x[:-1] + (n, length)
 
 
-@op("fft", "fft2", "ifft2", tensors=(), lists=("x",))
+@op("fft", cls="FFT", tensors=(), lists=("x",))
+@op("fft2", cls="FFT2", tensors=(), lists=("x",))
+@op("ifft2", cls="IFFT2", tensors=(), lists=("x",))
 def fft(x):
     if not isinstance(x, (list, tuple)) or len(x) != 2:
         raise Unknown
@@ -74,7 +76,7 @@ def fft(x):
     return (x[0], x[0])
 
 
-@op("rfft")
+@op("rfft", cls="RFFT")
 def rfft(x, fft_length=None):
     need(x)
     if not x:
@@ -84,7 +86,7 @@ def rfft(x, fft_length=None):
     return (out, out)
 
 
-@op("irfft", tensors=(), lists=("x",))
+@op("irfft", cls="IRFFT", tensors=(), lists=("x",))
 def irfft(x, fft_length=None):
     if not isinstance(x, (list, tuple)) or len(x) != 2:
         raise Unknown
@@ -96,7 +98,7 @@ def irfft(x, fft_length=None):
     return real[:-1] + (last,)
 
 
-@op("stft")
+@op("stft", cls="STFT")
 def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
     need(x)
     if not x:

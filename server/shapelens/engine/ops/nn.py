@@ -118,13 +118,6 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     return _pool(inputs, pool_size, strides, padding, data_format)
 
 
-@op("adaptive_average_pool", "adaptive_max_pool", tensors=("inputs",))
-def adaptive_pool(inputs, output_size, data_format=None):
-    fmt, spatial = _spatial(inputs, data_format)
-    size = _tuple(output_size, len(spatial))
-    return _assemble(inputs, fmt, size, inputs[-1] if fmt == "channels_last" else inputs[1])
-
-
 def _conv(inputs, kernel_spatial, channels, strides, padding, data_format, dilation_rate):
     fmt, spatial = _spatial(inputs, data_format)
     n = len(spatial)
@@ -213,12 +206,13 @@ def space_to_depth(x, block_size, data_format="channels_last"):
 
 # ---- normalisation, statistics, attention, losses --------------------------------------------
 
-@op("batch_normalization", tensors=("x", "mean", "variance", "offset", "scale"))
+@op("batch_normalization", tensors=("x", "mean", "variance", "offset", "scale"), cls="BatchNorm")
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
     return _same(x)
 
 
-@op("layer_normalization", "rms_normalization", tensors=("x", "gamma", "beta", "scale"))
+@op("layer_normalization", tensors=("x", "gamma", "beta"), cls="LayerNorm")
+@op("rms_normalization", tensors=("x", "scale"), cls="RMSNorm")
 def layer_normalization(x, *args, **kwargs):
     return _same(x)
 
@@ -264,7 +258,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return expected
 
 
-@op("psnr", tensors=("x1", "x2"))
+@op("psnr", tensors=("x1", "x2"), cls="PSNR")
 def psnr(x1, x2, max_val):
     return ()
 

@@ -23,7 +23,7 @@ UNARY = (
     "log log10 log1p log2 logical_not negative rad2deg real reciprocal sign signbit sin sinc sinh "
     "sqrt square tan tanh trunc bitwise_invert bitwise_not i0 angle"
 ).split()
-_UNARY_CLASS = {"abs": "Absolute", "conj": "Conjugate", "bitwise_not": "BitwiseInvert"}
+_UNARY_CLASS = {"abs": "Absolute", "conj": "Conjugate"}
 
 
 def _same(x, *args, **kwargs):
@@ -71,7 +71,7 @@ def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     return broadcast(x1, x2)
 
 
-@op("isin", tensors=("x1", "x2"))
+@op("isin", tensors=("x1", "x2"), cls="IsIn")
 def isin(x1, x2, assume_unique=False, invert=False):
     return _same(x1)
 
@@ -362,18 +362,28 @@ def rot90(array, k=1, axes=(0, 1)):
     if a == b or not is_int(k):
         raise Unknown
     out = list(array)
-    if k % 2:
-        out[a], out[b] = out[b], out[a]
+    if k % 2 == 0 and out[a] != out[b]:
+        raise Unknown       # Keras's symbolic rule swaps the axes whatever k; arrays do not
+    out[a], out[b] = out[b], out[a]
     return tuple(out)
 
 
-@op("sort", "argsort", "cumsum", "cumprod", "nancumsum", "nancumprod")
-def sort(x, axis=-1, *args, **kwargs):
+def _along(x, axis):
     need(x)
     if axis is None:
         return _flat(x)
     axis_index(axis, len(x))
     return x
+
+
+@op("sort", "argsort")
+def sort(x, axis=-1):
+    return _along(x, axis)
+
+
+@op("cumsum", "cumprod", "nancumsum", "nancumprod")
+def cumsum(x, axis=None, dtype=None):
+    return _along(x, axis)
 
 
 @op("argpartition")
@@ -551,16 +561,16 @@ def _stack_along(xs, axis, expand):
 @op("hstack", tensors=(), lists=("xs",))
 def hstack(xs):
     need(*xs)
-    if all(len(s) == 1 for s in xs):
-        return concatenate(xs, 0)
     if any(len(s) < 2 for s in xs):
-        raise Unknown
+        raise Unknown       # Keras's symbolic rule and the arrays disagree on 1-D inputs
     return concatenate(xs, 1)
 
 
 @op("vstack", tensors=(), lists=("xs",))
 def vstack(xs):
-    return _stack_along(xs, 0, lambda s: s if len(s) >= 2 else (1,) + s if len(s) == 1 else (1, 1))
+    if any(not isinstance(s, tuple) or len(s) < 2 for s in xs):
+        raise Unknown       # Keras's symbolic rule and the arrays disagree on 1-D inputs
+    return concatenate(xs, 0)
 
 
 @op("dstack", tensors=(), lists=("xs",))
@@ -690,7 +700,7 @@ def select(condlist, choicelist, default=0):
     return choicelist[0]
 
 
-@op("searchsorted", tensors=("sorted_sequence", "values"))
+@op("searchsorted", tensors=("sorted_sequence", "values"), cls="SearchSorted")
 def searchsorted(sorted_sequence, values, side="left"):
     return _same(values)
 
@@ -900,12 +910,6 @@ def correlate(x1, x2, mode="valid"):
 def histogram(x, bins=10, range=None):
     b = literal_int(bins)
     return ((b,), (b + 1,))
-
-
-@op("slogdet")
-def slogdet(x):
-    need(x)
-    return (x[:-2], x[:-2])
 
 
 @op("unravel_index", tensors=("indices",))
