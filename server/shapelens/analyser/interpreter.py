@@ -670,6 +670,8 @@ class Interpreter:
         left = self.eval(node.left, scope)
         for op, comparator in zip(node.ops, node.comparators):
             right = self.eval(comparator, scope)
+            if isinstance(left, SymTensor) or isinstance(right, SymTensor):
+                return op_calls.compare(self, op, left, right, node, len(node.ops))
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
             if isinstance(op, (ast.Is, ast.IsNot)):

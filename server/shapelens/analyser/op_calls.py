@@ -15,6 +15,8 @@ without symbolic tensors makes the result unknown, since that argument could hav
 
 from __future__ import annotations
 
+import ast
+
 from ..engine import ShapeError
 from ..engine.layer import to_snake_case
 from ..engine.ops import literal_shape, op_output_shape, op_rule
@@ -119,3 +121,15 @@ def _holds_unknown(value, depth: int = 0) -> bool:
     if isinstance(value, dict):
         return any(_holds_unknown(v, depth + 1) for v in value.values())
     return False
+
+
+# ``x > y`` on a tensor is ``ops.greater`` (``KerasTensor.__gt__``); ``==`` stays Python's.
+COMPARISONS = {ast.Lt: "Less", ast.LtE: "LessEqual", ast.Gt: "Greater", ast.GtE: "GreaterEqual",
+               ast.NotEq: "NotEqual"}
+
+
+def compare(interp, op, left, right, node, chained: int):
+    op_class = COMPARISONS.get(type(op))
+    if op_class is None or chained != 1:
+        return UNKNOWN
+    return calls.tensor_operator(interp.rec, op_class, left, right, node, to_snake_case(op_class))
