@@ -84,7 +84,7 @@ CASES = [
     ("einsum", ("i,i->", T((3,)), T((3,))), {}), ("einsum", ("ii->i", T((4, 4))), {}),
     ("einsum", ("btd,de->bte", A((2, 5, 3)), A((3, 7))), {}),
     ("vander", (T((4,)),), {}), ("vander", (T((4,)),), {"N": 6}), ("correlate", (T((5,)), T((3,))), {}),
-    ("correlate", (T((5,)), T((3,))), {"mode": "full"}), 
+    ("correlate", (T((5,)), T((3,))), {"mode": "full"}), ("histogram", (T((20,)),), {"bins": 5}), 
     # ---- core
     ("cast", (T((B, 3)), "int32"), {}), ("convert_to_tensor", ([[1, 2], [3, 4]],), {}), ("stop_gradient", (T((2,)),), {}),
     ("convert_to_tensor", (T((B, 3)),), {}), ("slice", (T((5, 6)), (1, 2), (3, 4)), {}),
@@ -92,7 +92,8 @@ CASES = [
     ("scatter", (A((2, 2), "int32"), A((2,)), (4, 4)), {}), ("scatter_update", (T((4, 4)), A((2, 2), "int32"), T((2,))), {}),
     ("saturate_cast", (T((3,)), "uint8"), {}),
     # ---- math
-    ("top_k", (T((B, 10)), 3), {}), ("in_top_k", (T((B,), "int32"), T((B, 10)), 2), {}), ("erf", (T((3,)),), {}),
+    ("top_k", (T((B, 10)), 3), {}), ("in_top_k", (T((B,), "int32"), T((B, 10)), 2), {}), ("erf", (T((3,)),), {}), ("erfc", (T((B, 3)),), {}), ("view_as_real", (T((B, 3)),), {}),
+    ("view_as_complex", (T((B, 3, 2)),), {}), ("nanmedian", (T((3, 4)),), {"axis": 0}), ("array", ([[1.0], [2.0]],), {}),
     ("rsqrt", (T((B, 3)),), {}), ("extract_sequences", (T((B, 100)), 10, 5), {}), ("logdet", (T((2, 3, 3)),), {}),
     ("segment_sum", (T((6, 3)), T((6,), "int32")), {"num_segments": 4}), ("rfft", (T((B, 16)),), {}),
     ("rfft", (T((4, 16)),), {"fft_length": 10}), ("fft", ((T((4, 8)), T((4, 8))),), {}),

@@ -15,7 +15,7 @@ def _same(x):
     return x
 
 
-@op("cast", "saturate_cast", "stop_gradient", "convert_to_tensor")
+@op("cast", "saturate_cast", "stop_gradient", "convert_to_tensor", "array")
 def cast(x, *args, **kwargs):
     return _same(x)
 

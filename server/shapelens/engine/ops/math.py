@@ -14,7 +14,7 @@ def _same(x):
     return x
 
 
-for _name in ("erf", "erfinv", "rsqrt"):
+for _name in ("erf", "erfc", "erfinv", "rsqrt"):
     op(_name)(lambda x: _same(x))
 
 
@@ -108,3 +108,17 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     n = dim_op(lambda s: 1 + (s + padded - fft_len) // stride, x[-1])
     out = x[:-1] + (n, fft_len // 2 + 1)
     return (out, out)
+
+
+@op("view_as_complex")
+def view_as_complex(x):
+    need(x)
+    if not x or x[-1] not in (2, None):
+        raise Unknown
+    return x[:-1]
+
+
+@op("view_as_real")
+def view_as_real(x):
+    need(x)
+    return x + (2,)

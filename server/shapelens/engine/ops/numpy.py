@@ -100,7 +100,7 @@ def reduce_shape(shape, axis=None, keepdims=False):
 
 
 _REDUCTIONS = ("mean sum max min prod any all amax amin std var nanmean nansum nanmax nanmin nanprod "
-               "nanstd nanvar median argmax argmin nanargmax nanargmin ptp").split()
+               "nanstd nanvar median nanmedian argmax argmin nanargmax nanargmin ptp").split()
 for _name in _REDUCTIONS:
     op(_name)(lambda x, axis=None, keepdims=False, **_: reduce_shape(x, axis, keepdims))
 
