@@ -180,10 +180,11 @@ def is_private(inputs: list[SymTensor]) -> bool:
 
 
 def new_node(op: Operation, inputs: list[SymTensor]) -> Node | None:
-    """A node recording this call, or None for a call on traced (private) tensors."""
+    """A node recording this call, or None for a call on traced (private) tensors.  Constants
+    among symbolic inputs are plain operands in Keras, not node inputs."""
     if is_private(inputs):
         return None
-    node = Node(op, inputs, None)
+    node = Node(op, [t for t in inputs if t.node is not None], None)
     op.nodes.append(node)
     return node
 
@@ -282,6 +283,8 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(shape, node)
     node.replay = ("operator", op_class, left, right)
+    if inputs and all(t.constant for t in inputs) and isinstance(node.outputs, SymTensor):
+        node.outputs.constant = True        # arithmetic on concrete arrays gives one
     rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
     return node.outputs
 

@@ -8,7 +8,7 @@ import ast
 import operator
 
 from ..engine.shape import UNKNOWN
-from . import calls
+from . import calls, op_calls
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .keras_api import canonical
 from .models import ModelObj
@@ -216,6 +216,8 @@ class ExpressionsMixin:
         left = self.eval(node.left, scope)
         for op, comparator in zip(node.ops, node.comparators):
             right = self.eval(comparator, scope)
+            if isinstance(left, SymTensor) or isinstance(right, SymTensor):
+                return op_calls.compare(self, op, left, right, node, len(node.ops))
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
             if isinstance(op, (ast.Is, ast.IsNot)):

@@ -5,14 +5,13 @@ attributes of Keras objects (``model.add``, ``build``, ``add_weight``, ``get_lay
 
 from __future__ import annotations
 
-from ..engine import Derivation, ShapeError
+from ..engine import Derivation
 from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
-from ..engine.ops import op_output_shape
 from ..engine.shape import UNKNOWN
-from . import calls
-from .keras_api import MERGE_FUNCTIONS, camel_case, classify
+from . import calls, op_calls
+from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
@@ -225,29 +224,8 @@ class KerasCallsMixin:
         return application_model(self.rec, name, positional, keywords, node)
 
     def keras_op(self, path, name, kind, positional, keywords, node):
-        """``keras.ops.*`` on symbolic tensors: a row in functional summaries."""
-        if name == "shape" and positional and isinstance(positional[0], SymTensor):
-            shape = positional[0].shape
-            return shape if isinstance(shape, tuple) else UNKNOWN
-        tensors = calls.tensors_in(positional) + calls.tensors_in(keywords)
-        if not tensors:
-            # on plain numbers an op is arithmetic (``ops.sqrt(32.0)``), not a graph operation
-            fn = MATH.get(name)
-            if fn is not None and positional and all(isinstance(a, (int, float)) for a in positional):
-                return fn(*positional)
-            return UNKNOWN
-        class_name = "ReLU" if (kind == "activation" and name == "relu") else camel_case(name)
-        snake = to_snake_case(class_name) if kind == "activation" else name
-        try:
-            shape = op_output_shape(name, [calls.to_engine(a) for a in positional],
-                                    {k: calls.to_engine(v) for k, v in keywords.items()})
-        except ShapeError as error:
-            self.rec.error(node, error.code, error.message)
-            shape = UNKNOWN
-        op = UnknownOp(self.op_name(snake, tensors), class_name, node)
-        op.param_count = lambda: calls.NO_PARAMS
-        op.keras_op = True
-        return calls.attach_call(self.rec, op, tensors, shape, node, kind="layer")
+        """``keras.ops.*`` and ``keras.activations.*`` calls: see ``op_calls.py``."""
+        return op_calls.call_op(self, path, name, kind, positional, keywords, node)
 
     def model_method(self, op: Operation, name, positional, keywords, node, receiver):
         if isinstance(op, SequentialModel):
