@@ -30,7 +30,7 @@ class _Unknown(Enum):
     def __format__(self, spec: str) -> str:
         return object.__format__(self, spec)
 
-    def __bool__(self) -> Literal[False]:  # an unknown is never a "true" answer to a test
+    def __bool__(self) -> bool:  # an unknown is never a "true" answer to a test
         return False
 
 

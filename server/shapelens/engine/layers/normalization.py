@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
-from ..shape import UNKNOWN, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
 from ..utils import require_axis, require_rank
 
 
@@ -72,7 +74,7 @@ def _check_list_axis(axis, what: str = "Expected an int or a list/tuple of ints 
 class _PinnedInput(Layer):
     """Layers that, once built, pin the input rank and the normalised axis (Keras ``InputSpec``)."""
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         built = self.built_input_shape
         if isinstance(built, tuple) and isinstance(shape, tuple):
@@ -86,7 +88,7 @@ class _PinnedInput(Layer):
     def spec_axis(self):
         return None
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "same shape as the input", "", format_shape(input_shape))
         return input_shape
 
@@ -99,7 +101,7 @@ class BatchNormalization(_PinnedInput):
                  "beta_constraint=None, gamma_constraint=None, renorm=False, renorm_clipping=None, "
                  "renorm_momentum=0.99, synchronized=False, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         self.spec_axis()
         # synchronized=True is rejected on JAX and torch only: the backend is not known statically.
         if self.args["renorm"] is not UNKNOWN and self.args["renorm"]:
@@ -142,7 +144,7 @@ class BatchNormalization(_PinnedInput):
             raise ShapeError("invalid-argument", "dmax should be non-negative in the `renorm_clipping` "
                                                  f"argument. Received: dmax={dmax}.")
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         axis = self.spec_axis()
         if not isinstance(input_shape, tuple) or axis is UNKNOWN:
             return ParamCount(UNKNOWN, UNKNOWN)
@@ -182,14 +184,14 @@ class LayerNormalization(Layer):
                  "gamma_initializer='ones', beta_regularizer=None, gamma_regularizer=None, "
                  "beta_constraint=None, gamma_constraint=None, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         _check_list_axis(self.args["axis"])
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "same shape as the input", "", format_shape(input_shape))
         return input_shape
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         if not isinstance(input_shape, tuple):
             return ParamCount(UNKNOWN, 0)
         dims = _normalized_axes(self, input_shape)
@@ -214,7 +216,7 @@ class GroupNormalization(_PinnedInput):
                  "gamma_initializer='ones', beta_regularizer=None, gamma_regularizer=None, "
                  "beta_constraint=None, gamma_constraint=None, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         groups = self.args["groups"]
         if groups is UNKNOWN:
             return
@@ -228,7 +230,7 @@ class GroupNormalization(_PinnedInput):
     def spec_axis(self):
         return self.args["axis"]
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         axis = self.args["axis"]
         if not isinstance(input_shape, tuple) or axis is UNKNOWN:
             return ParamCount(UNKNOWN, 0)
@@ -264,11 +266,11 @@ class GroupNormalization(_PinnedInput):
 class UnitNormalization(Layer):
     signature = "axis=-1, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         _check_list_axis(self.args["axis"], "Invalid value for `axis` argument: expected an int or a "
                                             "list/tuple of ints. Received: axis={}")
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         axis = self.args["axis"]
         if isinstance(input_shape, tuple):
             for a in (axis if isinstance(axis, (list, tuple)) else [axis]):
@@ -284,16 +286,16 @@ class RMSNormalization(Layer):
     signature = "axis=-1, epsilon=1e-06, **kwargs"
     call_signature = "x"
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["x"]
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "same shape as the input", "", format_shape(input_shape))
         return input_shape
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         axis = self.args["axis"]
         if not isinstance(input_shape, tuple) or axis is UNKNOWN:
             return ParamCount(UNKNOWN, 0)
