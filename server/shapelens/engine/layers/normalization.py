@@ -9,16 +9,17 @@ statistics (non-trainable).  ``trainable=False`` turns every weight non-trainabl
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
-from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, Unknown, format_dim, format_shape, is_int
 from ..utils import require_axis, require_rank
 
 
-def _axis_index(layer, shape: tuple, axis: int) -> int:
+def _axis_index(layer: Layer, shape: tuple[Any, ...], axis: int) -> int:
     """``input_shape[axis]`` must exist (Keras indexes the shape in ``build``)."""
     if axis >= len(shape) or axis < -len(shape):
         raise ShapeError(
@@ -29,7 +30,7 @@ def _axis_index(layer, shape: tuple, axis: int) -> int:
     return axis
 
 
-def _weight_size(layer, dims: tuple, weight: str, created=True) -> object:
+def _weight_size(layer: Layer, dims: tuple[Any, ...], weight: str, created: bool | Unknown = True) -> int | Unknown:
     """Elements of a weight of shape ``dims``.  A ``None`` in it is what Keras rejects, but only
     when the weight is certainly created (``created`` may be ``UNKNOWN``)."""
     if any(d is None for d in dims):
@@ -43,15 +44,16 @@ def _weight_size(layer, dims: tuple, weight: str, created=True) -> object:
         return UNKNOWN
     if any(d is UNKNOWN for d in dims):
         return UNKNOWN
-    return math.prod(dims)
+    size: int = math.prod(dims)
+    return size
 
 
-def _truth(value):
+def _truth(value: object) -> bool | Unknown:
     """Python truthiness of a literal argument; ``UNKNOWN`` stays unknown."""
     return UNKNOWN if value is UNKNOWN else bool(value)
 
 
-def _count(flags: list, size, label: str, names: list, why) -> object:
+def _count(flags: list[bool | Unknown], size: int | Unknown, label: str, names: list[str], why: Derivation) -> int | Unknown:
     """``size`` elements for every weight whose flag is set, with the derivation step."""
     if all(f is False for f in flags):
         return 0
@@ -64,8 +66,8 @@ def _count(flags: list, size, label: str, names: list, why) -> object:
     return total
 
 
-def _check_list_axis(axis, what: str = "Expected an int or a list/tuple of ints for the argument "
-                                        "'axis', but received: {!r}"):
+def _check_list_axis(axis: object, what: str = "Expected an int or a list/tuple of ints for the argument "
+                                        "'axis', but received: {!r}") -> None:
     if axis is UNKNOWN or isinstance(axis, (int, list, tuple)):
         return
     raise ShapeError("invalid-argument", what.format(axis))
@@ -85,7 +87,7 @@ class _PinnedInput(Layer):
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def spec_axis(self):
+    def spec_axis(self) -> Any:
         return None
 
     def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
@@ -107,7 +109,7 @@ class BatchNormalization(_PinnedInput):
         if self.args["renorm"] is not UNKNOWN and self.args["renorm"]:
             self.check_renorm_clipping(self.args["renorm_clipping"])
 
-    def spec_axis(self):
+    def spec_axis(self) -> Any:
         """``int(axis)``, as Keras converts it."""
         axis = self.args["axis"]
         if axis is UNKNOWN:
@@ -127,7 +129,7 @@ class BatchNormalization(_PinnedInput):
         )
 
     @staticmethod
-    def check_renorm_clipping(clipping):
+    def check_renorm_clipping(clipping: Any) -> None:
         if not isinstance(clipping, dict) and clipping is not None:
             return
         clipping = clipping or {}
@@ -155,7 +157,7 @@ class BatchNormalization(_PinnedInput):
                            "trainable", ["gamma", "beta"], why)
         renorm = _truth(self.args["renorm"])
         stats = ["moving_mean", "moving_variance"]
-        flags = [True, True]
+        flags: list[bool | Unknown] = [True, True]
         if renorm is UNKNOWN or renorm:
             stats += ["moving_stddev", "renorm_mean", "renorm_stddev"]
             flags += [renorm] * 3
@@ -163,7 +165,7 @@ class BatchNormalization(_PinnedInput):
         return ParamCount(trainable, non_trainable)
 
 
-def _normalized_axes(layer, input_shape: tuple):
+def _normalized_axes(layer: Layer, input_shape: tuple[Any, ...]) -> tuple[Any, ...] | Unknown:
     """LayerNormalization / RMSNormalization ``build``: ``sorted(axis)`` (or ``[axis]``) and the
     weight shape ``input_shape[axes]``; ``UNKNOWN`` when the axes are not all known ints."""
     axis = layer.args["axis"]
@@ -197,6 +199,8 @@ class LayerNormalization(Layer):
         dims = _normalized_axes(self, input_shape)
         rms = _truth(self.args.extra.get("rms_scaling", False))
         scale, center = _truth(self.args["scale"]), _truth(self.args["center"])
+        gamma: bool | Unknown
+        beta: bool | Unknown
         if UNKNOWN in (rms, scale, center):
             gamma = beta = UNKNOWN
         else:
@@ -227,7 +231,7 @@ class GroupNormalization(_PinnedInput):
                 f"for instance normalization). Received: groups={groups}",
             )
 
-    def spec_axis(self):
+    def spec_axis(self) -> Any:
         return self.args["axis"]
 
     def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
