@@ -14,7 +14,7 @@ vocabulary usually adapted from data), HashedCrossing, Pipeline and the audio la
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..args import Args
 from ..derivation import Derivation
@@ -99,15 +99,19 @@ def check_unit_interval(value, message: str) -> None:
         raise ShapeError("invalid-argument", message)
 
 
+ZOOM: dict[str, Any]
 ZOOM = dict(out_of_range=lambda v: v > 1.0 or v <= -1.0,
             prefix="The `height_factor` and `width_factor` arguments should be a number (or a list of "
                    "two numbers) in the range (-1.0, 1.0]. ")
+TRANSLATION: dict[str, Any]
 TRANSLATION = dict(out_of_range=lambda v: v > 1.0 or v < -1.0,
                    prefix="The `factor` argument should be a number (or a list of two numbers) in the "
                           "range [-1.0, 1.0]. ")
+SHEAR: dict[str, Any]
 SHEAR = dict(out_of_range=lambda v: v > 1.0 or v < 0.0,
              prefix="The `factor` argument should be a number (or a list of two numbers) in the range "
                     "[0, 1.0]. ")
+SOLARIZATION: dict[str, Any]
 SOLARIZATION = dict(out_of_range=lambda v: v > 1.0 or v < 0,
                     prefix="The `addition_factor` and `threshold_factor` arguments should be a number "
                            "(or a list of two numbers) in the range [0, 1]. ")

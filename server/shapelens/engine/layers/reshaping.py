@@ -15,7 +15,7 @@ from ..conv_utils import axis_labels
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, format_dim, format_shape, is_int
 from ..utils import require_rank, standardize_data_format, standardize_tuple
 
 ORDINALS = ("1st", "2nd", "3rd")
@@ -97,6 +97,7 @@ class Flatten(Layer):
             why.step("features", "1 (no axis besides the batch)", "", 1)
             return (input_shape[0], 1)
         text = " · ".join(format_dim(d) for d in dims)
+        features: Dim
         if any(d is None for d in dims):
             features = None
         elif any(d is UNKNOWN for d in dims):
