@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 from .errors import ShapeError
 from .shape import UNKNOWN
@@ -20,25 +21,25 @@ _MISSING = object()
 
 @dataclass(frozen=True)
 class Signature:
-    names: tuple            # positional-or-keyword names in order
-    defaults: dict          # name -> default (absent: required)
-    keyword_only: tuple     # names after * / *args
+    names: tuple[str, ...]          # positional-or-keyword names in order
+    defaults: dict[str, Any]        # name -> default (absent: required)
+    keyword_only: tuple[str, ...]   # names after * / *args
     var_keyword: bool       # has **kwargs
 
 
 @lru_cache(maxsize=None)
 def parse_signature(text: str) -> Signature:
-    fn = ast.parse(f"def _({text}): pass").body[0]
+    fn = cast(ast.FunctionDef, ast.parse(f"def _({text}): pass").body[0])
     a = fn.args
     names = tuple(p.arg for p in a.posonlyargs + a.args)
-    defaults = {}
+    defaults: dict[str, Any] = {}
     positional = a.posonlyargs + a.args
     for p, d in zip(positional[len(positional) - len(a.defaults):], a.defaults):
         defaults[p.arg] = ast.literal_eval(d)
     kwonly = tuple(p.arg for p in a.kwonlyargs)
-    for p, d in zip(a.kwonlyargs, a.kw_defaults):
-        if d is not None:
-            defaults[p.arg] = ast.literal_eval(d)
+    for p, kw_default in zip(a.kwonlyargs, a.kw_defaults):
+        if kw_default is not None:
+            defaults[p.arg] = ast.literal_eval(kw_default)
     return Signature(names, defaults, kwonly, a.kwarg is not None)
 
 
@@ -50,32 +51,32 @@ class Args:
     ``Layer`` objects (for wrappers such as ``Bidirectional(LSTM(8))``).
     """
 
-    def __init__(self, values: dict, given: set, extra: dict):
+    def __init__(self, values: dict[str, Any], given: set[str], extra: dict[str, Any]) -> None:
         self._values = values
         self._given = given
         self.extra = extra          # **kwargs that the signature does not name
-        self._read: list = []       # names read, in order
+        self._read: list[str] = []       # names read, in order
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> Any:
         if name not in self._read:
             self._read.append(name)
         return self._values[name]
 
-    def peek(self, name, default=None):
+    def peek(self, name: str, default: Any = None) -> Any:
         """Read a value without recording it as used (bookkeeping such as ``name``)."""
         if name in self._values:
             return self._values[name]
         return self.extra.get(name, default)
 
-    def get(self, name, default=None):
+    def get(self, name: str, default: Any = None) -> Any:
         if name in self._values:
             return self[name]
         return self.extra.get(name, default)
 
-    def __contains__(self, name) -> bool:
+    def __contains__(self, name: str) -> bool:
         return name in self._values or name in self.extra
 
-    def given(self, name) -> bool:
+    def given(self, name: str) -> bool:
         return name in self._given or name in self.extra
 
     def defaults_used(self) -> list[str]:
@@ -87,25 +88,25 @@ class Args:
                 out.append(f"{name}={_show(value)}")
         return out
 
-    def replace(self, **values) -> "Args":
+    def replace(self, **values: Any) -> "Args":
         """A copy with some values changed (treated as given)."""
         new = Args(dict(self._values, **values), self._given | set(values), dict(self.extra))
         return new
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     return repr(value)
 
 
-def bind(signature_text: str, positional: list, keywords: dict, what: str) -> Args:
+def bind(signature_text: str, positional: list[Any], keywords: dict[str, Any], what: str) -> Args:
     """Bind like Python would; a missing required argument is UNKNOWN (never an error: the user
     may still be typing), too many positional arguments or an unknown keyword raise
     ``invalid-argument`` as Keras would (``TypeError``)."""
     sig = parse_signature(signature_text)
-    values: dict = {}
-    given: set = set()
+    values: dict[str, Any] = {}
+    given: set[str] = set()
     if len(positional) > len(sig.names):
         raise ShapeError(
             "invalid-argument",
@@ -114,7 +115,7 @@ def bind(signature_text: str, positional: list, keywords: dict, what: str) -> Ar
     for name, value in zip(sig.names, positional):
         values[name] = value
         given.add(name)
-    extra = {}
+    extra: dict[str, Any] = {}
     for name, value in keywords.items():
         if name in sig.names or name in sig.keyword_only:
             if name in given:

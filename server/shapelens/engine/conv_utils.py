@@ -11,11 +11,11 @@ from .shape import UNKNOWN, Dim, is_int
 AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
-def axis_labels(rank: int) -> tuple:
+def axis_labels(rank: int) -> tuple[str, ...]:
     return AXIS_NAMES.get(rank, tuple(f"dim{i + 1}" for i in range(rank)))
 
 
-def window_output_length(size: Dim, kernel, stride, padding, dilation=1, *,
+def window_output_length(size: Dim, kernel: object, stride: object, padding: object, dilation: object = 1, *,
                          label: str = "out", why: Derivation | None = None) -> Dim:
     """Output length of one spatial axis of a convolution, Keras's formula.
 
@@ -26,7 +26,7 @@ def window_output_length(size: Dim, kernel, stride, padding, dilation=1, *,
     """
     if size is None:
         return None
-    if not all(is_int(v) for v in (size, kernel, stride, dilation)) or padding not in ("valid", "same", "causal"):
+    if not (is_int(size) and is_int(kernel) and is_int(stride) and is_int(dilation)) or padding not in ("valid", "same", "causal"):
         return UNKNOWN
     if padding == "valid":
         out = (size - dilation * (kernel - 1) - 1) // stride + 1
@@ -41,7 +41,7 @@ def window_output_length(size: Dim, kernel, stride, padding, dilation=1, *,
     return out
 
 
-def pool_output_length(size: Dim, pool, stride, padding, *,
+def pool_output_length(size: Dim, pool: object, stride: object, padding: object, *,
                        label: str = "out", why: Derivation | None = None) -> Dim:
     """Output length of one spatial axis of a pooling layer (``compute_pooling_output_shape``).
 
@@ -51,7 +51,7 @@ def pool_output_length(size: Dim, pool, stride, padding, *,
     """
     if size is None:
         return None
-    if not all(is_int(v) for v in (size, pool, stride)) or stride == 0 or padding not in ("valid", "same"):
+    if not (is_int(size) and is_int(pool) and is_int(stride)) or stride == 0 or padding not in ("valid", "same"):
         return UNKNOWN
     if padding == "valid":
         out = (size - pool) // stride + 1
@@ -65,7 +65,8 @@ def pool_output_length(size: Dim, pool, stride, padding, *,
     return out
 
 
-def transpose_output_length(size: Dim, kernel, stride, padding, output_padding=None, dilation=1, *,
+def transpose_output_length(size: Dim, kernel: object, stride: object, padding: object, output_padding: object = None,
+                            dilation: object = 1, *,
                             label: str = "out", why: Derivation | None = None) -> Dim:
     """Output length of a transposed convolution axis
     (``keras.src.backend.common.backend_utils._get_output_shape_given_tf_padding``).
@@ -76,8 +77,8 @@ def transpose_output_length(size: Dim, kernel, stride, padding, output_padding=N
     """
     if size is None:
         return None
-    values = (size, kernel, stride, dilation) + ((output_padding,) if output_padding is not None else ())
-    if not all(is_int(v) for v in values) or padding not in ("valid", "same"):
+    if not (is_int(size) and is_int(kernel) and is_int(stride) and is_int(dilation)
+            and (output_padding is None or is_int(output_padding))) or padding not in ("valid", "same"):
         return UNKNOWN
     kernel_eff = (kernel - 1) * dilation + 1
     k = "kernel_eff" if dilation != 1 else "kernel"
@@ -85,7 +86,7 @@ def transpose_output_length(size: Dim, kernel, stride, padding, output_padding=N
         out = (size - 1) * stride + max(kernel_eff, stride)
         formula = f"(in − 1) · stride + max({k}, stride)"
         subst = f"({size} − 1) · {stride} + max({kernel_eff}, {stride})"
-    elif padding == "valid":
+    elif padding == "valid" and output_padding is not None:
         out = (size - 1) * stride + kernel_eff + output_padding
         formula = f"(in − 1) · stride + {k} + output_padding"
         subst = f"({size} − 1) · {stride} + {kernel_eff} + {output_padding}"

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, Callable, ClassVar, TypeVar
 
 from .args import Args, bind
 from .derivation import Derivation
 from .errors import ShapeError
-from .shape import UNKNOWN, Dim, dim_op
+from .shape import UNKNOWN, Dim, Shape, Shapes, dim_op
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ UNKNOWN_PARAMS = ParamCount(UNKNOWN, UNKNOWN)
 class Applied:
     """The result of calling a layer once: its output(s), and the derivation of this call."""
 
-    output: object                 # a shape, a list/tuple of shapes, or UNKNOWN
+    output: Shapes                 # a shape, a list/tuple of shapes, or UNKNOWN
     derivation: Derivation = field(default_factory=Derivation)
 
 
@@ -75,11 +75,11 @@ class Layer:
     signature: ClassVar[str] = "**kwargs"
     call_signature: ClassVar[str] = "inputs, *, training=None, mask=None"
 
-    def __init__(self, args: Args, name: str | None = None):
+    def __init__(self, args: Args, name: str | None = None) -> None:
         self.args = args
         self.name = name or to_snake_case(self.keras_name)
         self.weights: ParamCount | None = None     # set when first built
-        self.built_input_shape = None
+        self.built_input_shape: Any = None
         trainable = args.extra.get("trainable", True)
         self.trainable = trainable is not False
         self.validate()
@@ -91,20 +91,20 @@ class Layer:
     def validate(self) -> None:
         """Check constructor arguments (raise ``ShapeError('invalid-argument', ...)``)."""
 
-    def compute_output_shape(self, input_shape, why: Derivation):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         return input_shape
 
-    def count_params(self, input_shape, why: Derivation) -> ParamCount:
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         return NO_PARAMS
 
-    def call(self, call_args: Args, why: Derivation):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         """Default: one ``inputs`` argument; builds on first call, then computes the shape."""
         input_shape = call_args["inputs"]
         self.maybe_build(input_shape, why)
         return self.compute_output_shape(input_shape, why)
 
     # ---- machinery ----------------------------------------------------------------------------
-    def maybe_build(self, input_shape, why: Derivation) -> None:
+    def maybe_build(self, input_shape: Any, why: Derivation) -> None:
         if self.weights is None:
             self.built_input_shape = input_shape
             self.weights = self.count_params(input_shape, why)
@@ -115,7 +115,7 @@ class Layer:
             return NO_PARAMS
         return self.weights if self.trainable else self.weights.frozen()
 
-    def apply(self, positional: list, keywords: dict) -> Applied:
+    def apply(self, positional: list[Any], keywords: dict[str, Any]) -> Applied:
         """Call the layer on shapes (tensor arguments) and literals (everything else)."""
         why = Derivation()
         try:
@@ -148,13 +148,14 @@ class Layer:
 # ---- registry ---------------------------------------------------------------------------------
 
 REGISTRY: dict[str, type[Layer]] = {}
+L = TypeVar("L", bound=Layer)
 
 
-def register(*names: str):
+def register(*names: str) -> Callable[[type[L]], type[L]]:
     """Class decorator: ``@register("MaxPooling2D", "MaxPool2D")``; the first name is the class
     name Keras prints in summaries, the others are the aliases Keras exports."""
 
-    def wrap(cls: type[Layer]) -> type[Layer]:
+    def wrap(cls: type[L]) -> type[L]:
         cls.keras_name = names[0]
         for n in names:
             if n in REGISTRY:
@@ -165,7 +166,7 @@ def register(*names: str):
     return wrap
 
 
-def create_layer(class_name: str, positional: list, keywords: dict, name: str | None = None) -> Layer:
+def create_layer(class_name: str, positional: list[Any], keywords: dict[str, Any], name: str | None = None) -> Layer:
     """Construct the rule for ``class_name(*positional, **keywords)``.
 
     Raises ``KeyError`` for a class the engine does not know (callers show ``?``) and

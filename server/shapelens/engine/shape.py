@@ -10,36 +10,39 @@ Arithmetic on dimensions follows one rule: ``?`` wins over ``None`` wins over a 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Union
+from enum import Enum
+from typing import Any, Callable, Final, Iterable, Literal, TypeGuard, Union
 
 
-class _Unknown:
-    """The one value standing for "not knowable statically"."""
+class _Unknown(Enum):
+    """The one value standing for "not knowable statically".
 
-    _instance: _Unknown | None = None
+    A one-member enum so that type checkers narrow ``x is UNKNOWN`` / ``x is not UNKNOWN``."""
 
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    UNKNOWN = "?"
 
     def __repr__(self) -> str:
         return "?"
 
+    def __str__(self) -> str:
+        return "?"
+
+    def __format__(self, spec: str) -> str:
+        return object.__format__(self, spec)
+
     def __bool__(self) -> bool:  # an unknown is never a "true" answer to a test
         return False
 
-    def __reduce__(self) -> tuple[type[_Unknown], tuple[()]]:
-        return (_Unknown, ())
+
+UNKNOWN: Final = _Unknown.UNKNOWN
+Unknown = Literal[_Unknown.UNKNOWN]
+
+Dim = Union[int, None, Unknown]
+Shape = Union[tuple[Any, ...], Unknown]  # tuple of Dim, or UNKNOWN for unknown rank
+Shapes = Union[Shape, list[Any]]         # a layer's input(s) or output(s): a shape, or a list/tuple of shapes
 
 
-UNKNOWN = _Unknown()
-
-Dim = Union[int, None, _Unknown]
-Shape = Union[tuple[Any, ...], _Unknown]  # tuple of Dim, or UNKNOWN for unknown rank
-
-
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
     """A plain integer (bools excluded: ``True`` is not a dimension)."""
     return isinstance(value, int) and not isinstance(value, bool)
 

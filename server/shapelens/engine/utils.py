@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import ShapeError
-from .shape import UNKNOWN, format_shape, is_int
+from .shape import UNKNOWN, Dim, Unknown, format_shape, is_int
+
+if TYPE_CHECKING:
+    from .layer import Layer
 
 
-def standardize_tuple(value, n: int, name: str, allow_zero: bool = False):
+def standardize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> tuple[Any, ...]:
     """An int or an n-tuple of ints, as ``keras.src.utils.argument_validation.standardize_tuple``.
 
     UNKNOWN (or a tuple holding UNKNOWN items) stays unknown item by item."""
@@ -16,7 +21,7 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False):
     if isinstance(value, bool):
         value = int(value)          # Keras accepts True as 1
     if is_int(value):
-        values = (value,) * n
+        values: tuple[Any, ...] = (value,) * n
     elif isinstance(value, (tuple, list)):
         if len(value) != n:
             raise ShapeError(
@@ -49,7 +54,7 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False):
     return values
 
 
-def standardize_padding(value, allow_causal: bool = False) -> str:
+def standardize_padding(value: object, allow_causal: bool = False) -> str | Unknown:
     if value is UNKNOWN or isinstance(value, (list, tuple)):
         return UNKNOWN              # explicit paddings: Keras decides per layer, later
     if isinstance(value, str):
@@ -64,7 +69,7 @@ def standardize_padding(value, allow_causal: bool = False) -> str:
     )
 
 
-def standardize_data_format(value) -> str:
+def standardize_data_format(value: object) -> str | Unknown:
     if value is None:
         return "channels_last"  # keras.config.image_data_format() default
     if value is UNKNOWN:
@@ -78,7 +83,7 @@ def standardize_data_format(value) -> str:
     )
 
 
-def require_rank(layer, shape, *, ndim: int | None = None, min_ndim: int | None = None,
+def require_rank(layer: Layer, shape: Any, *, ndim: int | None = None, min_ndim: int | None = None,
                  max_ndim: int | None = None, index: int = 0) -> None:
     """Keras's InputSpec rank check, with Keras's wording."""
     if not isinstance(shape, tuple):
@@ -99,7 +104,7 @@ def require_rank(layer, shape, *, ndim: int | None = None, min_ndim: int | None 
         )
 
 
-def require_axis(layer, shape, axis: int, value, index: int = 0) -> None:
+def require_axis(layer: Layer, shape: Any, axis: int, value: Any, index: int = 0) -> None:
     """Keras's InputSpec axes check: a layer built for ``value`` features, called again on
     another size (a shared layer reused on a different tensor)."""
     if not isinstance(shape, tuple) or not shape or not is_int(value):
@@ -114,7 +119,7 @@ def require_axis(layer, shape, axis: int, value, index: int = 0) -> None:
         )
 
 
-def require_defined(layer, dim, what: str, shape) -> None:
+def require_defined(layer: Layer, dim: Dim, what: str, shape: Any) -> None:
     """A dimension needed to create weights must not be ``None`` (unknown ``?`` is fine)."""
     if dim is None:
         raise ShapeError(
@@ -124,5 +129,5 @@ def require_defined(layer, dim, what: str, shape) -> None:
         )
 
 
-def _lit(value) -> str:
+def _lit(value: object) -> str:
     return repr(value)

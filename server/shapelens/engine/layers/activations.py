@@ -6,21 +6,25 @@ shared along ``shared_axes``)."""
 
 from __future__ import annotations
 
+from typing import Any, TypeGuard
+
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
-from ..shape import UNKNOWN, dim_product, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, Unknown, dim_product, format_shape, is_int
 from ..utils import require_axis, require_rank
 from .core import require_activation, require_weight_shape, weight_size
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class _Activation(Layer):
     """Shape-preserving, weightless (``compute_output_shape`` returns the input shape)."""
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "input shape (unchanged)", "", format_shape(input_shape))
         return input_shape
 
@@ -29,7 +33,7 @@ class _Activation(Layer):
 class Activation(_Activation):
     signature = "activation, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         require_activation(self.args["activation"])
 
 
@@ -37,7 +41,7 @@ class Activation(_Activation):
 class ReLU(_Activation):
     signature = "max_value=None, negative_slope=0.0, threshold=0.0, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         max_value = self.args["max_value"] if self.args.given("max_value") else None
         if _is_number(max_value) and max_value < 0.0:
             raise ShapeError("invalid-argument",
@@ -57,7 +61,7 @@ class ReLU(_Activation):
 class LeakyReLU(_Activation):
     signature = "negative_slope=0.3, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         # The deprecated ``alpha`` keyword replaces ``negative_slope``.
         if "alpha" in self.args.extra:
             value = self.args.extra["alpha"]
@@ -89,7 +93,7 @@ class PReLU(_Activation):
     signature = ("alpha_initializer='Zeros', alpha_regularizer=None, alpha_constraint=None, "
                  "shared_axes=None, **kwargs")
 
-    def _shared_axes(self):
+    def _shared_axes(self) -> list[Any] | None | Unknown:
         """``[axes]`` as Keras stores it, ``None`` when not shared, ``UNKNOWN`` if unknown."""
         axes = self.args["shared_axes"]
         if axes is None or axes is UNKNOWN:
@@ -97,7 +101,7 @@ class PReLU(_Activation):
         axes = list(axes) if isinstance(axes, (list, tuple)) else [axes]
         return axes if all(is_int(a) for a in axes) else UNKNOWN
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         built = self.built_input_shape
         if isinstance(built, tuple):
@@ -111,21 +115,21 @@ class PReLU(_Activation):
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         shared = self._shared_axes()
         if not isinstance(input_shape, tuple) or shared is UNKNOWN:
             return ParamCount(UNKNOWN, 0)
-        alpha = list(input_shape[1:])
+        alpha_axes = list(input_shape[1:])
         for i in shared or ():
             try:
-                alpha[i - 1] = 1
+                alpha_axes[i - 1] = 1
             except IndexError:
                 raise ShapeError(
                     "invalid-argument",
                     f"shared_axes={self.args['shared_axes']!r} does not fit an input of rank "
                     f"{len(input_shape)}: {format_shape(input_shape)}",
                 ) from None
-        alpha = tuple(alpha)
+        alpha = tuple(alpha_axes)
         require_weight_shape(self, alpha, "alpha")
         total = dim_product(alpha)
         if shared:

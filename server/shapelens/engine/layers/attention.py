@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from math import prod
 
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, register
-from ..shape import UNKNOWN, format_shape, is_int, is_shape_list
+from ..shape import UNKNOWN, Shape, Shapes, format_shape, is_int, is_shape_list
 from ..utils import require_defined
 from .rnn import check_kwargs
 
@@ -106,7 +108,7 @@ class MultiHeadAttention(Layer):
     call_signature = ATTENTION_CALL
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         check_positive_int(self.args["num_heads"], "num_heads")
         check_positive_int(self.args["key_dim"], "key_dim")
         check_positive_int(self.args["value_dim"], "value_dim", allow_none=True)
@@ -140,7 +142,7 @@ class MultiHeadAttention(Layer):
         key_dim, value_dim = self.args["key_dim"], self.args["value_dim"]
         return self.args["num_heads"], key_dim, (value_dim if value_dim else key_dim)
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         query, value, key = call_args["query"], call_args["value"], call_args["key"]
         shapes = (query, value, value if key is None else key)
         self.maybe_build(shapes, why)
@@ -158,7 +160,7 @@ class MultiHeadAttention(Layer):
             why.note("Keras reports the scores' last axis as the query length (its compute_output_spec).")
         return [output, scores]
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         query, value, key = input_shape
         check_value_key(value, key)
         if not isinstance(query, tuple) or self.out_shape is UNKNOWN:
@@ -171,7 +173,7 @@ class MultiHeadAttention(Layer):
                  f"{format_shape(query)}[:-1] + {format_shape(self.out_shape)}", format_shape(out))
         return out
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         query, value, key = input_shape
         check_value_key(value, key)
         if not all(isinstance(s, tuple) and s for s in input_shape):
@@ -236,7 +238,7 @@ class GroupedQueryAttention(Layer):
     call_signature = ATTENTION_CALL
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         q_heads, kv_heads = self.args["num_query_heads"], self.args["num_key_value_heads"]
         if is_int(q_heads) and is_int(kv_heads):
             if kv_heads == 0:
@@ -252,7 +254,7 @@ class GroupedQueryAttention(Layer):
                              f"`head_dim` must be positive (Keras scales by 1 / sqrt(head_dim)). Received: {head_dim}")
         check_kwargs(self)
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         query, value, key = call_args["query"], call_args["value"], call_args["key"]
         shapes = (query, value, value if key is None else key)
         self.maybe_build(shapes, why)
@@ -271,7 +273,7 @@ class GroupedQueryAttention(Layer):
                      format_shape(scores))
         return [output, scores]
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         query, value, key = input_shape
         if isinstance(query, tuple) and isinstance(value, tuple):
             q, v = query[-1], value[-1]
@@ -286,7 +288,7 @@ class GroupedQueryAttention(Layer):
             why.step("output", "query_shape", "", format_shape(query))
         return query
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         query, value, key = input_shape
         for shape, what in ((query, "query"), (key, "key"), (value, "value")):
             if isinstance(shape, tuple) and len(shape) < 3:
@@ -329,7 +331,7 @@ class Attention(Layer):
                       "use_causal_mask=False")
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         check_kwargs(self)
         score_mode = self.args.get("score_mode", "dot")
         if score_mode is not UNKNOWN and score_mode not in ("dot", "concat"):
@@ -358,7 +360,7 @@ class Attention(Layer):
             )
         return [inputs[0], inputs[1], inputs[2] if len(inputs) > 2 else inputs[1]]
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         parts = self.split_inputs(call_args["inputs"])
         mask = call_args["mask"]
         if mask is not UNKNOWN:
@@ -386,7 +388,7 @@ class Attention(Layer):
                      f"{format_shape(query)}[:-1] + ({key[-2]},)", format_shape(scores))
         return [output, scores]
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         query, value = input_shape[0], input_shape[1]
         if not isinstance(query, tuple) or not isinstance(value, tuple):
             return UNKNOWN
@@ -395,7 +397,7 @@ class Attention(Layer):
                  f"{format_shape(query)}[:-1] + ({value[-1]},)", format_shape(out))
         return out
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         use_scale, score_mode = self.args["use_scale"], self.args["score_mode"]
         if use_scale is UNKNOWN or score_mode is UNKNOWN:
             return UNKNOWN_PARAMS
@@ -413,7 +415,7 @@ class AdditiveAttention(Attention):
     signature = "use_scale=True, dropout=0.0, **kwargs"
     passed_kwargs = frozenset({"score_mode", "seed"})        # forwarded to Attention.__init__
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         use_scale = self.args["use_scale"]
         if use_scale is UNKNOWN:
             return UNKNOWN_PARAMS

@@ -11,12 +11,14 @@ weights are created, so a rejected call leaves the layer unbuilt.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar, Iterable, TypeGuard
 
+from ..args import Args
 from ..conv_utils import axis_labels, transpose_output_length, window_output_length
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
-from ..shape import UNKNOWN, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_shape, is_int
 from ..utils import (
     require_axis,
     require_defined,
@@ -66,15 +68,15 @@ def _separable_signature(rank: int) -> str:
             "pointwise_constraint=None, bias_constraint=None, **kwargs")
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _all_int(*values) -> bool:
+def _all_int(*values: object) -> bool:
     return all(is_int(v) for v in values)
 
 
-def _product(values) -> str:
+def _product(values: Iterable[object]) -> str:
     return " · ".join(str(v) for v in values)
 
 
@@ -84,7 +86,7 @@ class _Convolution(Layer):
     rank: ClassVar[int] = 2
     allow_causal: ClassVar[bool] = False    # only Conv1D accepts padding="causal"
 
-    def validate(self):
+    def validate(self) -> None:
         a, n = self.args, self.rank
         self.kernel_size = standardize_tuple(a["kernel_size"], n, "kernel_size")
         self.strides = standardize_tuple(a["strides"], n, "strides")
@@ -111,7 +113,7 @@ class _Convolution(Layer):
             )
 
     # ---- the call ------------------------------------------------------------------------------
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, min_ndim=self.rank + 2)
         if isinstance(self.built_input_shape, tuple) and self.data_format is not UNKNOWN:
@@ -124,12 +126,12 @@ class _Convolution(Layer):
     def channel_axis(self) -> int:
         return -1 if self.data_format == "channels_last" else 1
 
-    def input_channels(self, shape):
+    def input_channels(self, shape: Any) -> Any:
         if not isinstance(shape, tuple) or self.data_format is UNKNOWN:
             return UNKNOWN
         return shape[self.channel_axis()]
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return UNKNOWN
         if len(input_shape) != self.rank + 2:
@@ -158,7 +160,7 @@ class _Convolution(Layer):
         why.step("output", layout, "", format_shape(out))
         return out
 
-    def spatial_output(self, input_shape, sizes, why) -> tuple:
+    def spatial_output(self, input_shape: Shape, sizes: tuple[Any, ...], why: Derivation) -> tuple[Dim, ...]:
         """Keras's ``compute_conv_output_shape``: one window length per spatial axis."""
         if isinstance(self.padding, (list, tuple)):
             raise ShapeError("invalid-argument",
@@ -178,11 +180,11 @@ class _Convolution(Layer):
             out.append(length)
         return tuple(out)
 
-    def output_channels(self, input_shape, why):
+    def output_channels(self, input_shape: Shape, why: Derivation) -> Any:
         filters = self.args["filters"]
         return filters if is_int(filters) else UNKNOWN
 
-    def weight_size(self, name: str):
+    def weight_size(self, name: str) -> Any:
         """A size the weights are created with: Keras rejects ``None`` and floats there."""
         value = self.args[name]
         if value is None or isinstance(value, float):
@@ -193,14 +195,14 @@ class _Convolution(Layer):
             )
         return value if is_int(value) else UNKNOWN
 
-    def kernel_names(self) -> list:
+    def kernel_names(self) -> list[str]:
         return [f"kernel_{label[0]}" for label in axis_labels(self.rank)]
 
-    def use_bias(self):
+    def use_bias(self) -> bool | Unknown:
         use_bias = self.args["use_bias"]
         return UNKNOWN if use_bias is UNKNOWN else bool(use_bias)
 
-    def defined_channels(self, input_shape):
+    def defined_channels(self, input_shape: Shape) -> Any:
         channels = self.input_channels(input_shape)
         require_defined(self, channels, "channel dimension", input_shape)
         return channels
@@ -211,7 +213,7 @@ class _Convolution(Layer):
 class BaseConv(_Convolution):
     """``keras.src.layers.convolutional.base_conv.BaseConv``."""
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         self.check_positive("filters", "Invalid value for argument `filters`. Expected a strictly positive value.")
         groups = self.args["groups"]
@@ -227,7 +229,7 @@ class BaseConv(_Convolution):
             )
         self.check_strides_with_dilation()
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         channels = self.defined_channels(input_shape)
         groups = self.args["groups"]
         if _all_int(channels, groups) and channels % groups != 0:
@@ -276,7 +278,7 @@ class Conv3D(BaseConv):
 class BaseConvTranspose(_Convolution):
     """``keras.src.layers.convolutional.base_conv_transpose.BaseConvTranspose``."""
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         output_padding = self.args["output_padding"]
         self.output_padding = (None if output_padding is None else
@@ -292,7 +294,7 @@ class BaseConvTranspose(_Convolution):
                 )
         self.check_strides_with_dilation()
 
-    def spatial_output(self, input_shape, sizes, why) -> tuple:
+    def spatial_output(self, input_shape: Shape, sizes: tuple[Any, ...], why: Derivation) -> tuple[Dim, ...]:
         """Keras's ``compute_conv_transpose_output_shape``."""
         output_padding = self.output_padding or (None,) * self.rank
         out = []
@@ -308,7 +310,7 @@ class BaseConvTranspose(_Convolution):
                                                label=label, why=why))
         return tuple(out)
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         channels = self.defined_channels(input_shape)
         filters = self.weight_size("filters")
         use_bias = self.use_bias()
@@ -347,12 +349,12 @@ class Conv3DTranspose(BaseConvTranspose):
 class BaseDepthwiseConv(_Convolution):
     """``keras.src.layers.convolutional.base_depthwise_conv.BaseDepthwiseConv``."""
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         self.check_positive("depth_multiplier",
                             "Invalid value for argument `depth_multiplier`. Expected a strictly positive value.")
 
-    def output_channels(self, input_shape, why):
+    def output_channels(self, input_shape: Shape, why: Derivation) -> Any:
         in_channels = self.defined_channels(input_shape)
         multiplier = self.weight_size("depth_multiplier")
         if not _all_int(in_channels, multiplier):
@@ -361,7 +363,7 @@ class BaseDepthwiseConv(_Convolution):
         why.step("channels", "in_channels · depth_multiplier", f"{in_channels} · {multiplier}", channels)
         return channels
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         channels = self.input_channels(input_shape)
         multiplier = self.weight_size("depth_multiplier")
         use_bias = self.use_bias()
@@ -397,13 +399,13 @@ class DepthwiseConv2D(BaseDepthwiseConv):
 class BaseSeparableConv(_Convolution):
     """``keras.src.layers.convolutional.base_separable_conv.BaseSeparableConv``."""
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         self.check_positive("depth_multiplier",
                             "Invalid value for argument `depth_multiplier`. Expected a strictly positive value.")
         self.check_positive("filters", "Invalid value for argument `filters`. Expected a strictly positive value.")
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         channels = self.defined_channels(input_shape)
         multiplier = self.weight_size("depth_multiplier")
         filters = self.weight_size("filters")

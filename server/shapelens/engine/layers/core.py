@@ -5,10 +5,13 @@ and fully-defined weight shapes."""
 from __future__ import annotations
 
 import re
+from typing import Any, Sequence
 
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import UNKNOWN_PARAMS, Layer, ParamCount, register
-from ..shape import UNKNOWN, dim_product, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, Unknown, dim_product, format_dim, format_shape, is_int
 from ..utils import require_axis, require_defined, require_rank
 
 # keras.src.activations.ALL_OBJECTS_DICT: the only strings ``activations.get`` accepts.
@@ -21,7 +24,7 @@ ACTIVATION_NAMES = frozenset({
 })
 
 
-def require_activation(value) -> None:
+def require_activation(value: object) -> None:
     """``keras.activations.get``: a string must name a built-in activation (custom objects
     registered by the user are not consulted for strings)."""
     if isinstance(value, str) and value not in ACTIVATION_NAMES:
@@ -29,7 +32,7 @@ def require_activation(value) -> None:
                          f"Could not interpret activation function identifier: {value}")
 
 
-def require_weight_shape(layer: Layer, shape, weight: str) -> None:
+def require_weight_shape(layer: Layer, shape: Shape, weight: str) -> None:
     """``add_weight`` refuses a shape with a ``None`` dimension (``?`` is fine)."""
     if isinstance(shape, tuple) and any(d is None for d in shape):
         raise ShapeError(
@@ -39,12 +42,12 @@ def require_weight_shape(layer: Layer, shape, weight: str) -> None:
         )
 
 
-def weight_size(shape) -> str:
+def weight_size(shape: tuple[Any, ...]) -> str:
     """``3 · 4 · 16`` for a weight shape (``1`` for a scalar)."""
     return " · ".join(format_dim(d) for d in shape) if shape else "1"
 
 
-def input_batch_shape(shape, batch_size=None, batch_shape=None):
+def input_batch_shape(shape: object, batch_size: object = None, batch_shape: object = None) -> Shape:
     """The shape a ``keras.Input(shape=..., batch_size=...)`` tensor has (batch axis first)."""
     if batch_shape is not None and batch_shape is not UNKNOWN:
         if isinstance(batch_shape, (tuple, list)):
@@ -66,12 +69,12 @@ class InputLayer(Layer):
                  "batch_shape=None, input_tensor=None, optional=False, name=None, **kwargs")
 
 
-def _lora_rank(layer: Layer):
+def _lora_rank(layer: Dense | EinsumDense | Embedding) -> int | Unknown:
     """``lora_rank`` when LoRA is enabled at build (``if self.lora_rank:``), 0 when not,
     ``UNKNOWN`` when we cannot tell.  Enabling refuses a kernel/embeddings constraint."""
     if not layer.args.given("lora_rank"):
         return 0
-    rank = layer.args["lora_rank"]
+    rank: object = layer.args["lora_rank"]
     if rank is UNKNOWN:
         return UNKNOWN
     if not rank:
@@ -95,7 +98,7 @@ class Dense(Layer):
                  "lora_rank=None, lora_alpha=None, **kwargs")
     constraint_arg = "kernel_constraint"
 
-    def validate(self):
+    def validate(self) -> None:
         units = self.args["units"]
         if units is not UNKNOWN and (not is_int(units) or units <= 0):
             raise ShapeError(
@@ -105,7 +108,7 @@ class Dense(Layer):
         if self.args.given("activation"):
             require_activation(self.args["activation"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, min_ndim=2)
         if self.built_input_shape is not None and isinstance(self.built_input_shape, tuple):
@@ -113,7 +116,7 @@ class Dense(Layer):
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return UNKNOWN
         units = self.args["units"]
@@ -122,7 +125,7 @@ class Dense(Layer):
                  f"{format_shape(input_shape)}[:-1] + ({units},)", format_shape(out))
         return out
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         rank = _lora_rank(self)
         if not isinstance(input_shape, tuple):
             return ParamCount(UNKNOWN, 0) if rank == 0 else UNKNOWN_PARAMS
@@ -145,7 +148,7 @@ class Dense(Layer):
         return ParamCount(total, 0)
 
     @staticmethod
-    def _lora_params(in_dim, units, use_bias, rank, why):
+    def _lora_params(in_dim: int, units: int, use_bias: bool, rank: int, why: Derivation) -> ParamCount:
         frozen = in_dim * units
         why.step("non-trainable params", "in_features · units (kernel frozen by LoRA)",
                  f"{in_dim} · {units}", frozen)
@@ -161,11 +164,11 @@ class Dense(Layer):
 class _EinsumShapes:
     """What ``keras.src.layers.core.einsum_dense._analyze_einsum_string`` returns."""
 
-    def __init__(self, kernel: tuple, bias: tuple | None, output: tuple):
+    def __init__(self, kernel: tuple[Any, ...], bias: tuple[Any, ...] | None, output: tuple[Any, ...]) -> None:
         self.kernel, self.bias, self.output = kernel, bias, output
 
 
-def _at(shape, index, what: str, equation: str):
+def _at(shape: Sequence[Any], index: int, what: str, equation: str) -> Any:
     """``shape[index]``, with the error Keras's own indexing would raise."""
     try:
         return shape[index]
@@ -178,12 +181,13 @@ def _at(shape, index, what: str, equation: str):
         ) from None
 
 
-def _known_differ(a, b) -> bool:
+def _known_differ(a: object, b: object) -> bool:
     """Keras's ``a != b`` on dims, only where the answer is certain (``?`` may be anything)."""
     return a is not UNKNOWN and b is not UNKNOWN and a != b
 
 
-def analyze_einsum(equation: str, bias_axes, input_shape: tuple, partial_output) -> _EinsumShapes | None:
+def analyze_einsum(equation: str, bias_axes: str | None, input_shape: tuple[Any, ...],
+                   partial_output: Sequence[Any]) -> _EinsumShapes | None:
     """Mirror of Keras's ``_analyze_einsum_string`` (same regexes, same quirks: a left
     ellipsis inserts the elided axes in reverse order, a ``None`` in ``output_shape`` stays
     ``None`` in the output).  ``None`` when the equation has none of the accepted forms."""
@@ -197,7 +201,8 @@ def analyze_einsum(equation: str, bias_axes, input_shape: tuple, partial_output)
     return None
 
 
-def _analyze_split(equation, match, bias_axes, input_shape, partial_output, left_elided):
+def _analyze_split(equation: str, match: re.Match[str], bias_axes: str | None, input_shape: tuple[Any, ...],
+                   partial_output: Sequence[Any], left_elided: bool) -> _EinsumShapes:
     input_spec, weight_spec, output_spec = match.group(1), match.group(2), match.group(3)
     elided = len(input_shape) - len(input_spec)
     output = [_at(input_shape, 0, "input", equation)] + list(partial_output)
@@ -244,7 +249,7 @@ def _analyze_split(equation, match, bias_axes, input_shape, partial_output, left
                 f"'{input_spec}' or the output spec '{output_spec}'. For this layer, the weight "
                 "must be fully specified.",
             )
-    bias = None
+    bias: tuple[Any, ...] | None = None
     if bias_axes is not None:
         offset = elided if left_elided else 0
         sizes = {c: _at(output, i + offset, "output", equation) for i, c in enumerate(output_spec)}
@@ -256,10 +261,10 @@ def _analyze_split(equation, match, bias_axes, input_shape, partial_output, left
         if not bias_axes:
             raise ShapeError("invalid-argument", "min() arg is an empty sequence (bias_axes='')")
         first = min(output_spec.find(c) for c in bias_axes)
-        bias = [sizes[c] if c in bias_axes else 1 for c in output_spec[first:]]
+        bias_dims = [sizes[c] if c in bias_axes else 1 for c in output_spec[first:]]
         if not left_elided:
-            bias.extend([1] * max(elided, 0))
-        bias = tuple(bias)
+            bias_dims.extend([1] * max(elided, 0))
+        bias = tuple(bias_dims)
     return _EinsumShapes(tuple(kernel), bias, tuple(output))
 
 
@@ -272,7 +277,7 @@ class EinsumDense(Layer):
                  "gptq_unpacked_column_size=None, quantization_config=None, **kwargs")
     constraint_arg = "kernel_constraint"
 
-    def validate(self):
+    def validate(self) -> None:
         output_shape = self.args["output_shape"]
         if output_shape is None or isinstance(output_shape, (str, float)):
             raise ShapeError("invalid-argument",
@@ -281,7 +286,7 @@ class EinsumDense(Layer):
         if self.args.given("activation"):
             require_activation(self.args["activation"])
 
-    def _analysis(self, input_shape) -> _EinsumShapes | None:
+    def _analysis(self, input_shape: Shape) -> _EinsumShapes | None:
         """``None`` when something needed is unknown (an unknown ``bias_axes`` only hides
         the bias: ``count_params`` checks it)."""
         equation, bias_axes = self.args["equation"], self.args["bias_axes"]
@@ -303,14 +308,14 @@ class EinsumDense(Layer):
             )
         return shapes
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         if isinstance(self.built_input_shape, tuple):
             require_rank(self, shape, ndim=len(self.built_input_shape))
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         shapes = self._analysis(input_shape)
         if shapes is None:
             return UNKNOWN
@@ -318,16 +323,17 @@ class EinsumDense(Layer):
                  "", format_shape(shapes.output))
         return shapes.output
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         shapes = self._analysis(input_shape)
         if shapes is None:
             return UNKNOWN_PARAMS
         require_weight_shape(self, shapes.kernel, "kernel")
         if shapes.bias is not None:
             require_weight_shape(self, shapes.bias, "bias")
-        rank = _lora_rank(self)
-        kernel = dim_product(shapes.kernel)
-        bias = dim_product(shapes.bias) if shapes.bias is not None else 0
+        # numbers once the test below rules UNKNOWN out (None dims were refused above)
+        rank: Any = _lora_rank(self)
+        kernel: Any = dim_product(shapes.kernel)
+        bias: Any = dim_product(shapes.bias) if shapes.bias is not None else 0
         if UNKNOWN in (kernel, bias, rank, self.args["bias_axes"]):
             return UNKNOWN_PARAMS
         why.step("kernel", f"kernel shape {format_shape(shapes.kernel)}", weight_size(shapes.kernel), kernel)
@@ -354,7 +360,7 @@ class Embedding(Layer):
                  "weights=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs")
     constraint_arg = "embeddings_constraint"
 
-    def validate(self):
+    def validate(self) -> None:
         for name in ("input_dim", "output_dim"):
             value = self.args[name]
             if value is not UNKNOWN and (not is_int(value) or value <= 0):
@@ -364,7 +370,7 @@ class Embedding(Layer):
                     f"(of type {type(value).__name__}).",
                 )
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return UNKNOWN
         out = input_shape + (self.args["output_dim"],)
@@ -372,7 +378,7 @@ class Embedding(Layer):
                  f"{format_shape(input_shape)} + ({format_dim(out[-1])},)", format_shape(out))
         return out
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         vocab, dim = self.args["input_dim"], self.args["output_dim"]
         rank = _lora_rank(self)
         if vocab is UNKNOWN or dim is UNKNOWN or rank is UNKNOWN:
@@ -392,7 +398,7 @@ class Embedding(Layer):
 class _PassThrough(Layer):
     """A layer whose output has its input's shape (``compute_output_shape`` returns it)."""
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "input shape (unchanged)", "", format_shape(input_shape))
         return input_shape
 
@@ -407,7 +413,7 @@ class Identity(_PassThrough):
     signature = "**kwargs"
 
 
-def _is_shape_leaf(value) -> bool:
+def _is_shape_leaf(value: object) -> bool:
     """``tree.map_shape_structure``'s leaves: a list or tuple of ints / None."""
     return isinstance(value, (list, tuple)) and all(
         is_int(d) or d is None or d is UNKNOWN for d in value)
@@ -416,7 +422,7 @@ def _is_shape_leaf(value) -> bool:
 _NO_DIM = object()     # what ``_first_dim`` finds in shapes without any axis
 
 
-def _first_dim(structure):
+def _first_dim(structure: Any) -> Any:
     """``tree.flatten(input_shape)[0]``: the first dim of the first non-empty shape."""
     if structure is UNKNOWN:
         return UNKNOWN
@@ -439,7 +445,7 @@ class Lambda(Layer):
     signature = "function, output_shape=None, mask=None, arguments=None, **kwargs"
     call_signature = "inputs, mask=None, training=None"
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         declared = self.args["output_shape"]
         if declared is None or not isinstance(declared, (int, list, tuple)):
             why.note("Lambda: the output shape depends on the function (give `output_shape` to declare it)")
@@ -454,7 +460,7 @@ class Lambda(Layer):
         why.step("output", "(batch,) + output_shape", f"({format_dim(batch)},) + {shown}", format_shape(out))
         return out
 
-    def _add_batch(self, declared, batch):
+    def _add_batch(self, declared: Any, batch: Any) -> Shapes:
         """``tree.map_shape_structure(lambda s: (batch,) + s, output_shape)``."""
         if isinstance(declared, tuple) and _is_shape_leaf(declared):
             return (batch,) + declared

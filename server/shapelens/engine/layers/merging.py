@@ -10,10 +10,11 @@ take the one known batch size.  Operators on tensors (``x + y``) follow
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, format_dim, format_shape, is_int, is_shape_list
+from ..shape import UNKNOWN, Shapes, format_dim, format_shape, is_int, is_shape_list
 
 
 def _is_one(dim) -> bool:
@@ -108,7 +109,7 @@ class Merge(Layer):
     not_a_list = ("A merge layer should be called on a list of inputs. "
                   "Received: input_shape={shape} (not a list of shapes)")
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shapes = self._input_shapes(call_args["inputs"])
         if self.weights is None and shapes is not UNKNOWN:
             self.build(shapes)
@@ -274,7 +275,7 @@ class Dot(Merge):
     signature = "axes, normalize=False, **kwargs"
     not_a_list = "A `Dot` layer should be called on a list of 2 inputs. Received: input_shape={shape}"
 
-    def validate(self):
+    def validate(self) -> None:
         axes = self.args["axes"]
         if axes is UNKNOWN or isinstance(axes, int):
             return

@@ -9,14 +9,17 @@ statistics (non-trainable).  ``trainable=False`` turns every weight non-trainabl
 from __future__ import annotations
 
 import math
+from typing import Any
 
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
-from ..shape import UNKNOWN, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, Unknown, format_dim, format_shape, is_int
 from ..utils import require_axis, require_rank
 
 
-def _axis_index(layer, shape: tuple, axis: int) -> int:
+def _axis_index(layer: Layer, shape: tuple[Any, ...], axis: int) -> int:
     """``input_shape[axis]`` must exist (Keras indexes the shape in ``build``)."""
     if axis >= len(shape) or axis < -len(shape):
         raise ShapeError(
@@ -27,7 +30,7 @@ def _axis_index(layer, shape: tuple, axis: int) -> int:
     return axis
 
 
-def _weight_size(layer, dims: tuple, weight: str, created=True) -> object:
+def _weight_size(layer: Layer, dims: tuple[Any, ...], weight: str, created: bool | Unknown = True) -> int | Unknown:
     """Elements of a weight of shape ``dims``.  A ``None`` in it is what Keras rejects, but only
     when the weight is certainly created (``created`` may be ``UNKNOWN``)."""
     if any(d is None for d in dims):
@@ -41,15 +44,16 @@ def _weight_size(layer, dims: tuple, weight: str, created=True) -> object:
         return UNKNOWN
     if any(d is UNKNOWN for d in dims):
         return UNKNOWN
-    return math.prod(dims)
+    size: int = math.prod(dims)
+    return size
 
 
-def _truth(value):
+def _truth(value: object) -> bool | Unknown:
     """Python truthiness of a literal argument; ``UNKNOWN`` stays unknown."""
     return UNKNOWN if value is UNKNOWN else bool(value)
 
 
-def _count(flags: list, size, label: str, names: list, why) -> object:
+def _count(flags: list[bool | Unknown], size: int | Unknown, label: str, names: list[str], why: Derivation) -> int | Unknown:
     """``size`` elements for every weight whose flag is set, with the derivation step."""
     if all(f is False for f in flags):
         return 0
@@ -62,8 +66,8 @@ def _count(flags: list, size, label: str, names: list, why) -> object:
     return total
 
 
-def _check_list_axis(axis, what: str = "Expected an int or a list/tuple of ints for the argument "
-                                        "'axis', but received: {!r}"):
+def _check_list_axis(axis: object, what: str = "Expected an int or a list/tuple of ints for the argument "
+                                        "'axis', but received: {!r}") -> None:
     if axis is UNKNOWN or isinstance(axis, (int, list, tuple)):
         return
     raise ShapeError("invalid-argument", what.format(axis))
@@ -72,7 +76,7 @@ def _check_list_axis(axis, what: str = "Expected an int or a list/tuple of ints 
 class _PinnedInput(Layer):
     """Layers that, once built, pin the input rank and the normalised axis (Keras ``InputSpec``)."""
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         built = self.built_input_shape
         if isinstance(built, tuple) and isinstance(shape, tuple):
@@ -83,10 +87,10 @@ class _PinnedInput(Layer):
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def spec_axis(self):
+    def spec_axis(self) -> Any:
         return None
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "same shape as the input", "", format_shape(input_shape))
         return input_shape
 
@@ -99,13 +103,13 @@ class BatchNormalization(_PinnedInput):
                  "beta_constraint=None, gamma_constraint=None, renorm=False, renorm_clipping=None, "
                  "renorm_momentum=0.99, synchronized=False, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         self.spec_axis()
         # synchronized=True is rejected on JAX and torch only: the backend is not known statically.
         if self.args["renorm"] is not UNKNOWN and self.args["renorm"]:
             self.check_renorm_clipping(self.args["renorm_clipping"])
 
-    def spec_axis(self):
+    def spec_axis(self) -> Any:
         """``int(axis)``, as Keras converts it."""
         axis = self.args["axis"]
         if axis is UNKNOWN:
@@ -125,7 +129,7 @@ class BatchNormalization(_PinnedInput):
         )
 
     @staticmethod
-    def check_renorm_clipping(clipping):
+    def check_renorm_clipping(clipping: Any) -> None:
         if not isinstance(clipping, dict) and clipping is not None:
             return
         clipping = clipping or {}
@@ -142,7 +146,7 @@ class BatchNormalization(_PinnedInput):
             raise ShapeError("invalid-argument", "dmax should be non-negative in the `renorm_clipping` "
                                                  f"argument. Received: dmax={dmax}.")
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         axis = self.spec_axis()
         if not isinstance(input_shape, tuple) or axis is UNKNOWN:
             return ParamCount(UNKNOWN, UNKNOWN)
@@ -153,7 +157,7 @@ class BatchNormalization(_PinnedInput):
                            "trainable", ["gamma", "beta"], why)
         renorm = _truth(self.args["renorm"])
         stats = ["moving_mean", "moving_variance"]
-        flags = [True, True]
+        flags: list[bool | Unknown] = [True, True]
         if renorm is UNKNOWN or renorm:
             stats += ["moving_stddev", "renorm_mean", "renorm_stddev"]
             flags += [renorm] * 3
@@ -161,7 +165,7 @@ class BatchNormalization(_PinnedInput):
         return ParamCount(trainable, non_trainable)
 
 
-def _normalized_axes(layer, input_shape: tuple):
+def _normalized_axes(layer: Layer, input_shape: tuple[Any, ...]) -> tuple[Any, ...] | Unknown:
     """LayerNormalization / RMSNormalization ``build``: ``sorted(axis)`` (or ``[axis]``) and the
     weight shape ``input_shape[axes]``; ``UNKNOWN`` when the axes are not all known ints."""
     axis = layer.args["axis"]
@@ -182,19 +186,21 @@ class LayerNormalization(Layer):
                  "gamma_initializer='ones', beta_regularizer=None, gamma_regularizer=None, "
                  "beta_constraint=None, gamma_constraint=None, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         _check_list_axis(self.args["axis"])
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "same shape as the input", "", format_shape(input_shape))
         return input_shape
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         if not isinstance(input_shape, tuple):
             return ParamCount(UNKNOWN, 0)
         dims = _normalized_axes(self, input_shape)
         rms = _truth(self.args.extra.get("rms_scaling", False))
         scale, center = _truth(self.args["scale"]), _truth(self.args["center"])
+        gamma: bool | Unknown
+        beta: bool | Unknown
         if UNKNOWN in (rms, scale, center):
             gamma = beta = UNKNOWN
         else:
@@ -214,7 +220,7 @@ class GroupNormalization(_PinnedInput):
                  "gamma_initializer='ones', beta_regularizer=None, gamma_regularizer=None, "
                  "beta_constraint=None, gamma_constraint=None, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         groups = self.args["groups"]
         if groups is UNKNOWN:
             return
@@ -225,10 +231,10 @@ class GroupNormalization(_PinnedInput):
                 f"for instance normalization). Received: groups={groups}",
             )
 
-    def spec_axis(self):
+    def spec_axis(self) -> Any:
         return self.args["axis"]
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         axis = self.args["axis"]
         if not isinstance(input_shape, tuple) or axis is UNKNOWN:
             return ParamCount(UNKNOWN, 0)
@@ -264,11 +270,11 @@ class GroupNormalization(_PinnedInput):
 class UnitNormalization(Layer):
     signature = "axis=-1, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         _check_list_axis(self.args["axis"], "Invalid value for `axis` argument: expected an int or a "
                                             "list/tuple of ints. Received: axis={}")
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         axis = self.args["axis"]
         if isinstance(input_shape, tuple):
             for a in (axis if isinstance(axis, (list, tuple)) else [axis]):
@@ -284,16 +290,16 @@ class RMSNormalization(Layer):
     signature = "axis=-1, epsilon=1e-06, **kwargs"
     call_signature = "x"
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["x"]
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "same shape as the input", "", format_shape(input_shape))
         return input_shape
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         axis = self.args["axis"]
         if not isinstance(input_shape, tuple) or axis is UNKNOWN:
             return ParamCount(UNKNOWN, 0)

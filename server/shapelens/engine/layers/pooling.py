@@ -11,12 +11,14 @@ accepts at construction).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from ..args import Args
 from ..conv_utils import axis_labels, pool_output_length
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, format_shape, is_int
 from ..utils import require_rank, standardize_data_format, standardize_tuple
 
 
@@ -25,7 +27,7 @@ class BasePooling(Layer):
 
     pool_dimensions: ClassVar[int] = 2
 
-    def validate(self):
+    def validate(self) -> None:
         n = self.pool_dimensions
         pool_size = self.args["pool_size"]
         self.pool_size = standardize_tuple(pool_size, n, "pool_size")
@@ -35,12 +37,12 @@ class BasePooling(Layer):
         self.padding = self.args["padding"]
         self.data_format = standardize_data_format(self.args["data_format"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, ndim=self.pool_dimensions + 2)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         """Keras's ``compute_pooling_output_shape``."""
         if not isinstance(input_shape, tuple):
             return UNKNOWN
@@ -125,15 +127,15 @@ class BaseGlobalPooling(Layer):
     pool_dimensions: ClassVar[int] = 2
     signature = "data_format=None, keepdims=False, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         self.data_format = standardize_data_format(self.args["data_format"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, ndim=self.pool_dimensions + 2)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         keepdims = self.args["keepdims"]
         if not isinstance(input_shape, tuple) or keepdims is UNKNOWN:
             return UNKNOWN
@@ -143,7 +145,7 @@ class BaseGlobalPooling(Layer):
         else:
             channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
         if not keepdims:
-            out = (batch, channels)
+            out: tuple[Any, ...] = (batch, channels)
             why.step("output", "(batch, channels): every spatial axis reduced", "", format_shape(out))
             return out
         if self.data_format == "channels_last":
@@ -197,7 +199,7 @@ class BaseAdaptivePooling(Layer):
     pool_dimensions: ClassVar[int] = 2
     signature = "output_size, data_format=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         size, n = self.args["output_size"], self.pool_dimensions
         if size is UNKNOWN:
             self.output_size = (UNKNOWN,) * n
@@ -215,7 +217,7 @@ class BaseAdaptivePooling(Layer):
             raise ShapeError("invalid-argument",
                              f"Invalid data_format: {data_format}. Expected 'channels_first' or 'channels_last'.")
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return UNKNOWN
         for v in self.output_size:

@@ -14,11 +14,13 @@ vocabulary usually adapted from data), HashedCrossing, Pipeline and the audio la
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
-from ..shape import UNKNOWN, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
 from ..utils import standardize_data_format
 from .reshaping import keras_tensor_shape
 
@@ -97,15 +99,19 @@ def check_unit_interval(value, message: str) -> None:
         raise ShapeError("invalid-argument", message)
 
 
+ZOOM: dict[str, Any]
 ZOOM = dict(out_of_range=lambda v: v > 1.0 or v <= -1.0,
             prefix="The `height_factor` and `width_factor` arguments should be a number (or a list of "
                    "two numbers) in the range (-1.0, 1.0]. ")
+TRANSLATION: dict[str, Any]
 TRANSLATION = dict(out_of_range=lambda v: v > 1.0 or v < -1.0,
                    prefix="The `factor` argument should be a number (or a list of two numbers) in the "
                           "range [-1.0, 1.0]. ")
+SHEAR: dict[str, Any]
 SHEAR = dict(out_of_range=lambda v: v > 1.0 or v < 0.0,
              prefix="The `factor` argument should be a number (or a list of two numbers) in the range "
                     "[0, 1.0]. ")
+SOLARIZATION: dict[str, Any]
 SOLARIZATION = dict(out_of_range=lambda v: v > 1.0 or v < 0,
                     prefix="The `addition_factor` and `threshold_factor` arguments should be a number "
                            "(or a list of two numbers) in the range [0, 1]. ")
@@ -117,7 +123,7 @@ SOLARIZATION = dict(out_of_range=lambda v: v > 1.0 or v < 0,
 class Rescaling(Layer):
     signature = "scale, offset=0.0, **kwargs"
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         return _same_shape(input_shape, why)
 
 
@@ -149,7 +155,7 @@ class Normalization(Layer):
             raise ShapeError("invalid-argument", f"'{type(axis).__name__}' object is not iterable")
         return UNKNOWN
 
-    def validate(self):
+    def validate(self) -> None:
         axes = self.axes()
         mean, variance = self.args["mean"], self.args["variance"]
         if mean is UNKNOWN or variance is UNKNOWN:
@@ -169,10 +175,10 @@ class Normalization(Layer):
                                                  f"number of axes ({len(axes)}). Received: mean shape "
                                                  f"{mean_shape} for axis {axes}")
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         return _same_shape(input_shape, why)
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         mean = self.args["mean"]
         given = None if mean is UNKNOWN else mean is not None     # None: not known statically
         axes = self.axes()
@@ -232,7 +238,7 @@ class CategoryEncoding(Layer):
         mode = self.args["output_mode"]
         return "multi_hot" if mode == "binary" else mode
 
-    def validate(self):
+    def validate(self) -> None:
         mode, tokens = self.mode(), self.args["num_tokens"]
         if mode is not UNKNOWN and mode not in ("count", "one_hot", "multi_hot"):
             raise ShapeError("invalid-argument", f"Unknown arg for output_mode: {mode}")
@@ -243,7 +249,7 @@ class CategoryEncoding(Layer):
         if tokens is not UNKNOWN and (not isinstance(tokens, NUMBER) or tokens < 1):
             raise ShapeError("invalid-argument", f"`num_tokens` must be >= 1. Received: num_tokens={tokens}.")
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         mode, tokens = self.mode(), self.args["num_tokens"]
         if not isinstance(input_shape, tuple) or mode is UNKNOWN:
             return UNKNOWN
@@ -269,7 +275,7 @@ class Discretization(Layer):
     signature = ("bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode='int', sparse=False, "
                  "dtype=None, name=None")
 
-    def validate(self):
+    def validate(self) -> None:
         mode, sparse = self.args["output_mode"], self.args["sparse"]
         boundaries, bins = self.args["bin_boundaries"], self.args["num_bins"]
         if sparse is not UNKNOWN and sparse and mode == "int":
@@ -300,7 +306,7 @@ class Discretization(Layer):
         why.step("depth", "len(bin_boundaries) + 1", f"{len(boundaries)} + 1", len(boundaries) + 1)
         return len(boundaries) + 1
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         mode = self.args["output_mode"]
         if mode == "int":
             return _same_shape(input_shape, why)
@@ -326,7 +332,7 @@ class Discretization(Layer):
 class Hashing(Layer):
     signature = "num_bins, mask_value=None, salt=None, output_mode='int', sparse=False, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         bins, mode = self.args["num_bins"], self.args["output_mode"]
         sparse, salt = self.args["sparse"], self.args["salt"]
         if bins is None or (isinstance(bins, NUMBER) and bins <= 0):
@@ -345,7 +351,7 @@ class Hashing(Layer):
             raise ShapeError("invalid-argument", "The `salt` argument for `Hashing` can only be a tuple of "
                                                  f"size 2 integers, or a single integer. Received: salt={salt}.")
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         mode = self.args["output_mode"]
         if mode == "int":
             return _same_shape(input_shape, why)
@@ -368,7 +374,7 @@ class _ImageLayer(Layer):
     fill_modes: ClassVar[tuple] = ()
     interpolations: ClassVar[tuple] = ()
 
-    def validate(self):
+    def validate(self) -> None:
         if self.args.given("data_format"):     # the default (None) is always valid
             self.data_format()
         if self.factor_bounds:
@@ -385,12 +391,12 @@ class _ImageLayer(Layer):
     def data_format(self):
         return standardize_data_format(self.args.get("data_format"))
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["data"]
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         return _same_shape(input_shape, why)
 
 
@@ -403,7 +409,7 @@ class _SizedImageLayer(_ImageLayer):
         first += self.data_format() == "channels_first"
         return first, first + 1
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return UNKNOWN
         if self.data_format() is UNKNOWN:
@@ -472,7 +478,7 @@ class RandomZoom(_ImageLayer):
     fill_modes = FILL_MODES
     interpolations = INTERPOLATIONS
 
-    def validate(self):
+    def validate(self) -> None:
         check_each_factor(self.args["height_factor"], "height_factor", **ZOOM)
         if self.args["width_factor"] is not None:
             check_each_factor(self.args["width_factor"], "width_factor", **ZOOM)
@@ -486,7 +492,7 @@ class RandomTranslation(_ImageLayer):
     fill_modes = FILL_MODES
     interpolations = INTERPOLATIONS
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         check_each_factor(self.args["height_factor"], "height_factor", **TRANSLATION)
         check_each_factor(self.args["width_factor"], "width_factor", **TRANSLATION)
@@ -499,7 +505,7 @@ class RandomShear(_ImageLayer):
     fill_modes = FILL_MODES
     interpolations = INTERPOLATIONS
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         check_each_factor(self.args["x_factor"], "x_factor", **SHEAR)
         check_each_factor(self.args["y_factor"], "y_factor", **SHEAR)
@@ -525,7 +531,7 @@ class RandomColorDegeneration(_ImageLayer):
     factor_bounds = (-1, 1)
     value_range = True
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if isinstance(input_shape, tuple):
             if len(input_shape) not in (3, 4):
                 raise ShapeError("wrong-rank", "Invalid images rank: expected rank 3 (single image) or rank 4 "
@@ -543,7 +549,7 @@ class RandomColorJitter(_ImageLayer):
     signature = ("value_range=(0, 255), brightness_factor=None, contrast_factor=None, "
                  "saturation_factor=None, hue_factor=None, seed=None, data_format=None, **kwargs")
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         # Each given factor builds the matching sub-layer, which checks it.
         for name, bounds, checks_range in (("brightness_factor", (-1, 1), True), ("contrast_factor", (0, 1), False),
@@ -619,7 +625,7 @@ class RandomElasticTransform(_ImageLayer):
     fill_modes = ("constant", "nearest", "wrap", "mirror", "reflect")
     interpolations = INTERPOLATIONS
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         check_factor(self.args["scale"], (0, 1), "scale")
 
@@ -630,7 +636,7 @@ class RandomErasing(_ImageLayer):
                  "data_format=None, **kwargs")
     factor_bounds = (0, 1)
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         check_factor(self.args["scale"], (0, 1), "scale")
 
@@ -641,7 +647,7 @@ class RandomGaussianBlur(_ImageLayer):
                  "**kwargs")
     factor_bounds = (0, 1)
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         size = self.args["kernel_size"]
         if _known(size):
@@ -657,7 +663,7 @@ class RandomGaussianBlur(_ImageLayer):
 class RandomGrayscale(_ImageLayer):
     signature = "factor=0.5, data_format=None, seed=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         factor = self.args["factor"]
         check_unit_interval(factor, f"`factor` should be between 0 and 1. Received: factor={factor}")
@@ -682,7 +688,7 @@ class RandomPerspective(_ImageLayer):
     factor_bounds = (0, 1)
     interpolations = INTERPOLATIONS
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         scale = self.args["scale"]
         check_unit_interval(scale, f"The `scale` argument should be a number in the range [0,1]. Received: "
@@ -715,7 +721,7 @@ class Solarization(_ImageLayer):
     signature = "addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None, **kwargs"
     value_range = True
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         check_each_factor(self.args["addition_factor"], "addition_factor", **SOLARIZATION)
         check_each_factor(self.args["threshold_factor"], "threshold_factor", **SOLARIZATION)

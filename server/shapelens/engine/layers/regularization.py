@@ -7,9 +7,13 @@ and the spatial dropouts check their input's rank.
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..args import Args
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, format_shape
+from ..shape import UNKNOWN, Shape, Shapes, format_shape
 from ..utils import require_rank, standardize_data_format
 
 
@@ -30,7 +34,7 @@ def require_unit_interval(layer: Layer, name: str) -> None:
 class _Regularization(Layer):
     """Shape-preserving, weightless (``compute_output_shape`` returns the input shape)."""
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "input shape (unchanged)", "", format_shape(input_shape))
         return input_shape
 
@@ -39,13 +43,13 @@ class _Regularization(Layer):
 class Dropout(_Regularization):
     signature = "rate, noise_shape=None, seed=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         require_unit_interval(self, "rate")
         if self.args.given("noise_shape"):
             self._validate_noise_shape(self.args["noise_shape"])
 
     @staticmethod
-    def _validate_noise_shape(noise_shape):
+    def _validate_noise_shape(noise_shape: Any) -> None:
         """``Dropout._validate_noise_shape`` (never checked against the input's shape)."""
         prefix = "Invalid value received for argument `noise_shape`. "
         if isinstance(noise_shape, str):
@@ -74,7 +78,7 @@ class _SpatialDropout(Dropout):
 
     rank = 0
 
-    def validate(self):
+    def validate(self) -> None:
         require_unit_interval(self, "rate")
         for name in self.args.extra:
             raise ShapeError("invalid-argument",
@@ -82,7 +86,7 @@ class _SpatialDropout(Dropout):
         if self.args.given("data_format"):
             standardize_data_format(self.args["data_format"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, ndim=self.rank)
         self.maybe_build(shape, why)
@@ -111,7 +115,7 @@ class SpatialDropout3D(_SpatialDropout):
 class GaussianNoise(_Regularization):
     signature = "stddev, seed=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         require_unit_interval(self, "stddev")
 
 
@@ -119,7 +123,7 @@ class GaussianNoise(_Regularization):
 class GaussianDropout(_Regularization):
     signature = "rate, seed=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         require_unit_interval(self, "rate")
 
 
@@ -127,7 +131,7 @@ class GaussianDropout(_Regularization):
 class AlphaDropout(_Regularization):
     signature = "rate, noise_shape=None, seed=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         require_unit_interval(self, "rate")
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
+from ..args import Args
 from ..conv_utils import axis_labels
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, format_dim, format_shape, is_int
 from ..utils import require_rank, standardize_data_format, standardize_tuple
 
 ORDINALS = ("1st", "2nd", "3rd")
@@ -77,17 +79,17 @@ def _spatial_axes(rank: int, data_format) -> tuple:
 class Flatten(Layer):
     signature = "data_format=None, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         if self.args.given("data_format"):      # only the order of the features depends on it
             standardize_data_format(self.args["data_format"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, min_ndim=1)
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return (UNKNOWN, UNKNOWN)
         dims = input_shape[1:]
@@ -95,6 +97,7 @@ class Flatten(Layer):
             why.step("features", "1 (no axis besides the batch)", "", 1)
             return (input_shape[0], 1)
         text = " · ".join(format_dim(d) for d in dims)
+        features: Dim
         if any(d is None for d in dims):
             features = None
         elif any(d is UNKNOWN for d in dims):
@@ -110,7 +113,7 @@ class Flatten(Layer):
 class Reshape(Layer):
     signature = "target_shape, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         target = self.target()
         if target is UNKNOWN:
             return
@@ -140,7 +143,7 @@ class Reshape(Layer):
         return tuple(int(d) if isinstance(d, bool) else d if (is_int(d) or d is UNKNOWN) else None
                      for d in value)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         target = self.target()
         if target is UNKNOWN:
             return UNKNOWN
@@ -191,7 +194,7 @@ class Reshape(Layer):
 class Permute(Layer):
     signature = "dims, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         dims = self.args["dims"]
         if dims is UNKNOWN:
             return
@@ -208,7 +211,7 @@ class Permute(Layer):
                 f"must be consecutive and start from 1. Received dims={_tuple_text(dims)}",
             )
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         dims = self.args["dims"]
         if isinstance(dims, (tuple, list)):
@@ -216,7 +219,7 @@ class Permute(Layer):
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         dims = self.args["dims"]
         if not isinstance(dims, (tuple, list)):
             return UNKNOWN
@@ -243,16 +246,16 @@ def _positive_int(value, name: str) -> None:
 class RepeatVector(Layer):
     signature = "n, **kwargs"
 
-    def validate(self):
+    def validate(self) -> None:
         _positive_int(self.args["n"], "n")
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, ndim=2)
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         n = self.args["n"]
         if not isinstance(input_shape, tuple):
             return (UNKNOWN, n, UNKNOWN)
@@ -268,7 +271,7 @@ class _UpSampling(Layer):
 
     rank: ClassVar[int] = 2
 
-    def validate(self):
+    def validate(self) -> None:
         standardize_data_format(self.args["data_format"])
         self.size()
 
@@ -278,13 +281,13 @@ class _UpSampling(Layer):
     def data_format(self):
         return standardize_data_format(self.args["data_format"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, ndim=self.rank + 2)
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return (UNKNOWN,) * (self.rank + 2)
         data_format = self.data_format()
@@ -303,7 +306,7 @@ class UpSampling1D(_UpSampling):
     signature = "size=2, **kwargs"
     rank = 1
 
-    def validate(self):
+    def validate(self) -> None:
         _positive_int(self.args["size"], "size")
 
     def size(self):
@@ -318,7 +321,7 @@ class UpSampling2D(_UpSampling):
     signature = "size=(2, 2), data_format=None, interpolation='nearest', **kwargs"
     rank = 2
 
-    def validate(self):
+    def validate(self) -> None:
         super().validate()
         interpolation = self.args["interpolation"]
         if interpolation is not UNKNOWN and not isinstance(interpolation, str):
@@ -365,7 +368,7 @@ class _Resize(Layer):
     sign: ClassVar[int] = 1          # +1 pads, −1 crops
     argument: ClassVar[str] = "padding"
 
-    def validate(self):
+    def validate(self) -> None:
         self.data_format()
         self.pairs()
 
@@ -375,13 +378,13 @@ class _Resize(Layer):
     def data_format(self):
         return standardize_data_format(self.args["data_format"])
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         require_rank(self, shape, ndim=self.rank + 2)
         self.maybe_build(shape, why)
         return self.compute_output_shape(shape, why)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return (UNKNOWN,) * (self.rank + 2)
         data_format = self.data_format()

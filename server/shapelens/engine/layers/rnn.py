@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from math import prod
 
+from ..args import Args
 from ..conv_utils import axis_labels, window_output_length
+from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, register, to_snake_case
-from ..shape import UNKNOWN, dim_op, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, dim_op, format_shape, is_int
 from ..utils import require_defined, require_rank, standardize_data_format, standardize_padding, standardize_tuple
 
 CELL_SIGNATURE_TAIL = (
@@ -64,7 +66,7 @@ class RecurrentCell(Layer):
         self.owner = owner      # the LSTM/GRU/SimpleRNN layer built around this cell, sharing its args
         super().__init__(args, name)
 
-    def validate(self):
+    def validate(self) -> None:
         if self.owner is None:
             check_kwargs(self)
         units = self.args["units"]
@@ -116,10 +118,10 @@ class RecurrentCell(Layer):
         return count if self.trainable else count.frozen()
 
     # a cell called directly: ``cell(inputs, states)`` returns ``(output, new_states)``
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         return self.cell_params(input_shape, why)
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         inputs = call_args["sequence" if "sequence" in call_args else "inputs"]
         states = call_args["states"]
         self.maybe_build(inputs, why)
@@ -177,7 +179,7 @@ class StackedRNNCells(Layer):
     call_signature = "inputs, states, training=False, **kwargs"
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         check_kwargs(self)
         cells = self.args["cells"]
         if isinstance(cells, (list, tuple)):
@@ -210,10 +212,10 @@ class StackedRNNCells(Layer):
             step_shape = (step_shape[0], cell.output_size())
         return total if self.trainable else total.frozen()
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         return self.cell_params(input_shape, why)
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         """Called directly, the stack returns ``(output, nested states)``: only the weights are worked out."""
         self.maybe_build(call_args["inputs"], why)
         return UNKNOWN
@@ -237,7 +239,7 @@ class RNN(Layer):
     input_ndim: int | None = None       # InputSpec(ndim=...): None for the generic RNN
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         self.cell = self.make_cell()
         check_kwargs(self)
 
@@ -255,14 +257,14 @@ class RNN(Layer):
             )
         return None         # an unknown object: maybe a custom cell
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         sequences = call_args["sequences"]
         if self.input_ndim is not None:
             require_rank(self, sequences, ndim=self.input_ndim)
         self.maybe_build(sequences, why)
         return self.compute_output_shape(sequences, why)
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         if self.cell is None or not isinstance(input_shape, tuple):
             return UNKNOWN_PARAMS
         step_shape = (input_shape[0],) + input_shape[2:]
@@ -278,7 +280,7 @@ class RNN(Layer):
                 f"size: sequence.shape={format_shape(input_shape)}",
             )
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if self.cell is None or not isinstance(input_shape, tuple):
             return UNKNOWN
         batch, length = input_shape[0], input_shape[1]
@@ -379,7 +381,7 @@ class ConvLSTM(RNN):
 
     passed_kwargs = frozenset({"unroll", "zero_output_for_mask"})
 
-    def validate(self):
+    def validate(self) -> None:
         check_kwargs(self)
         self.cell = None
         self.input_ndim = self.rank + 3
@@ -404,7 +406,7 @@ class ConvLSTM(RNN):
             return step_shape[1:-1], step_shape[-1]
         return None, UNKNOWN
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         if not isinstance(input_shape, tuple):
             return UNKNOWN_PARAMS
         step_shape = (input_shape[0],) + input_shape[2:]
@@ -441,7 +443,7 @@ class ConvLSTM(RNN):
         why.step("params", formula, subst, total)
         return ParamCount(total, 0)
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if not isinstance(input_shape, tuple):
             return UNKNOWN
         batch, length = input_shape[0], input_shape[1]
@@ -525,7 +527,7 @@ class Bidirectional(Layer):
     MERGE_MODES = ("sum", "mul", "ave", "concat", None)
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         layer = _require_layer(self.args["layer"], "Bidirectional")
         backward = self.args["backward_layer"]
         if backward is not None and not isinstance(backward, Layer) and _literal(backward):
@@ -571,7 +573,7 @@ class Bidirectional(Layer):
                     f'"{attr}", got "{a}" for forward layer and "{b}" for backward layer',
                 )
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         sequences = call_args["sequences"]
         if self.forward is not None and self.forward.input_ndim is not None:
             require_rank(self, sequences, ndim=self.forward.input_ndim)
@@ -587,7 +589,7 @@ class Bidirectional(Layer):
             )
         return output
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         if self.forward is None or self.backward is None:
             return UNKNOWN_PARAMS
         self.forward.maybe_build(input_shape, why)
@@ -597,7 +599,7 @@ class Bidirectional(Layer):
         why.step("params", "forward + backward", f"{fwd.total} + {bwd.total}", total.total)
         return total
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         """Keras's ``Bidirectional.compute_output_shape``: the *forward* layer's shapes, the output
         merged (``concat`` doubles the last axis), the forward states listed twice."""
         if self.forward is None:
@@ -625,7 +627,7 @@ class TimeDistributed(Layer):
     call_signature = "inputs, training=None, mask=None"
     passed_kwargs = frozenset()
 
-    def validate(self):
+    def validate(self) -> None:
         self.layer = _require_layer(self.args["layer"], "TimeDistributed")
         check_kwargs(self)
 
@@ -638,13 +640,13 @@ class TimeDistributed(Layer):
             )
         return (input_shape[0],) + input_shape[2:]
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         if self.layer is None or not isinstance(input_shape, tuple):
             return UNKNOWN_PARAMS
         self.layer.maybe_build(self.child_shape(input_shape), why)
         return self.layer.param_count()
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         if self.layer is None or not isinstance(input_shape, tuple):
             return UNKNOWN
         child = self.child_shape(input_shape)
@@ -661,7 +663,7 @@ class TimeDistributed(Layer):
                  f"({inner[0]}, {input_shape[1]}) + {format_shape(inner[1:])}", format_shape(out))
         return out
 
-    def call(self, call_args, why):
+    def call(self, call_args: Args, why: Derivation) -> Shapes:
         shape = call_args["inputs"]
         if isinstance(shape, tuple):
             self.child_shape(shape)
