@@ -20,6 +20,7 @@ from .control import (
     Stop,
 )
 from .models import ModelObj, SubclassModel
+from .user_layers import builtin_layer_parent
 from .values import (
     MISSING,
     BoundMethod,
@@ -33,6 +34,7 @@ from .values import (
     UnknownOp,
     UserClass,
     UserFunction,
+    UserLayerObj,
     tensor_structure,
 )
 
@@ -83,6 +85,9 @@ class FunctionsMixin:
                     return found
         if attr == "__init__" and isinstance(proxy.instance, Instance):
             return BuiltinMethod(proxy.instance, "super-init")
+        if attr in ("build", "call", "compute_output_shape") and isinstance(proxy.instance, Instance) \
+                and isinstance(proxy.instance.keras_object, UserLayerObj):
+            return BuiltinMethod(proxy.instance, "super-" + attr)
         return UNKNOWN
 
     def call_unknown(self, func, node):
@@ -95,6 +100,8 @@ class FunctionsMixin:
             self.steps += CALL_COST
         if isinstance(func, KerasRef):
             return self.call_keras(func.path, positional, keywords, node)
+        if isinstance(func, UserLayerObj):
+            return self.call_user_layer(func.instance, positional, keywords, node)
         if isinstance(func, LayerObj):
             if isinstance(func.python_function, UserFunction):
                 return self.call_lambda(func, positional, keywords, node)
@@ -187,8 +194,9 @@ class FunctionsMixin:
             scope.vars[args.kwarg.arg] = dict(keywords) if not speculative else UNKNOWN
 
     def instantiate(self, cls: UserClass, positional, keywords, node):
-        instance = Instance(cls)
+        instance = Instance(cls, site=node)
         base = cls.keras_base()
+        parent = builtin_layer_parent(cls) if base is None else None
         if base is not None:
             name = keywords.get("name")
             model_name = name if isinstance(name, str) else self.rec.unique_name(to_snake_case(cls.name))
@@ -196,4 +204,8 @@ class FunctionsMixin:
         init = cls.lookup("__init__")
         if isinstance(init, UserFunction):
             self.invoke(init, [instance] + positional, dict(keywords), node)
+        elif parent is not None:       # no __init__ of its own: the parent's, with these arguments
+            self.new_user_layer(instance, parent, positional, keywords, node)
+        elif base == "Model":          # MyModel(inputs, outputs): a functional model of that class
+            self.super_init(instance, positional, keywords, node)
         return instance

@@ -14,6 +14,7 @@ from . import calls
 from .keras_api import MERGE_FUNCTIONS, camel_case, classify
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
+from .user_layers import builtin_layer_parent
 from .values import (
     MISSING,
     BuiltinMethod,
@@ -24,9 +25,13 @@ from .values import (
     SymTensor,
     UnknownOp,
     UserFunction,
+    UserLayerObj,
     private_copy,
     tensor_structure,
 )
+
+# Arguments a built-in layer keeps as attributes unchanged (what a subclass reads: ``self.units``).
+LAYER_ATTRIBUTES = frozenset({"units", "filters", "output_dim", "input_dim", "num_heads", "key_dim"})
 
 
 class KerasCallsMixin:
@@ -52,6 +57,9 @@ class KerasCallsMixin:
             return layers
         if attr in ("output_shape", "input_shape"):
             return UNKNOWN
+        if attr in LAYER_ATTRIBUTES and isinstance(op, LayerObj):
+            value = op.engine.args.peek(attr)   # stored by Keras as given (``self.units = units``)
+            return value if isinstance(value, int) and not isinstance(value, bool) else UNKNOWN
         return BuiltinMethod(receiver, attr)
 
     def op_name(self, snake: str, tensors) -> str:
@@ -82,6 +90,8 @@ class KerasCallsMixin:
 
     def call_operation(self, op, positional, keywords, site):
         """Call a layer, model or custom layer object (used when building Sequential models)."""
+        if isinstance(op, UserLayerObj):
+            return self.call_user_layer(op.instance, positional, keywords, site)
         if isinstance(op, LayerObj):
             if isinstance(op.python_function, UserFunction):
                 return self.call_lambda(op, positional, keywords, site)
@@ -100,6 +110,10 @@ class KerasCallsMixin:
         op = instance.keras_object
         if isinstance(op, FunctionalModel):
             return calls.call_model(self.rec, op, positional, keywords, node, self.call_operation)
+        if isinstance(op, UserLayerObj):
+            return self.call_user_layer(instance, positional, keywords, node)
+        if isinstance(op, UnknownOp):
+            return calls.record_unknown_call(self.rec, op, positional, node)
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
         private = private_copy(inputs)
         build = instance.cls.lookup("build")
@@ -116,8 +130,13 @@ class KerasCallsMixin:
         return calls.attach_call(self.rec, op, inputs, shapes, node)
 
     def super_init(self, instance: Instance, positional, keywords, node):
-        """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional."""
+        """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional; in a
+        subclass of a built-in layer it makes the parent's rule with these arguments."""
         op = instance.keras_object
+        parent = builtin_layer_parent(instance.cls) if op is None else None
+        if parent is not None:
+            self.new_user_layer(instance, parent, positional, keywords, node)
+            return
         inputs = positional[0] if positional else keywords.get("inputs")
         outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
         if isinstance(op, SubclassModel) and inputs is not None and outputs is not None:
@@ -253,19 +272,8 @@ class KerasCallsMixin:
                 op.build_called = True
                 self.invoke(build, [receiver, shape], {}, None)
             return None
-        if isinstance(op, SubclassModel) and name == "add_weight":
-            shape = keywords.get("shape", positional[0] if positional else UNKNOWN)
-            trainable = keywords.get("trainable", True)
-            count = UNKNOWN
-            if isinstance(shape, (list, tuple)) and all(isinstance(d, int) for d in shape):
-                count = 1
-                for d in shape:
-                    count *= d
-            elif isinstance(shape, int):
-                count = shape
-            from ..engine import ParamCount
-            op.extra_weights = op.extra_weights + (ParamCount(count, 0) if trainable is not False else ParamCount(0, count))
-            return UNKNOWN
+        if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
+            return self.add_weight(op, positional, keywords)
         if isinstance(op, LayerObj) and name == "build":
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
             if isinstance(shape, (list, tuple)):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
 from ..engine.shape import UNKNOWN, format_dim
-from .values import InputObj, LayerObj, Node, Operation, SymTensor, oversized
+from .values import InputObj, LayerObj, Node, Operation, OwnWeights, SymTensor, oversized
 
 
 def flatten(structure, depth: int = 0) -> list:
@@ -137,23 +137,18 @@ class SubclassModel(ModelObj):
         super().__init__(name, class_name, site)
         self.instance = instance
         self.is_model = is_model
-        self.extra_weights = NO_PARAMS   # add_weight(...) calls in the class itself
+        self.own = OwnWeights()          # add_weight(...) calls in the class itself
         self.build_called = False
 
     def summary_layers(self):
         from .tracking import tracked_layers
         return tracked_layers(self.instance)
 
-    def param_count(self) -> ParamCount:
-        total = super().param_count()
-        own = self.extra_weights
-        trainable = getattr(self, "trainable_flag", True)
-        if not trainable:
-            own = own.frozen()
-        return total + own
+    def leaves(self) -> list:
+        return super().leaves() + [self.own]
 
     def set_trainable(self, value) -> None:
-        self.trainable_flag = value is not False
+        self.own.trainable = value is not False
         super().set_trainable(value)
 
 
@@ -244,7 +239,7 @@ def row_output(op: Operation) -> str:
         return format_output(op.nodes[-1].outputs)
     if isinstance(op, LayerObj) and op.engine.built_input_shape is not None:
         from .keras_api import LAYERS_WITH_BUILD
-        if op.class_name in LAYERS_WITH_BUILD:
+        if op.engine.keras_name in LAYERS_WITH_BUILD:
             from ..engine import Derivation
             try:
                 return _shape_text(op.engine.compute_output_shape(op.engine.built_input_shape, Derivation()))

@@ -1,0 +1,159 @@
+"""The user's own layer classes in the abstract interpreter: subclasses of Keras's built-in layers
+(``class MyConv(layers.Conv2D)``) and the weights any custom layer or model makes itself
+(``self.add_weight``).
+
+A subclass of a built-in layer is the parent's rule (built from the arguments given to
+``super().__init__``, or to the class itself when it has no ``__init__``) under the subclass's
+name and class.  Its overrides run as Keras runs them when it builds a functional graph:
+``build`` (``super().build(input_shape)`` builds the parent's weights) and
+``compute_output_shape``.  A ``call`` override is not traced there (every built-in layer has its
+own ``compute_output_shape`` / ``compute_output_spec``, which Keras uses instead), so it is not
+run: running it would build layers Keras leaves unbuilt.
+"""
+
+from __future__ import annotations
+
+from ..engine import Derivation
+from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS, to_snake_case
+from ..engine.shape import UNKNOWN
+from . import calls
+from .keras_api import classify
+from .models import SubclassModel
+from .values import (
+    Instance,
+    KerasRef,
+    SymTensor,
+    UnknownOp,
+    UserClass,
+    UserFunction,
+    UserLayerObj,
+    private_copy,
+)
+
+# Built-in layers whose own ``compute_output_spec`` ignores an overridden ``compute_output_shape``.
+OWN_OUTPUT_SPEC = frozenset({
+    "Attention", "AdditiveAttention", "GroupQueryAttention", "MultiHeadAttention", "Hashing",
+    "Identity", "Equalization", "RandomGrayscale", "ReversibleEmbedding",
+})
+
+
+def builtin_layer_parent(cls: UserClass, depth: int = 0) -> str | None:
+    """The Keras class name of the built-in layer ``cls`` derives from (``"Conv2D"``), if any."""
+    if depth > 16:
+        return None
+    for base in cls.bases:
+        if isinstance(base, KerasRef):
+            kind, name = classify(base.path)
+            if kind in ("layer", "unknown_layer") and name not in ("Layer", "InputLayer"):
+                return name
+        elif isinstance(base, UserClass):
+            found = builtin_layer_parent(base, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def user_override(cls: UserClass, name: str) -> UserFunction | None:
+    found = cls.lookup(name)
+    return found if isinstance(found, UserFunction) else None
+
+
+def _shape_dims(value):
+    """A shape the user's code computed, as the engine takes it, or UNKNOWN."""
+    if isinstance(value, list):
+        value = tuple(value)
+    if not isinstance(value, tuple):
+        return UNKNOWN
+    return tuple(d if d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) else UNKNOWN
+                 for d in value)
+
+
+class UserLayersMixin:
+    def new_user_layer(self, instance: Instance, parent: str, positional, keywords, node) -> None:
+        """``super().__init__(...)`` of a built-in layer's subclass: the parent's rule, named
+        after the subclass as Keras names it (``MyConv`` -> ``my_conv``)."""
+        keywords = dict(keywords)
+        given = keywords.get("name")
+        if not isinstance(given, str):
+            keywords["name"] = self.rec.unique_name(to_snake_case(instance.cls.name))
+        site = instance.site if instance.site is not None else node
+        obj = calls.new_layer(self.rec, parent, positional, keywords, node)
+        if obj is None or obj == "error":
+            instance.keras_object = UnknownOp(keywords["name"], instance.cls.name, site)
+            return
+        layer = UserLayerObj(obj.engine, site, instance, instance.cls.name)
+        layer.input_shape_arg = obj.input_shape_arg
+        if hasattr(obj, "input_batch"):
+            layer.input_batch = obj.input_batch
+        instance.keras_object = layer
+
+    def call_user_layer(self, instance: Instance, positional, keywords, node):
+        """Calling an instance of a built-in layer's subclass on tensors."""
+        op = instance.keras_object
+        inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
+        build = user_override(instance.cls, "build")
+        output_shape = user_override(instance.cls, "compute_output_shape")
+        first_build = not op.build_called
+        if first_build:
+            op.build_called = True
+            if build is not None:
+                self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
+                if op.engine.weights is None:
+                    op.engine.weights = NO_PARAMS   # the parent's build never ran: none of its weights
+        if output_shape is None:
+            return calls.apply_layer(self.rec, op, positional, keywords, node, first_build or None)
+        if op.engine.weights is None:
+            self._build_parent(op, calls.output_shapes(inputs))
+        shape = UNKNOWN
+        if op.engine.keras_name not in OWN_OUTPUT_SPEC:
+            shape = _shape_dims(self.invoke(output_shape, [instance, calls.output_shapes(inputs)], {}, None))
+        return calls.attach_call(self.rec, op, inputs, shape, node, kind="layer")
+
+    def _build_parent(self, op: UserLayerObj, input_shape) -> None:
+        try:
+            op.engine.maybe_build(input_shape if isinstance(input_shape, tuple) else UNKNOWN, Derivation())
+        except Exception:  # noqa: BLE001 - a rule failing on odd input gives "?"
+            op.engine.weights = UNKNOWN_PARAMS
+
+    def super_layer_method(self, instance: Instance, name: str, positional, keywords, node):
+        """``super().build(input_shape)``, ``super().call(x)``, ``super().compute_output_shape(s)``
+        of a built-in layer's subclass: the parent's rule."""
+        op = instance.keras_object
+        if not isinstance(op, UserLayerObj):
+            return UNKNOWN
+        if name == "build":
+            shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
+            if op.engine.weights is None:
+                self._build_parent(op, tuple(shape) if isinstance(shape, (list, tuple)) else UNKNOWN)
+            return None
+        if name == "compute_output_shape" and positional and isinstance(positional[0], (list, tuple)):
+            try:
+                return op.engine.compute_output_shape(tuple(positional[0]), Derivation())
+            except Exception:  # noqa: BLE001
+                return UNKNOWN
+        if name == "call":
+            return calls.apply_layer(self.rec, op, private_copy(positional), dict(keywords), node)
+        return UNKNOWN
+
+    def add_weight(self, owner, positional, keywords):
+        """``self.add_weight(shape=..., trainable=...)`` (Keras 3 takes ``shape, initializer,
+        dtype`` positionally): counts the weight and returns it as a tensor of that shape."""
+        shape = keywords.get("shape", positional[0] if positional else ())
+        if shape is None:
+            shape = ()
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        dims = _shape_dims(shape)
+        count = UNKNOWN
+        if isinstance(dims, tuple) and all(isinstance(d, int) for d in dims):
+            count = 1
+            for d in dims:
+                count *= d
+        own = owner.own if isinstance(owner, (SubclassModel, UserLayerObj)) else None
+        trainable = keywords.get("trainable", True)
+        if own is not None:
+            own.add(count if isinstance(trainable, bool) else UNKNOWN, trainable is not False)
+        return SymTensor(dims if isinstance(dims, tuple) and None not in dims else UNKNOWN)
+
+
+__all__ = ["UserLayersMixin", "builtin_layer_parent", "user_override"]
