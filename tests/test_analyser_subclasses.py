@@ -69,6 +69,36 @@ SNIPPETS = {
         tower = Tower()
         tower(keras.Input((7,)))
         """,
+    "model_subclass_called_functionally": """
+        import keras
+        from keras import layers
+
+        class CustomFit(keras.Model):
+            def train_step(self, data):
+                return super().train_step(data)
+
+        class Forwarding(keras.Model):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+
+        class Named(keras.Model):
+            def __init__(self, inputs, outputs, **kwargs):
+                super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+                self.note = "kept"
+
+        class Deeper(CustomFit):
+            def test_step(self, data):
+                return super().test_step(data)
+
+        src = keras.Input((9,))
+        mid = layers.Dense(5, activation="relu")(src)
+        dst = layers.Dense(3)(mid)
+        fit_model = CustomFit(src, dst)
+        forwarded = Forwarding(inputs=src, outputs=dst, name="fwd")
+        named = Named(src, dst)
+        deeper = Deeper(inputs=src, outputs=dst)
+        outer = keras.Model(src, fit_model(src))
+        """,
 }
 
 
@@ -81,3 +111,14 @@ def write(tmp_path, name, source):
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 def test_snippet_matches_keras(name, tmp_path):
     assert_models_match_keras(write(tmp_path, name, SNIPPETS[name]))
+
+
+def test_model_subclass_called_functionally_is_reported_where_it_is_made():
+    """The model hint of ``Forwarding(inputs=..., outputs=...)`` sits on that line, not on the
+    ``super().__init__`` line inside the class (shared by every model of the class)."""
+    source = textwrap.dedent(SNIPPETS["model_subclass_called_functionally"]).lstrip()
+    analysis = analyse_source(source, "made.py")
+    lines = source.splitlines()
+    where = {m.variable: lines[m.span.line - 1].strip() for m in analysis.models}
+    assert where["forwarded"].startswith("forwarded = Forwarding(")
+    assert where["named"].startswith("named = Named(")

@@ -140,7 +140,8 @@ class KerasCallsMixin:
         inputs = positional[0] if positional else keywords.get("inputs")
         outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
         if isinstance(op, SubclassModel) and inputs is not None and outputs is not None:
-            model = calls.functional_model(self.rec, inputs, outputs, op.name, node, op.class_name)
+            site = instance.site if instance.site is not None else node   # where the model is made
+            model = calls.functional_model(self.rec, inputs, outputs, op.name, site, op.class_name)
             instance.keras_object = model
         if isinstance(op, SubclassModel) and "trainable" in keywords:
             op.set_trainable(keywords["trainable"])
