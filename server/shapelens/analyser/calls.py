@@ -237,8 +237,6 @@ def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_sha
     """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
     node = new_node(op, tensors_in(inputs_value)) or _Detached()
     node.outputs = wrap_output(output_structure_shapes, node)
-    if not isinstance(node, Node):
-        op.traced_outputs = node.outputs    # what a custom layer's row shows inside a subclass
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
                                      None, output_shapes(inputs_value), op.param_count()), kind=kind)
     return node.outputs

@@ -30,8 +30,21 @@ from .values import (
     tensor_structure,
 )
 
+# TensorFlow functions a custom layer's ``call`` uses on its tensors, as the keras.ops they equal.
+TF_OPS = {"tensorflow.matmul": "matmul", "tensorflow.linalg.matmul": "matmul"}
+
 # Arguments a built-in layer keeps as attributes unchanged (what a subclass reads: ``self.units``).
 LAYER_ATTRIBUTES = frozenset({"units", "filters", "output_dim", "input_dim", "num_heads", "key_dim"})
+
+
+def dense_weight(engine, attr: str):
+    """``self.kernel`` / ``self.bias`` of a built ``Dense`` (what a subclass's ``call`` uses)."""
+    shape, units = engine.built_input_shape, engine.args.peek("units")
+    if engine.weights is None or not isinstance(shape, tuple) or not shape or not isinstance(units, int):
+        return UNKNOWN
+    if attr == "bias":
+        return SymTensor((units,)) if engine.args.peek("use_bias") is not False else None
+    return SymTensor((shape[-1], units)) if isinstance(shape[-1], int) else SymTensor(UNKNOWN)
 
 
 class KerasCallsMixin:
@@ -60,6 +73,8 @@ class KerasCallsMixin:
         if attr in LAYER_ATTRIBUTES and isinstance(op, LayerObj):
             value = op.engine.args.peek(attr)   # stored by Keras as given (``self.units = units``)
             return value if isinstance(value, int) and not isinstance(value, bool) else UNKNOWN
+        if attr in ("kernel", "bias") and isinstance(op, LayerObj) and op.engine.keras_name == "Dense":
+            return dense_weight(op.engine, attr)
         return BuiltinMethod(receiver, attr)
 
     def op_name(self, snake: str, tensors) -> str:
@@ -120,6 +135,7 @@ class KerasCallsMixin:
         if isinstance(build, UserFunction) and not op.build_called:
             op.build_called = True
             self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
+            self.remember_build_output(instance, calls.output_shapes(inputs))
         call = instance.cls.lookup("call")
         result = UNKNOWN
         if isinstance(call, UserFunction):
@@ -183,6 +199,11 @@ class KerasCallsMixin:
             return self.make_application(name, positional, keywords, node)
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
+        if kind == "external" and path in TF_OPS and not keywords:
+            tensors = calls.tensors_in(positional)
+            if tensors and calls.is_private(tensors):    # inside a traced call: the keras.ops rule
+                return self.keras_op(path, TF_OPS[path], "op", positional, keywords, node)
+            return UNKNOWN
         if kind == "external" and path.startswith("math."):
             fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN
@@ -272,9 +293,10 @@ class KerasCallsMixin:
             if isinstance(build, UserFunction) and not op.build_called:
                 op.build_called = True
                 self.invoke(build, [receiver, shape], {}, None)
+                self.remember_build_output(receiver, shape)
             return None
         if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
-            return self.add_weight(op, positional, keywords)
+            return self.add_weight(op, positional, keywords, node)
         if isinstance(op, LayerObj) and name == "build":
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
             if isinstance(shape, (list, tuple)):

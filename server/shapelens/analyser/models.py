@@ -237,7 +237,7 @@ def row_output(op: Operation) -> str:
         return fixed
     if op.nodes:
         return format_output(op.nodes[-1].outputs)
-    if isinstance(op, LayerObj) and op.engine.built_input_shape is not None:
+    if isinstance(op, LayerObj) and op.engine.built_input_shape is not None and not hasattr(op, "build_output"):
         from .keras_api import LAYERS_WITH_BUILD
         if op.engine.keras_name in LAYERS_WITH_BUILD:
             from ..engine import Derivation
@@ -245,9 +245,9 @@ def row_output(op: Operation) -> str:
                 return _shape_text(op.engine.compute_output_shape(op.engine.built_input_shape, Derivation()))
             except Exception:  # noqa: BLE001 - "?" rather than a crash
                 return "?"
-    traced = getattr(op, "traced_outputs", None)
-    if isinstance(op, SubclassModel) and traced is not None and op.build_called:
-        return format_output(traced)   # a custom layer with its own build() remembers its shape
+    built = getattr(op, "build_output", None)
+    if built is not None:   # a layer with a build(): its compute_output_shape on the build shape
+        return format_output(built)
     if isinstance(op, ModelObj) and not isinstance(op, SubclassModel) and op.outputs is not None:
         return format_output(op.outputs)
     return "?"

@@ -6,9 +6,10 @@ A subclass of a built-in layer is the parent's rule (built from the arguments gi
 ``super().__init__``, or to the class itself when it has no ``__init__``) under the subclass's
 name and class.  Its overrides run as Keras runs them when it builds a functional graph:
 ``build`` (``super().build(input_shape)`` builds the parent's weights) and
-``compute_output_shape``.  A ``call`` override is not traced there (every built-in layer has its
-own ``compute_output_shape`` / ``compute_output_spec``, which Keras uses instead), so it is not
-run: running it would build layers Keras leaves unbuilt.
+``compute_output_shape``.  A ``call`` override is not traced on graph tensors (every built-in
+layer has its own ``compute_output_shape`` / ``compute_output_spec``, which Keras uses instead),
+so it is not run there (running it would build layers Keras leaves unbuilt); inside a subclassed
+model's ``call`` (traced tensors) Keras runs it, and so do we.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..engine import Derivation
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS, to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls
-from .keras_api import classify
+from .keras_api import LAYERS_WITH_BUILD, classify
 from .models import SubclassModel
 from .values import (
     Instance,
@@ -28,6 +29,7 @@ from .values import (
     UserFunction,
     UserLayerObj,
     private_copy,
+    tensor_structure,
 )
 
 # Built-in layers whose own ``compute_output_spec`` ignores an overridden ``compute_output_shape``.
@@ -100,14 +102,49 @@ class UserLayersMixin:
                 self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
                 if op.engine.weights is None:
                     op.engine.weights = NO_PARAMS   # the parent's build never ran: none of its weights
-        if output_shape is None:
-            return calls.apply_layer(self.rec, op, positional, keywords, node, first_build or None)
-        if op.engine.weights is None:
-            self._build_parent(op, calls.output_shapes(inputs))
-        shape = UNKNOWN
-        if op.engine.keras_name not in OWN_OUTPUT_SPEC:
-            shape = _shape_dims(self.invoke(output_shape, [instance, calls.output_shapes(inputs)], {}, None))
-        return calls.attach_call(self.rec, op, inputs, shape, node, kind="layer")
+        call = user_override(instance.cls, "call")
+        traced = calls.is_private(calls.tensors_in(inputs))   # inside a subclassed model's call
+        if call is not None and traced:
+            if op.engine.weights is None:
+                self._build_parent(op, calls.output_shapes(inputs))   # Keras builds before call
+            result = self.invoke(call, [instance] + list(positional), dict(keywords), None)
+            result = calls.attach_call(self.rec, op, inputs, calls.output_shapes(tensor_structure(result)), node,
+                                       kind="layer")
+        elif output_shape is None or traced:
+            result = calls.apply_layer(self.rec, op, positional, keywords, node, first_build or None)
+        else:
+            if op.engine.weights is None:
+                self._build_parent(op, calls.output_shapes(inputs))
+            shape = UNKNOWN
+            if op.engine.keras_name not in OWN_OUTPUT_SPEC:
+                shape = _shape_dims(self.invoke(output_shape, [instance, calls.output_shapes(inputs)], {}, None))
+            result = calls.attach_call(self.rec, op, inputs, shape, node, kind="layer")
+        if first_build and (build is not None or op.engine.keras_name in LAYERS_WITH_BUILD):
+            op.build_output = SymTensor(UNKNOWN)   # the row inside a subclassed model (no call node)
+            if output_shape is not None:
+                self.remember_build_output(instance, calls.output_shapes(inputs))
+            else:
+                self._remember_parent_output(op, calls.output_shapes(inputs))
+        return result
+
+    def _remember_parent_output(self, op: UserLayerObj, input_shape) -> None:
+        try:
+            op.build_output = SymTensor(_shape_dims(op.engine.compute_output_shape(input_shape, Derivation())))
+        except Exception:  # noqa: BLE001 - "?" rather than a crash
+            pass
+
+    def remember_build_output(self, instance: Instance, input_shape) -> None:
+        """A custom layer built by its own ``build``: outside a graph its summary row shows
+        ``compute_output_shape(build shape)``, or ``?`` when the class has none (Keras's raises)."""
+        method = user_override(instance.cls, "compute_output_shape")
+        if method is None or not isinstance(input_shape, (tuple, list)):
+            return
+        self.rec.uncertain += 1       # Keras runs it only to print the summary
+        try:
+            shape = _shape_dims(self.invoke(method, [instance, input_shape], {}, None))
+        finally:
+            self.rec.uncertain -= 1
+        instance.keras_object.build_output = SymTensor(shape)
 
     def _build_parent(self, op: UserLayerObj, input_shape) -> None:
         try:
@@ -135,10 +172,16 @@ class UserLayersMixin:
             return calls.apply_layer(self.rec, op, private_copy(positional), dict(keywords), node)
         return UNKNOWN
 
-    def add_weight(self, owner, positional, keywords):
+    def add_weight(self, owner, positional, keywords, node):
         """``self.add_weight(shape=..., trainable=...)`` (Keras 3 takes ``shape, initializer,
         dtype`` positionally): counts the weight and returns it as a tensor of that shape."""
-        shape = keywords.get("shape", positional[0] if positional else ())
+        if positional and isinstance(positional[0], str):   # Keras 2's add_weight(name, shape)
+            self.rec.error(node, "invalid-argument", "`name` must be passed as a keyword argument. "
+                           f"Received: add_weight('{positional[0]}', ...). "
+                           f"Use: add_weight(shape=..., name='{positional[0]}').")
+            shape = UNKNOWN
+        else:
+            shape = keywords.get("shape", positional[0] if positional else ())
         if shape is None:
             shape = ()
         if isinstance(shape, int) and not isinstance(shape, bool):
