@@ -43,12 +43,11 @@ from .imports import ImportsMixin
 from .keras_calls import KerasCallsMixin
 from .recorder import Recorder
 from .statements import StatementsMixin
-from .user_layers import UserLayersMixin
 from .values import UserFunction
 
 
 class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixin, KerasCallsMixin,
-                  UserLayersMixin, BuiltinMethodsMixin):
+                  BuiltinMethodsMixin):
     def __init__(self, recorder: Recorder, module_loader=None, depth_of_import: int = 0):
         self.rec = recorder
         self.steps = 0

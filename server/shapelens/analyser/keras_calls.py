@@ -1,7 +1,8 @@
 """The Keras adapter of the abstract interpreter: constructing layers, ``keras.Input``, Sequential,
 functional and ``keras.applications`` models, ``keras.ops`` calls, calling subclassed models and
 custom layers (``build`` then ``call`` on private tensors), ``Lambda`` layers, and the methods and
-attributes of Keras objects (``model.add``, ``build``, ``add_weight``, ``get_layer``, ``.output``)."""
+attributes of Keras objects (``model.add``, ``build``, ``add_weight``, ``get_layer``, ``.output``).
+Subclasses of built-in layers and ``add_weight`` are in ``user_layers.py`` (a base of this mixin)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from . import calls
 from .keras_api import MERGE_FUNCTIONS, camel_case, classify
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
-from .user_layers import builtin_layer_parent
+from .user_layers import UserLayersMixin, builtin_layer_parent
 from .values import (
     MISSING,
     BuiltinMethod,
@@ -47,7 +48,7 @@ def dense_weight(engine, attr: str):
     return SymTensor((shape[-1], units)) if isinstance(shape[-1], int) else SymTensor(UNKNOWN)
 
 
-class KerasCallsMixin:
+class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_layers.py
     def keras_attribute(self, op: Operation, attr: str, receiver):
         if attr == "name":
             return op.name
