@@ -93,6 +93,18 @@ SNIPPETS = {
             def test_step(self, data):
                 return super().test_step(data)
 
+        class Labelled(keras.Model):
+            def __init__(self, inputs, outputs):
+                super().__init__(inputs, outputs, name="labelled_net")
+
+        class Head(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(name="the_head", **kwargs)
+                self.dense = layers.Dense(2)
+
+            def call(self, x):
+                return self.dense(x)
+
         src = keras.Input((9,))
         mid = layers.Dense(5, activation="relu")(src)
         dst = layers.Dense(3)(mid)
@@ -100,7 +112,8 @@ SNIPPETS = {
         forwarded = Forwarding(inputs=src, outputs=dst, name="fwd")
         named = Named(src, dst)
         deeper = Deeper(inputs=src, outputs=dst)
-        outer = keras.Model(src, fit_model(src))
+        labelled = Labelled(src, dst)
+        outer = keras.Model(src, [fit_model(src), labelled(src), Head()(src)])
         """,
     "builtin_subclasses_traced_inside_a_model": """
         import keras

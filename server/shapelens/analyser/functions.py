@@ -197,15 +197,20 @@ class FunctionsMixin:
         instance = Instance(cls, site=node)
         base = cls.keras_base()
         parent = builtin_layer_parent(cls) if base is None else None
-        if base is not None:
-            name = keywords.get("name")
-            model_name = name if isinstance(name, str) else self.rec.unique_name(to_snake_case(cls.name))
-            instance.keras_object = SubclassModel(model_name, cls.name, node, instance, base == "Model")
+        if base is not None:   # named by super().__init__ (name= given there, or Keras's default)
+            instance.keras_object = SubclassModel(None, cls.name, node, instance, base == "Model")
         init = cls.lookup("__init__")
         if isinstance(init, UserFunction):
             self.invoke(init, [instance] + positional, dict(keywords), node)
         elif parent is not None:       # no __init__ of its own: the parent's, with these arguments
             self.new_user_layer(instance, parent, positional, keywords, node)
-        elif base == "Model":          # MyModel(inputs, outputs): a functional model of that class
+        elif base is not None:         # MyModel(inputs, outputs): a functional model of that class
             self.super_init(instance, positional, keywords, node)
+        if isinstance(instance.keras_object, SubclassModel) and instance.keras_object.name is None:
+            self.name_subclass(instance.keras_object, {})   # __init__ never reached super().__init__
         return instance
+
+    def name_subclass(self, op: SubclassModel, keywords) -> None:
+        """Keras names a layer or model in ``Layer.__init__``: ``name=`` or the class in snake case."""
+        given = keywords.get("name")
+        op.name = given if isinstance(given, str) else self.rec.unique_name(to_snake_case(op.class_name))

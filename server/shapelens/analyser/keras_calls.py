@@ -154,6 +154,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if parent is not None:
             self.new_user_layer(instance, parent, positional, keywords, node)
             return
+        if isinstance(op, SubclassModel) and op.name is None:
+            self.name_subclass(op, keywords)
         inputs = positional[0] if positional else keywords.get("inputs")
         outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
         if isinstance(op, SubclassModel) and inputs is not None and outputs is not None:
