@@ -205,6 +205,51 @@ SNIPPETS = {
         scaled(keras.Input((9,)))
         stack = keras.Sequential([keras.Input((4,)), Projection(3), Mixer(3)])
         """,
+    "explicitly_built_custom_layers": """
+        import keras
+        from keras import layers
+
+        class Gain(layers.Layer):
+            def build(self, input_shape):
+                self.g = self.add_weight(shape=(input_shape[-1],))
+
+            def call(self, x):
+                return x * self.g
+
+            def compute_output_shape(self, input_shape):
+                return input_shape
+
+        class Shifted(layers.Dense):
+            def build(self, input_shape):
+                super().build(input_shape)
+                self.shift = self.add_weight(shape=(2,))
+
+        class Bare(layers.Layer):
+            def build(self, input_shape):
+                self.v = self.add_weight(shape=(3,))
+
+            def call(self, x):
+                return x
+
+        gain = Gain()
+        gain.build((None, 4))
+        shifted = Shifted(3)
+        shifted.build((None, 4))
+        start = keras.Input((4,))
+        built_first = keras.Model(start, shifted(gain(start)))
+
+        class Box(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.gain = Gain()
+                self.shifted = Shifted(2)
+                self.bare = Bare()
+                self.gain.build((None, 5))
+                self.shifted.build((None, 5))
+                self.bare.build((None, 5))
+
+        box = Box()
+        """,
 }
 
 # the same layer written with TensorFlow's matmul (the test oracle has no TensorFlow to run it)

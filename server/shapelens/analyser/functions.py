@@ -113,6 +113,8 @@ class FunctionsMixin:
         if isinstance(func, UserFunction):
             return self.invoke(func, positional, keywords, node)
         if isinstance(func, BoundMethod):
+            if func.function.qualname.endswith(".build") and isinstance(func.receiver, Instance):
+                return self.explicit_build(func, positional, keywords, node)
             return self.invoke(func.function, [func.receiver] + positional, keywords, node)
         if isinstance(func, UserClass):
             return self.instantiate(func, positional, keywords, node)

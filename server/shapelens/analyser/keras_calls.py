@@ -296,7 +296,6 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             if isinstance(build, UserFunction) and not op.build_called:
                 op.build_called = True
                 self.invoke(build, [receiver, shape], {}, None)
-                self.remember_build_output(receiver, shape)
             return None
         if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
             return self.add_weight(op, positional, keywords, node)

@@ -133,6 +133,26 @@ class UserLayersMixin:
         except Exception:  # noqa: BLE001 - "?" rather than a crash
             pass
 
+    def explicit_build(self, method, positional, keywords, node):
+        """``layer.build(input_shape)`` written by the user, for a class with its own ``build``:
+        Keras marks the layer built, so calling it later does not build (nor add weights) again."""
+        instance, op = method.receiver, method.receiver.keras_object
+        if not isinstance(op, (SubclassModel, UserLayerObj)) or op.build_called:
+            return self.invoke(method.function, [instance] + positional, keywords, node)
+        op.build_called = True
+        result = self.invoke(method.function, [instance] + positional, keywords, node)
+        shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
+        shape = tuple(shape) if isinstance(shape, list) else shape
+        if isinstance(op, UserLayerObj):
+            if op.engine.weights is None:
+                op.engine.weights = NO_PARAMS   # the parent's build never ran: none of its weights
+            op.build_output = SymTensor(UNKNOWN)
+            if user_override(instance.cls, "compute_output_shape") is None:
+                self._remember_parent_output(op, shape)
+                return result
+        self.remember_build_output(instance, shape)
+        return result
+
     def remember_build_output(self, instance: Instance, input_shape) -> None:
         """A custom layer built by its own ``build``: outside a graph its summary row shows
         ``compute_output_shape(build shape)``, or ``?`` when the class has none (Keras's raises)."""
