@@ -187,6 +187,18 @@ SNIPPETS = {
             def compute_output_shape(self, input_shape):
                 return input_shape[:-1] + (3,)
 
+        class Activated(layers.Layer):
+            def __init__(self, units, activation=None, **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+                self.activation = keras.activations.get(activation)
+
+            def build(self, batch_input_shape):
+                self.kernel = self.add_weight(name="kernel", shape=[batch_input_shape[-1], self.units])
+
+            def call(self, x):
+                return self.activation(x @ self.kernel)
+
         class Scaled(keras.Model):
             def __init__(self):
                 super().__init__()
@@ -204,6 +216,7 @@ SNIPPETS = {
         scaled = Scaled()
         scaled(keras.Input((9,)))
         stack = keras.Sequential([keras.Input((4,)), Projection(3), Mixer(3)])
+        acted = keras.Model(tokens, Activated(2)(Activated(3, "relu")(tokens)))
         """,
     "explicitly_built_custom_layers": """
         import keras

@@ -21,6 +21,7 @@ from .values import (
     BuiltinMethod,
     InputObj,
     Instance,
+    KerasRef,
     LayerObj,
     Operation,
     SymTensor,
@@ -200,6 +201,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return calls.apply_layer(rec, layer, [inputs], {}, node)
         if kind == "application":
             return self.make_application(name, positional, keywords, node)
+        if kind == "activation" and name in ("get", "linear"):
+            return self.activation_get(name, positional, keywords)
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
         if kind == "external" and path in TF_OPS and not keywords:
@@ -211,6 +214,18 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN
         return UNKNOWN
+
+    def activation_get(self, name, positional, keywords):
+        """``keras.activations.get(identifier)`` (what custom layers keep as ``self.activation``)
+        and ``linear``, which returns its argument itself."""
+        given = positional[0] if positional else keywords.get("identifier" if name == "get" else "x", UNKNOWN)
+        if name == "linear":
+            return given if len(positional) + len(keywords) == 1 else UNKNOWN
+        if given is None:
+            return KerasRef("keras.activations.linear")
+        if isinstance(given, str) and given.isidentifier():
+            return KerasRef(f"keras.activations.{given}")
+        return given if isinstance(given, (KerasRef, UserFunction)) else UNKNOWN
 
     def make_input(self, positional, keywords, node):
         names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name", "tensor")
