@@ -360,3 +360,24 @@ def test_keras_2_add_weight_spelling_is_the_error_keras_3_raises(tmp_path):
     assert [d.span.line for d in errors] == [error["line"]]
     assert errors[0].message == error["message"]
     assert [r.params for m in analysis.models for r in m.rows if r.class_name == "Legacy"] in ([], [UNKNOWN])
+
+
+def test_custom_layer_called_on_a_value_not_known_to_be_a_tensor_reports_nothing():
+    """``layer(tf.zeros([10, 5]))``: the analyser cannot see the argument, and Keras may stop
+    before ``build`` (a bad argument), so nothing found inside ``build``/``call`` is an error."""
+    source = textwrap.dedent("""
+        import tensorflow as tf
+        from keras import layers
+
+        class Legacy(layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("w", shape=(input_shape[-1], 2))
+
+            def call(self, x):
+                return tf.matmul(x, self.w)
+
+        layer = Legacy()
+        out = layer(tf.zeros([10, 5]))
+        """)
+    analysis = analyse_source(source, "eager_call.py")
+    assert not [d for d in analysis.diagnostics if d.severity == "error"]

@@ -119,6 +119,12 @@ class FunctionsMixin:
         if isinstance(func, UserClass):
             return self.instantiate(func, positional, keywords, node)
         if isinstance(func, Instance):
+            if func.keras_object is not None and not (calls.tensors_in(positional) or calls.tensors_in(keywords)):
+                self.rec.uncertain += 1   # on values not known to be tensors: Keras may stop before build
+                try:
+                    return self.call_subclass(func, positional, keywords, node)
+                finally:
+                    self.rec.uncertain -= 1
             if func.keras_object is not None:
                 return self.call_subclass(func, positional, keywords, node)
             method = func.cls.lookup("__call__")
