@@ -64,10 +64,10 @@ def _shape_dims(value):
     """A shape the user's code computed, as the engine takes it, or UNKNOWN."""
     if isinstance(value, list):
         value = tuple(value)
-    if not isinstance(value, tuple):
+    if not isinstance(value, tuple) or len(value) > 64:
         return UNKNOWN
-    return tuple(d if d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) else UNKNOWN
-                 for d in value)
+    return tuple(d if d is None or (isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2 ** 63)
+                 else UNKNOWN for d in value)
 
 
 class UserLayersMixin:
@@ -212,6 +212,7 @@ class UserLayersMixin:
             count = 1
             for d in dims:
                 count *= d
+            count = count if count < 2 ** 63 else UNKNOWN   # beyond int64: no number Keras could hold
         own = owner.own if isinstance(owner, (SubclassModel, UserLayerObj)) else None
         trainable = keywords.get("trainable", True)
         if own is not None:
