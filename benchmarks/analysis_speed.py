@@ -17,7 +17,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
 sys.path.insert(0, os.path.dirname(__file__))
 
 from generate import count_layer_calls, generate_module  # noqa: E402
-
 from shapelens.analyser import analyse_source  # noqa: E402
 
 

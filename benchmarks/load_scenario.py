@@ -1,5 +1,5 @@
 """Load and endurance scenario shared by ``benchmarks/server_endurance.py`` and
-``tests/test_robustness_load.py``: what an editor sends while a user types, and the driver that
+``tests/robustness/test_robustness_load.py``: what an editor sends while a user types, and the driver that
 sends it to a running language server.
 
 * ``Buffer`` is the editor's copy of a document.  Edits are made in characters and come back

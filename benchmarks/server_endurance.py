@@ -37,12 +37,21 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from lsprotocol import types  # noqa: E402
+
 from generate import generate_module  # noqa: E402
 from load_scenario import (  # noqa: E402
-    Session, burst, endurance, error_lines, example_files, fresh_uri, recording_client, rss_kib, start_server,
+    Session,
+    burst,
+    endurance,
+    error_lines,
+    example_files,
+    fresh_uri,
+    recording_client,
+    rss_kib,
+    start_server,
     typing_latencies,
 )
-from lsprotocol import types  # noqa: E402
 from server_latency import percentile  # noqa: E402
 
 TARGET_300 = 0.050    # s: server_latency.py's target for a 300-line file (p95)

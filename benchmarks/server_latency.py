@@ -30,10 +30,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generate import generate_module  # noqa: E402
-from load_scenario import rss_kib  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
+
+from generate import generate_module  # noqa: E402
+from load_scenario import rss_kib  # noqa: E402
 
 NEW_LINES = ['x = layers.Dense(64, activation="relu")(x)', "x = layers.Dropout(0.25)(x)",
              "y = layers.Conv2D(8, 3)(y)"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from model_oracle import keras_report
-
 from shapelens.analyser import analyse_source
 from shapelens.report import file_json
 

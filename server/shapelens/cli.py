@@ -61,8 +61,7 @@ def python_files(paths: list[str]) -> list[str]:
 
 
 def analyse_path(path: str):
-    from .analyser import analyse_source
-    from .workspace import module_loader
+    from .analyser import analyse_source, module_loader
 
     return analyse_source(read_source(path), path, module_loader(path))
 

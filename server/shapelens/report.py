@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
-from .analyser.result import Analysis, ModelReport
+from typing import TYPE_CHECKING
+
 from .engine.shape import UNKNOWN
+
+if TYPE_CHECKING:       # annotations only: presenting a result does not load the analyser
+    from .analyser import Analysis, ModelReport
 
 
 def count_text(value) -> str:
@@ -70,6 +74,7 @@ def file_json(path: str, analysis: Analysis) -> dict:
             "total_params": _json_count(model.params.total),
             "trainable_params": _json_count(model.params.trainable),
             "non_trainable_params": _json_count(model.params.non_trainable),
+            "macs": _json_count(model.macs),
             "layers": [{
                 "name": row.name,
                 "class": row.class_name,
@@ -77,6 +82,7 @@ def file_json(path: str, analysis: Analysis) -> dict:
                 "column": row.span.column + 1 if row.span else None,
                 "output_shape": row.output_shape,
                 "params": _json_count(row.params),
+                "macs": _json_count(row.macs),
             } for row in model.rows],
         })
     diagnostics = [{

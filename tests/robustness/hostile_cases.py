@@ -119,6 +119,8 @@ CASES: dict[str, tuple[str, bool]] = {
     "comprehension_nested_huge": ("x = [[i * j for i in range(10000)] for j in range(10000)]\n" + K + GOOD, True),
     "sequential_add_loop": (K + "m = keras.Sequential([keras.Input((4,))])\nwhile True:\n    m.add(layers.Dense(4))\n" + GOOD, True),
     "list_append_loop": (K + "a = []\nfor i in range(10**6):\n    a.append(layers.Dense(4))\ns = keras.Sequential(a)\n" + GOOD, True),
+    "many_heavy_statements": ("n = 0\n" + "for i in range(9000):\n    for j in range(40):\n        n = n + j\nprint(n)\n" * 12
+                              + K + GOOD, True),   # each spends its own budget; the global cap ends the file
     "string_doubling": ("s = 'a'\nfor i in range(100):\n    s = s + s\nd = {}\nfor i in range(100):\n    d = {**d, **d, i: s}\n" + K + GOOD, True),
     # -- cyclic data --------------------------------------------------------------------------------
     "cyclic_list_sequential": (K + "a = []\na.append(a)\nm = keras.Sequential(a)\n" + GOOD, True),
@@ -167,7 +169,7 @@ KEEPS_GOOD = {"parens_5000", "brackets_5000", "braces_5000", "calls_5000", "call
               "recursion_via_class", "recursion_lambda", "recursion_in_uncalled", "recursion_layer_call",
               "recursion_decorator", "for_1e9_dense", "while_true_pass", "while_true_dense", "while_1_continue",
               "nested_loops_1e4", "loop_in_helper_many_calls", "comprehension_nested_huge", "sequential_add_loop",
-              "list_append_loop", "string_doubling", "cyclic_list_sequential", "cyclic_dict", "cyclic_model",
+              "list_append_loop", "string_doubling", "many_heavy_statements", "cyclic_list_sequential", "cyclic_dict", "cyclic_model",
               "cyclic_compare", "cyclic_helper_return", "cyclic_instance", "cyclic_subclass_input",
               "starred_unknown", "starred_unknown_in_layer", "weird_syntax",
               "null_and_controls", "negative_input", "dag_list_2pow60", "dag_list_into_layer",

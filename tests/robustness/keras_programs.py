@@ -1,4 +1,4 @@
-"""Hypothesis strategies for ``tests/test_robustness_generated.py``.
+"""Hypothesis strategies for ``tests/robustness/test_robustness_generated.py``.
 
 * ``token_soup()`` -- random sequences of Python tokens, keywords, Keras names, numbers (huge,
   negative, zero), strings, brackets and line structure: mostly invalid Python;

@@ -6,7 +6,7 @@ The report: ``ok`` (no exception), ``traceback``, ``cpu`` (process CPU seconds o
 alone), ``wall``, ``rss_base_mb`` (peak RSS before the analysis: interpreter + source text),
 ``rss_peak_mb`` (peak RSS after), ``diagnostics`` and ``models``.  The address space is capped
 (``--mem-limit``, default 2000 MB) so that a runaway analysis fails with MemoryError instead of
-taking the CI machine down.  Used by ``tests/test_robustness_hostile.py``.
+taking the CI machine down.  Used by ``tests/robustness/test_robustness_hostile.py``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ def main() -> None:
     limit = mem_limit * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    from shapelens.analyser import analyse_source
-    from shapelens.workspace import module_loader
+    from shapelens.analyser import analyse_source, module_loader
 
     with open(path, encoding="utf-8", errors="surrogatepass") as handle:
         text = handle.read()

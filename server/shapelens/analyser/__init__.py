@@ -1,6 +1,45 @@
 """The analyser: Python source → models, layer-call results and diagnostics, without running
-or importing the source.  ``analyse_source(text)`` is the entry point."""
+or importing the source.  ``analyse_source(text)`` is the entry point.
+
+These names are the analyser's public API: the CLI and the language server use nothing else
+(``tests/test_architecture.py``).
+
+* ``analyse_source(text, path, module_loader) -> Analysis`` — one file, once;
+* ``IncrementalAnalysis().update(text, loader, cancel) -> Outcome`` — successive versions of one
+  document, re-analysing only what an edit touched (equal to a full analysis);
+  ``analyse_for_editor(text, loader, cancel) -> Outcome`` is the same without reuse;
+  ``Outcome`` adds each model's MACs and the modules read; ``Cancelled`` is raised when
+  ``cancel`` is set; ``macs_of(result)`` is one layer call's MACs;
+* ``module_loader(path, open_buffer)`` — reads the user's own modules (never imports them);
+* ``line_mapping(old_lines, new_lines)`` / ``map_span(span, mapping)`` — where unchanged lines
+  moved to after an edit;
+* the result types: ``Analysis``, ``CallSite``, ``CallResult``, ``ModelReport``, ``LayerRow``,
+  ``Diagnostic``, ``Span``.
+"""
 
 from .analysis import analyse_source, parse_with_recovery
+from .incremental import IncrementalAnalysis, line_mapping, map_span
+from .result import Analysis, CallResult, CallSite, Diagnostic, LayerRow, ModelReport, Span
+from .runner import Cancelled, Outcome, macs_of
+from .runner import analyse as analyse_for_editor
+from .workspace import module_loader
 
-__all__ = ["analyse_source", "parse_with_recovery"]
+__all__ = [
+    "Analysis",
+    "CallResult",
+    "CallSite",
+    "Cancelled",
+    "Diagnostic",
+    "IncrementalAnalysis",
+    "LayerRow",
+    "ModelReport",
+    "Outcome",
+    "Span",
+    "analyse_for_editor",
+    "analyse_source",
+    "line_mapping",
+    "macs_of",
+    "map_span",
+    "module_loader",
+    "parse_with_recovery",
+]

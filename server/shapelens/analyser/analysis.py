@@ -6,14 +6,7 @@ from __future__ import annotations
 import ast
 
 from .interpreter import Interpreter
-from .models import (
-    InputObj,
-    ModelObj,
-    SequentialModel,
-    SubclassModel,
-    is_layer_built,
-    row_output,
-)
+from .models import InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built, row_output
 from .parsing import parse_lines, parse_with_recovery, sanitize, split_lines, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport
@@ -83,18 +76,22 @@ def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
 
 
 def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelReport:
+    from .macs import model_macs
+
     rows = []
-    for op in model.summary_layers():
+    row_macs, total_macs = model_macs(model)
+    for op, macs in zip(model.summary_layers(), row_macs):
         if isinstance(op, InputObj) and isinstance(model, (SequentialModel, SubclassModel)):
             continue
         built = is_layer_built(op)
         params = op.param_count().total if built else 0
         span = recorder.spans.span(op.site) if op.site is not None else None
-        rows.append(LayerRow(op.name, op.class_name, row_output(op), params, span, built))
+        rows.append(LayerRow(op.name, op.class_name, row_output(op), params, span, built, macs=macs))
     span = recorder.spans.span(model.site) if model.site is not None else None
     params = model.param_count()
     sequential_like = getattr(model, "sequential_like", lambda: True)()
-    return ModelReport(variable, model.class_name, model.name, span, rows, params, sequential_like)
+    return ModelReport(variable, model.class_name, model.name, span, rows, params, sequential_like,
+                       total_macs)
 
 
 __all__ = ["analyse_source", "module_models", "parse_lines", "parse_with_recovery"]

@@ -94,4 +94,7 @@ def application_model(rec, name: str, positional, keywords, site):
         return UNKNOWN
     if not app.operations:        # the architecture itself depends on an unknown value
         return UNKNOWN
+    if isinstance(tensor, SymTensor) and tensor.node is not None and app.output_tensor is not None:
+        from .inlined import inline_application
+        return inline_application(app, tensor, site)
     return ApplicationModel(app, name, pos, kw, site, rec)

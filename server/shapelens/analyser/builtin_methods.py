@@ -6,12 +6,7 @@ from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
 from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
-from .values import (
-    BuiltinMethod,
-    Instance,
-    Operation,
-    hashable,
-)
+from .values import BuiltinMethod, Instance, Operation, hashable
 
 
 class BuiltinMethodsMixin:

@@ -14,20 +14,11 @@ from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
+from .macs import call_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, flatten
 from .recorder import Recorder
 from .result import CallResult
-from .values import (
-    InputObj,
-    Instance,
-    LayerObj,
-    Node,
-    Operation,
-    OpObj,
-    SymTensor,
-    UnknownOp,
-    oversized,
-)
+from .values import InputObj, Instance, LayerObj, Node, Operation, OpObj, SymTensor, UnknownOp, oversized
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 
@@ -109,6 +100,7 @@ def output_shapes(structure, depth: int = 0):
 
 def make_input(rec: Recorder, batch_shape, name, site: ast.AST | None) -> SymTensor:
     op = InputObj(name if isinstance(name, str) else rec.unique_name("input_layer"), batch_shape, site)
+    op.named = isinstance(name, str)     # the tensor's name too (else Keras's ``keras_tensor_N``)
     tensor = SymTensor(batch_shape)
     node = Node(op, [], tensor, is_input=True)
     tensor.node = node
@@ -170,6 +162,8 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
         inputs = inputs + [mask]
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
+    node.replay = ("layer", positional, keywords)
+    node.macs = call_macs(op, engine_pos, engine_kw, output)
     propagate_mask(rec, op, inputs, mask, node.outputs, site)
     if first_build:
         for prefix in BUILD_CREATES.get(op.engine.keras_name, ()):
@@ -178,7 +172,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     rec.record_call(site, CallResult(op.name, op.class_name, output,
                                      params if params is None else op.param_count(),
                                      derivation, engine_pos[0] if engine_pos else UNKNOWN,
-                                     op.param_count(), op, (engine_pos, engine_kw)))
+                                     op.param_count(), op, (engine_pos, engine_kw), node.macs))
     return node.outputs
 
 
@@ -189,10 +183,11 @@ def is_private(inputs: list[SymTensor]) -> bool:
 
 
 def new_node(op: Operation, inputs: list[SymTensor]) -> Node | None:
-    """A node recording this call, or None for a call on traced (private) tensors."""
+    """A node recording this call, or None for a call on traced (private) tensors.  Constants
+    among symbolic inputs are plain operands in Keras, not node inputs."""
     if is_private(inputs):
         return None
-    node = Node(op, inputs, None)
+    node = Node(op, [t for t in inputs if t.node is not None], None)
     op.nodes.append(node)
     return node
 
@@ -201,6 +196,8 @@ class _Detached:
     """Stands in for a node when the call is not recorded: outputs stay private."""
 
     outputs = None
+    replay = None
+    macs = None
 
 
 def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> None:
@@ -233,12 +230,16 @@ def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> 
         outputs.mask = mask
 
 
-def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model"):
+def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_shapes, site, kind="model",
+                replay=None, macs=None):
     """Record that ``op`` (a model or custom layer) was called: a node with fresh output tensors."""
     node = new_node(op, tensors_in(inputs_value)) or _Detached()
     node.outputs = wrap_output(output_structure_shapes, node)
+    node.replay = replay
+    node.macs = macs
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
-                                     None, output_shapes(inputs_value), op.param_count()), kind=kind)
+                                     None, output_shapes(inputs_value), op.param_count(), op,
+                                     node=node), kind=kind)
     return node.outputs
 
 
@@ -282,6 +283,9 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
             shape = UNKNOWN
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(shape, node)
+    node.replay = ("operator", op_class, left, right)
+    if inputs and all(t.constant for t in inputs) and isinstance(node.outputs, SymTensor):
+        node.outputs.constant = True        # arithmetic on concrete arrays gives one
     rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
     return node.outputs
 
@@ -290,6 +294,7 @@ def unary_tensor_op(rec: Recorder, op_class: str, snake: str, operand: SymTensor
     op = OpObj(snake if is_private([operand]) else rec.unique_name(snake), op_class, site)
     node = new_node(op, [operand]) or _Detached()
     node.outputs = wrap_output(operand.shape, node)
+    node.replay = ("same", operand)
     rec.record_call(site, CallResult(op.name, op_class, operand.shape, NO_PARAMS, None, operand.shape, NO_PARAMS))
     return node.outputs
 
@@ -320,10 +325,27 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
         model.input_layer = tensor.node.operation
         model.inputs = model.outputs = tensor
     model.layers.append(item)
+    if model.outputs is None and model.input_layer is None and len(model.layers) == 2:
+        _build_on_first_model(rec, model, call_layer)
     if model.outputs is not None:
         model.outputs = call_layer(item, [model.outputs], {}, item.site)
         if rebuild:
             rec.unique_name("functional")   # each rebuild makes an internal Functional
+
+
+def _build_on_first_model(rec: Recorder, model: SequentialModel, call_layer) -> None:
+    """Keras's ``_maybe_rebuild``: a Sequential whose first layer is a built model (it has an
+    ``input_shape``) builds on that shape once it has a second layer: a new InputLayer."""
+    first = model.layers[0]
+    if not isinstance(first, (FunctionalModel, SequentialModel)) or first.inputs is None:
+        return
+    sources = flatten(first.inputs)
+    if len(sources) != 1 or not isinstance(sources[0], SymTensor) or not isinstance(sources[0].shape, tuple):
+        return
+    tensor = make_input(rec, sources[0].shape, None, None)
+    model.input_layer = tensor.node.operation
+    model.inputs = tensor
+    model.outputs = call_layer(first, [tensor], {}, first.site)
 
 
 def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_layer) -> None:
@@ -340,45 +362,33 @@ def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_la
 
 
 def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict, site, call_layer):
-    """A model used as a layer: one node, its outputs computed from the model's own graph."""
+    """A model used as a layer: one node, its outputs computed from the model's own graph.  A
+    built model called on other shapes keeps its own rows (Keras's ``compute_output_spec`` runs
+    the graph without adding nodes to its layers): only the outer node gets the new shapes."""
+    from .replay import replay_model
+
     inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
-    if isinstance(model, SequentialModel):
-        if model.outputs is None:
-            # an unbuilt Sequential called on a tensor builds on it (an InputLayer, a Functional)
-            rec.unique_name("input_layer")
-            rec.unique_name("functional")
-            x = inputs
+    if isinstance(model, SequentialModel) and model.outputs is None:
+        # an unbuilt Sequential called on a tensor builds on it (an InputLayer, a Functional)
+        rec.unique_name("input_layer")
+        rec.unique_name("functional")
+        x = inputs
+        rec.traces.append([])
+        try:
             for layer in model.layers:
                 x = call_layer(layer, [x], {}, layer.site)
-            model.outputs = x
-            model.inputs = inputs
-            shapes = output_shapes(x)
-        elif _compatible(output_shapes(model.inputs), output_shapes(inputs)):
-            shapes = output_shapes(model.outputs)
-        else:
-            x = inputs
-            for layer in model.layers:
-                x = call_layer(layer, [x], {}, None)
-            shapes = output_shapes(x)
-    elif isinstance(model, FunctionalModel) and _compatible(output_shapes(model.inputs), output_shapes(inputs)):
-        shapes = output_shapes(model.outputs)
+        finally:
+            model.trace = rec.traces.pop()     # its calls, for MACs when they left no nodes
+        model.outputs = x
+        model.inputs = inputs
+        shapes = output_shapes(x)
+    elif isinstance(model, (SequentialModel, FunctionalModel)):
+        shapes = replay_model(model, output_shapes(inputs))
     elif hasattr(model, "output_for"):
         shapes = model.output_for(output_shapes(inputs))
     else:
         shapes = _unknown_like(model.outputs)
-    return attach_call(rec, model, inputs, shapes, site)
-
-
-def _compatible(expected, actual) -> bool:
-    """Same structure and every defined model dim equal (a None model dim accepts anything
-    only when the actual dim is None too: otherwise Keras would recompute concrete shapes)."""
-    if isinstance(expected, list) or isinstance(actual, list):
-        if not isinstance(expected, (list, tuple)) or not isinstance(actual, (list, tuple)):
-            return False
-        return len(expected) == len(actual) and all(_compatible(e, a) for e, a in zip(expected, actual))
-    if not isinstance(expected, tuple) or not isinstance(actual, tuple) or len(expected) != len(actual):
-        return False
-    return all(e == a for e, a in zip(expected[1:], actual[1:]))
+    return attach_call(rec, model, inputs, shapes, site, replay=("model", inputs))
 
 
 def _unknown_like(structure):

@@ -2,7 +2,7 @@
 
 ``Return``/``Break``/``Continue``/``Stop`` carry Python's control flow out of nested statement
 handlers (``Stop`` is a ``raise`` in the analysed code: that path ends); ``Limit`` ends the
-analysis of the current top-level statement when the step budget is spent.  ``Scope`` is one
+analysis of the current top-level statement when its step budget is spent (``budget.py``).  ``Scope`` is one
 function's or module's variables.  The handler tables map AST node types to the interpreter's
 ``stmt_*``/``expr_*`` methods; ``interpreter.py`` fills them once.
 """
@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from .values import MISSING
 
-MAX_STEPS = 1_000_000        # expression/statement evaluations per analysis
+MAX_STEPS = 3_000_000        # expression/statement evaluations per analysis (the safety net)
+STMT_STEPS = 1_000_000       # of which one top-level statement (or uncalled function) may spend
 LAYER_COST = 100             # a layer built or called counts as this many steps
 CALL_COST = 25               # so does a call of the user's own functions and classes
 MAX_LOOP = 10_000            # iterations of one loop
-MAX_DEPTH = 24               # nested calls of user functions
+INERT_AFTER = 64             # exact iterations before a loop may stop as inert (see budget.py)
+# nested calls of user functions: one level costs 8-20 of Python's frames (measured: a plain
+# helper 8, a method 11, a call inside an expression 14, inside a comprehension 18, inside
+# for/with/try 20), so 40 levels stay under Python's default limit of 1000 with room for the CLI or
+# server below and the deepest expression above; deeper recursion ends with a note either way
+MAX_DEPTH = 40
 MAX_UNCALLED = 200           # uncalled functions explored speculatively
 
 STMT_HANDLERS: dict = {}     # ast.stmt subclass -> Interpreter.stmt_* (filled by interpreter.py)
@@ -23,7 +29,8 @@ EXPR_HANDLERS: dict = {}     # ast.expr subclass -> Interpreter.expr_*
 
 
 class Limit(Exception):
-    """The step budget is spent: stop the whole analysis, keep what was found."""
+    """The step budget is spent: stop the current top-level statement (the whole analysis once
+    the global cap is reached), keep what was found."""
 
 
 class Return(Exception):

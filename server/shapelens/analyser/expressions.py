@@ -8,26 +8,11 @@ import ast
 import operator
 
 from ..engine.shape import UNKNOWN
-from . import calls
-from .control import (
-    EXPR_HANDLERS,
-    MAX_LOOP,
-    MAX_STEPS,
-    Limit,
-    Scope,
-)
+from . import calls, op_calls
+from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .keras_api import canonical
 from .models import ModelObj
-from .pybuiltins import (
-    BUILTINS,
-    MAX_INT_BITS,
-    MAX_SEQUENCE,
-    WIDE_FORMAT,
-    _str,
-    plain,
-    safe_int,
-    sized,
-)
+from .pybuiltins import BUILTINS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
 from .values import (
     MISSING,
     BoundMethod,
@@ -64,7 +49,7 @@ class ExpressionsMixin:
         if node is None:
             return None
         self.steps += 1
-        if self.steps > MAX_STEPS:
+        if self.steps > self.step_limit:
             raise Limit()
         method = EXPR_HANDLERS.get(type(node))
         if method is None:
@@ -231,6 +216,8 @@ class ExpressionsMixin:
         left = self.eval(node.left, scope)
         for op, comparator in zip(node.ops, node.comparators):
             right = self.eval(comparator, scope)
+            if isinstance(left, SymTensor) or isinstance(right, SymTensor):
+                return op_calls.compare(self, op, left, right, node, len(node.ops))
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
             if isinstance(op, (ast.Is, ast.IsNot)):

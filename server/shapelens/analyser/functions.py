@@ -9,16 +9,8 @@ import ast
 from ..engine.layer import to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls
-from .control import (
-    CALL_COST,
-    LAYER_COST,
-    MAX_DEPTH,
-    Break,
-    Continue,
-    Return,
-    Scope,
-    Stop,
-)
+from .budget import is_generator
+from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
 from .models import ModelObj, SubclassModel
 from .user_layers import builtin_layer_parent
 from .values import (
@@ -137,6 +129,8 @@ class FunctionsMixin:
 
     def invoke(self, fn: UserFunction, positional, keywords, node, speculative: bool = False):
         fn.calls += 1
+        if not speculative and is_generator(fn.node):
+            return UNKNOWN          # calling a generator function runs none of its body
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
             return UNKNOWN

@@ -4,13 +4,9 @@ and modules of the user's workspace are read and interpreted (never imported), o
 from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
-from .control import (
-    Scope,
-)
+from .control import Scope
 from .keras_api import canonical, classify
-from .values import (
-    KerasRef,
-)
+from .values import KerasRef
 
 
 class ImportsMixin:
@@ -73,8 +69,8 @@ class ImportsMixin:
         tree = parse_with_recovery(source)[0]
         if tree is None:
             return None
-        sub = type(self)(self.rec, self.module_loader, self.import_depth + 1)
-        sub.steps = self.steps
+        sub = type(self)(self.rec, self.module_loader, depth_of_import=self.import_depth + 1)
+        sub.steps, sub.step_limit = self.steps, self.step_limit
         sub.foreign = 1
         saved = self.rec.foreign
         self.rec.foreign += 1

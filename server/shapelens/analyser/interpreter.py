@@ -6,7 +6,9 @@ classes are interpreted with their real arguments, ``if`` on a known value takes
 loops over known sequences are unrolled.  What cannot be known becomes ``UNKNOWN`` and flows on
 quietly.  Code that may or may not run (an ``if`` on an unknown value) is followed in an
 *uncertain* mode that shows shapes but never reports errors.  Everything is bounded: a step
-budget, a loop bound and a call-depth bound, each reported once as an ``analysis-limit`` note.
+budget per top-level statement under a global cap (``budget.py``, which also stops long loops
+nothing can observe), a loop bound and a call-depth bound, each reported as an ``analysis-limit``
+note.
 
 The interpreter is assembled from one mixin per concern, each in its own module:
 
@@ -17,19 +19,22 @@ The interpreter is assembled from one mixin per concern, each in its own module:
 * ``keras_calls.py`` — layers, models, ``keras.ops``, subclassed models, Keras object methods;
 * ``builtin_methods.py`` — ``list.append``, ``dict.get``, built-in functions.
 
-``control.py`` holds the bounds, the control-flow signals and ``Scope``.
+``control.py`` holds the bounds, the control-flow signals and ``Scope``; ``budget.py`` the
+statement budgets and the inert-loop check.
 """
 
 from __future__ import annotations
 
 import ast
 
+from .budget import BudgetMixin
 from .builtin_methods import BuiltinMethodsMixin
 from .control import (
     EXPR_HANDLERS,
     MAX_STEPS,
     MAX_UNCALLED,
     STMT_HANDLERS,
+    STMT_STEPS,
     Break,
     Continue,
     Limit,
@@ -47,10 +52,13 @@ from .values import UserFunction
 
 
 class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixin, KerasCallsMixin,
-                  BuiltinMethodsMixin):
+                  BuiltinMethodsMixin, BudgetMixin):
     def __init__(self, recorder: Recorder, module_loader=None, depth_of_import: int = 0):
         self.rec = recorder
         self.steps = 0
+        self.step_limit = MAX_STEPS   # the current top-level statement's budget ends here (budget.py)
+        self.outside_queries = None   # set by the incremental analyser: module-wide reads the loop check used
+        self.module_body = None       # the module's statements (for the loop check)
         self.depth = 0
         self.module_loader = module_loader
         self.import_depth = depth_of_import
@@ -60,14 +68,19 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         self.stack: list = []     # (function, scope) of the calls under way
 
     def run_module(self, tree: ast.Module) -> Scope:
+        self.module_body = tree.body
         for stmt in tree.body:
+            if not self.import_depth:     # an imported module spends the importing statement's budget
+                self.begin_statement()
             try:
                 self.exec_stmt(stmt, self.module_scope)
             except (Return, Break, Continue, Stop):
                 break
             except Limit:
-                self.rec.limit(stmt, "analysis stopped: step budget reached (the rest of the file is not analysed)")
-                break
+                if self.import_depth:     # the importing statement's budget is spent: it ends there
+                    raise
+                if not self.statement_limit(stmt, self.module_scope):
+                    break
             except RecursionError:
                 self.rec.limit(stmt, "analysis stopped: expression nesting too deep")
             except Exception as error:  # noqa: BLE001 - a ShapeLens bug must cost one statement, not the file
@@ -80,6 +93,8 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         hints; errors there are not reported, since the real arguments are unknown."""
         explored = 0
         for fn in list(self.functions):
+            if self.steps >= MAX_STEPS:
+                return
             if fn.calls or explored >= MAX_UNCALLED or isinstance(fn.node, ast.Lambda):
                 continue
             explored += 1
@@ -90,16 +105,12 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
                 skip_self = 1 if fn.qualname.count(".") and params and params[0] in ("self", "cls") else 0
                 if skip_self:
                     continue
+                self.step_limit = min(self.steps + STMT_STEPS, MAX_STEPS)
                 self.invoke(fn, [], {}, None, speculative=True)
             except Limit:
-                return
+                continue
             finally:
                 self.rec.uncertain -= 1
-
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise Limit()
 
 
 def _handlers(prefix: str) -> dict:

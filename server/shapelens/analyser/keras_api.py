@@ -17,7 +17,7 @@ MERGE_FUNCTIONS = {
 # Layers whose row in a subclassed model's summary shows an output shape: Keras prints the shape
 # only for layers that remember the input they were built on (``_build_shapes_dict``): those
 # defining their own ``build``, and (found by probing Keras 3.15) a few reshaping layers.
-# Others print "?".  Checked against real Keras by tests/test_keras_facts.py.
+# Others print "?".  Checked against real Keras by tests/analyser/test_keras_facts.py.
 LAYERS_WITH_BUILD = frozenset({
     "Flatten", "Permute", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D",
     "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "Rescaling",
@@ -49,9 +49,6 @@ BUILD_CREATES = {
     "MultiHeadAttention": ("softmax", "dropout"),
 }
 
-KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras", "keras.api")
-
-
 def canonical(path: str) -> str:
     """One spelling for every way of reaching the Keras API."""
     for root in ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras.api", "keras.src"):
@@ -70,7 +67,7 @@ def camel_case(name: str) -> str:
 
 def classify(path: str) -> tuple[str, str]:
     """``(kind, name)`` for a canonical path.  Kinds: layer, input, input_layer, model,
-    sequential, merge, op, activation, application, module, external."""
+    sequential, merge, op, activation, application, clone, module, external."""
     if not is_keras(path):
         return ("external", path)
     parts = path.split(".")
@@ -84,6 +81,8 @@ def classify(path: str) -> tuple[str, str]:
         return ("model", name)
     if name == "Sequential" and (len(parts) == 2 or "models" in scope):
         return ("sequential", name)
+    if name == "clone_model" and "models" in scope:
+        return ("clone", name)
     if "applications" in scope:
         return ("application", name)
     if "layers" in scope and name in REGISTRY:

@@ -6,13 +6,14 @@ Subclasses of built-in layers and ``add_weight`` are in ``user_layers.py`` (a ba
 
 from __future__ import annotations
 
-from ..engine import Derivation, ShapeError
+from ..engine import Derivation
 from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
-from ..engine.ops import op_output_shape
+from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN
-from . import calls
-from .keras_api import MERGE_FUNCTIONS, camel_case, classify
+from . import calls, op_calls
+from .keras_api import MERGE_FUNCTIONS, classify
+from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
 from .user_layers import UserLayersMixin, builtin_layer_parent
@@ -140,12 +141,21 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             self.remember_build_output(instance, calls.output_shapes(inputs))
         call = instance.cls.lookup("call")
         result = UNKNOWN
+        trace = None
         if isinstance(call, UserFunction):
-            result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
+            self.rec.traces.append([])
+            try:
+                result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
+            finally:
+                trace = self.rec.traces.pop()
         shapes = calls.output_shapes(tensor_structure(result))
         if op.inputs is None:
             op.inputs, op.outputs = inputs, result
-        return calls.attach_call(self.rec, op, inputs, shapes, node)
+        macs = UNKNOWN
+        if trace is not None:
+            op.trace = trace       # the calls of one forward pass, for MACs
+            macs = total_macs(result_macs(r) for r in trace)
+        return calls.attach_call(self.rec, op, inputs, shapes, node, macs=macs)
 
     def super_init(self, instance: Instance, positional, keywords, node):
         """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional; in a
@@ -201,6 +211,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return calls.apply_layer(rec, layer, [inputs], {}, node)
         if kind == "application":
             return self.make_application(name, positional, keywords, node)
+        if kind == "clone":
+            from .cloning import clone_model
+            return clone_model(rec, positional, keywords, node, self.call_operation)
         if kind == "activation" and name in ("get", "linear"):
             return self.activation_get(name, positional, keywords)
         if kind in ("op", "activation"):
@@ -270,28 +283,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         return application_model(self.rec, name, positional, keywords, node)
 
     def keras_op(self, path, name, kind, positional, keywords, node):
-        """``keras.ops.*`` on symbolic tensors: a row in functional summaries."""
-        if name == "shape" and positional and isinstance(positional[0], SymTensor):
-            shape = positional[0].shape
-            return shape if isinstance(shape, tuple) else UNKNOWN
-        tensors = calls.tensors_in(positional) + calls.tensors_in(keywords)
-        if not tensors:
-            # on plain numbers an op is arithmetic (``ops.sqrt(32.0)``), not a graph operation
-            fn = MATH.get(name)
-            if fn is not None and positional and all(isinstance(a, (int, float)) for a in positional):
-                return fn(*positional)
-            return UNKNOWN
-        class_name = "ReLU" if (kind == "activation" and name == "relu") else camel_case(name)
-        snake = to_snake_case(class_name) if kind == "activation" else name
-        try:
-            shape = op_output_shape(name, [calls.to_engine(a) for a in positional],
-                                    {k: calls.to_engine(v) for k, v in keywords.items()})
-        except ShapeError as error:
-            self.rec.error(node, error.code, error.message)
-            shape = UNKNOWN
-        op = UnknownOp(self.op_name(snake, tensors), class_name, node)
-        op.param_count = lambda: calls.NO_PARAMS
-        return calls.attach_call(self.rec, op, tensors, shape, node, kind="layer")
+        """``keras.ops.*`` and ``keras.activations.*`` calls: see ``op_calls.py``."""
+        return op_calls.call_op(self, path, name, kind, positional, keywords, node)
 
     def model_method(self, op: Operation, name, positional, keywords, node, receiver):
         if isinstance(op, SequentialModel):

@@ -145,6 +145,8 @@ class SubclassModel(ModelObj):
         return tracked_layers(self.instance)
 
     def leaves(self) -> list:
+        """The tracked layers' weights and the class's own ``add_weight`` weights, each once
+        (a custom layer applied twice in a model still owns one set of weights)."""
         return super().leaves() + [self.own]
 
     def set_trainable(self, value) -> None:

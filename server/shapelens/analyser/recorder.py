@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
+from ..engine.shape import UNKNOWN
 from .result import Analysis, CallResult, CallSite, Diagnostic, Span
 
 
@@ -41,16 +42,19 @@ class Recorder:
         self.spans = SpanMaker(lines)
         self.analysis = Analysis()
         self._uids: dict[str, int] = defaultdict(int)
+        self.traces: list[list] = []  # calls made by subclassed models' call(), innermost last
         self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
         self.foreign = 0            # > 0 while running code from another file (an imported module)
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
         self.modules: dict = {}     # imported workspace modules, run once per analysis (as Python does)
         self._reported: set = set()
+        self.activity = 0           # layers named and calls recorded (a loop's iteration added any?)
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
         """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``..."""
+        self.activity += 1
         count = self._uids[prefix]
         self._uids[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
@@ -58,6 +62,18 @@ class Recorder:
     def uid_counts(self) -> dict:
         """The counters themselves (shared with builders that name layers the same way)."""
         return self._uids
+
+    def uid_count(self, prefix: str) -> int:
+        """How many default names ``prefix`` has given out so far."""
+        return self._uids[prefix]
+
+    def advance_uids(self, prefix: str, count: int) -> None:
+        """Consume ``count`` names of ``prefix`` without making them (a replayed statement's)."""
+        self._uids[prefix] += count
+
+    def share_uids(self, other: Recorder) -> None:
+        """Name layers from ``other``'s counters from now on (the same counters, not a copy)."""
+        self._uids = other.uid_counts()
 
     # ---- results ---------------------------------------------------------------------------
     def site(self, node: ast.AST, kind: str = "layer") -> CallSite:
@@ -68,11 +84,21 @@ class Recorder:
         return site
 
     def record_call(self, node: ast.AST | None, result: CallResult, kind: str = "layer") -> None:
+        self.trace_call(result, kind)
         if node is None or self.foreign:
             return
+        self.activity += 1
         site = self.site(node, kind)
         if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
             site.results.append(result)
+
+    def trace_call(self, result: CallResult, kind: str) -> None:
+        """While a subclass's ``call()`` is traced, remember each call it makes (for its MACs)."""
+        if self.traces and kind != "helper":
+            if self.uncertain:
+                result = CallResult(result.layer_name, result.class_name, UNKNOWN, None, None,
+                                    layer=result.layer, macs=UNKNOWN)
+            self.traces[-1].append(result)
 
     def error_target(self, node: ast.AST | None, message: str):
         """Where an error is reported, ``(node, message)``, or None: nowhere in code that may

@@ -34,6 +34,8 @@ class CallResult:
     layer_params: ParamCount | None = None  # the layer's weights after the call (shared layers)
     layer: object = None              # the layer stand-in called (LayerObj), for per-layer extras
     call_args: tuple | None = None    # (positional, keywords) the engine was called with
+    macs: object = None               # a layer call's MACs (int or UNKNOWN), worked out as it ran
+    node: object = None               # the graph node of a model call (its MACs are worked out later)
 
 
 @dataclass
@@ -55,7 +57,7 @@ class LayerRow:
     params: object                    # int or UNKNOWN; "unbuilt" rows have 0
     span: Span | None
     built: bool = True
-    connected_to: list[str] = field(default_factory=list)
+    macs: object = UNKNOWN            # every call of this row's operation in one forward pass
 
 
 @dataclass
@@ -67,11 +69,7 @@ class ModelReport:
     rows: list[LayerRow]
     params: ParamCount
     sequential_like: bool = True
-
-    @property
-    def total_bytes(self):
-        total = self.params.total
-        return UNKNOWN if total is UNKNOWN else total * 4
+    macs: object = UNKNOWN            # one forward pass, per example (docs/macs.md)
 
 
 @dataclass

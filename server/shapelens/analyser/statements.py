@@ -9,29 +9,11 @@ import ast
 
 from ..engine.shape import UNKNOWN
 from . import calls
-from .control import (
-    MAX_LOOP,
-    MAX_STEPS,
-    STMT_HANDLERS,
-    Break,
-    Continue,
-    Limit,
-    Return,
-    Scope,
-    Stop,
-)
+from .budget import forget, touched_names
+from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .models import ModelObj
 from .pybuiltins import plain
-from .values import (
-    MISSING,
-    Instance,
-    KerasRef,
-    LayerObj,
-    SymTensor,
-    UserClass,
-    UserFunction,
-    hashable,
-)
+from .values import MISSING, Instance, KerasRef, LayerObj, SymTensor, UserClass, UserFunction, hashable
 
 
 class StatementsMixin:
@@ -41,7 +23,7 @@ class StatementsMixin:
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
         self.steps += 1
-        if self.steps > MAX_STEPS:
+        if self.steps > self.step_limit:
             raise Limit()
         method = STMT_HANDLERS.get(type(stmt))
         if method is not None:
@@ -165,15 +147,20 @@ class StatementsMixin:
         items = self.iterate(iterable)
         if items is None:
             # unknown sequence: run the body once, uncertainly, with an unknown item
-            self.assign(stmt.target, UNKNOWN, scope, quiet=True)
+            self.assign(stmt.target, UNKNOWN, scope)
             self.uncertain_branches([stmt.body, []], scope)
             return
         count = 0
+        activity = None
         for item in items:
             count += 1
+            if count == INERT_AFTER:
+                activity = self.activity()
+            elif count == INERT_AFTER + 1 and self.loop_is_inert(stmt, scope, activity):
+                return                  # nothing can see the further iterations (budget.py)
             if count > MAX_LOOP:
                 self.rec.limit(stmt, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
-                self._forget_assigned(stmt.body, scope)
+                self._forget_assigned(stmt, scope)
                 return
             self.assign(stmt.target, item, scope)
             try:
@@ -188,6 +175,7 @@ class StatementsMixin:
 
     def stmt_While(self, stmt, scope):
         count = 0
+        activity = None
         while True:
             cond = self.truth(self.eval(stmt.test, scope))
             if cond is False:
@@ -195,12 +183,16 @@ class StatementsMixin:
                 return
             if cond is not True:
                 self.uncertain_branches([stmt.body, []], scope)
-                self._forget_assigned(stmt.body, scope)
+                self._forget_assigned(stmt, scope)
                 return
             count += 1
+            if count == INERT_AFTER:
+                activity = self.activity()
+            elif count == INERT_AFTER + 1 and self.loop_is_inert(stmt, scope, activity):
+                return
             if count > MAX_LOOP:
                 self.rec.limit(stmt, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
-                self._forget_assigned(stmt.body, scope)
+                self._forget_assigned(stmt, scope)
                 return
             try:
                 self.exec_block(stmt.body, scope)
@@ -209,17 +201,15 @@ class StatementsMixin:
             except Continue:
                 continue
 
-    def _forget_assigned(self, body, scope: Scope) -> None:
-        for node in body:
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                    scope.assign(sub.id, UNKNOWN)
+    def _forget_assigned(self, loop, scope: Scope) -> None:
+        """A loop stopped part-way: what its body binds or mutates becomes unknown."""
+        forget(*touched_names(loop, scope), scope)
 
     def stmt_With(self, stmt, scope):
         for item in stmt.items:
             self.eval(item.context_expr, scope)
             if item.optional_vars is not None:
-                self.assign(item.optional_vars, UNKNOWN, scope, quiet=True)
+                self.assign(item.optional_vars, UNKNOWN, scope)
         self.exec_block(stmt.body, scope)
 
     stmt_AsyncWith = stmt_With
@@ -234,7 +224,7 @@ class StatementsMixin:
 
     stmt_TryStar = stmt_Try
 
-    def assign(self, target, value, scope: Scope, quiet: bool = False) -> None:
+    def assign(self, target, value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
             scope.assign(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):

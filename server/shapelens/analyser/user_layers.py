@@ -21,7 +21,6 @@ from . import calls
 from .keras_api import LAYERS_WITH_BUILD, classify
 from .models import SubclassModel
 from .values import (
-    Instance,
     KerasRef,
     SymTensor,
     UnknownOp,
@@ -71,7 +70,7 @@ def _shape_dims(value):
 
 
 class UserLayersMixin:
-    def new_user_layer(self, instance: Instance, parent: str, positional, keywords, node) -> None:
+    def new_user_layer(self, instance, parent, positional, keywords, node):
         """``super().__init__(...)`` of a built-in layer's subclass: the parent's rule, named
         after the subclass as Keras names it (``MyConv`` -> ``my_conv``)."""
         keywords = dict(keywords)
@@ -89,7 +88,7 @@ class UserLayersMixin:
             layer.input_batch = obj.input_batch
         instance.keras_object = layer
 
-    def call_user_layer(self, instance: Instance, positional, keywords, node):
+    def call_user_layer(self, instance, positional, keywords, node):
         """Calling an instance of a built-in layer's subclass on tensors."""
         op = instance.keras_object
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
@@ -127,7 +126,7 @@ class UserLayersMixin:
                 self._remember_parent_output(op, calls.output_shapes(inputs))
         return result
 
-    def _remember_parent_output(self, op: UserLayerObj, input_shape) -> None:
+    def _remember_parent_output(self, op, input_shape):
         try:
             op.build_output = SymTensor(_shape_dims(op.engine.compute_output_shape(input_shape, Derivation())))
         except Exception:  # noqa: BLE001 - "?" rather than a crash
@@ -153,7 +152,7 @@ class UserLayersMixin:
         self.remember_build_output(instance, shape)
         return result
 
-    def remember_build_output(self, instance: Instance, input_shape) -> None:
+    def remember_build_output(self, instance, input_shape):
         """A custom layer built by its own ``build``: outside a graph its summary row shows
         ``compute_output_shape(build shape)``, or ``?`` when the class has none (Keras's raises)."""
         method = user_override(instance.cls, "compute_output_shape")
@@ -166,13 +165,13 @@ class UserLayersMixin:
             self.rec.uncertain -= 1
         instance.keras_object.build_output = SymTensor(shape)
 
-    def _build_parent(self, op: UserLayerObj, input_shape) -> None:
+    def _build_parent(self, op, input_shape):
         try:
             op.engine.maybe_build(input_shape if isinstance(input_shape, tuple) else UNKNOWN, Derivation())
         except Exception:  # noqa: BLE001 - a rule failing on odd input gives "?"
             op.engine.weights = UNKNOWN_PARAMS
 
-    def super_layer_method(self, instance: Instance, name: str, positional, keywords, node):
+    def super_layer_method(self, instance, name, positional, keywords, node):
         """``super().build(input_shape)``, ``super().call(x)``, ``super().compute_output_shape(s)``
         of a built-in layer's subclass: the parent's rule."""
         op = instance.keras_object

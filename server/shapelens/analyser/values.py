@@ -3,7 +3,8 @@
 Python literals (int, float, str, bool, None, tuples, lists, dicts) stand for themselves and
 ``UNKNOWN`` for anything not knowable statically.  Keras objects get stand-ins:
 
-* ``SymTensor`` — a symbolic tensor (``keras.KerasTensor``): a shape and the ``Node`` that made it;
+* ``SymTensor`` — a symbolic tensor (``keras.KerasTensor``): a shape and the ``Node`` that made it
+  (none for a tensor traced inside a layer's ``call``, or for a constant array);
 * ``Node`` — one call of an operation on tensors (Keras's ``_inbound_nodes`` entries);
 * ``LayerObj`` — a layer instance wrapping an engine rule; ``OpObj`` — an operator such as ``x + y``;
 * ``ModelObj`` — a Sequential, functional or subclassed model (also usable as a layer);
@@ -22,13 +23,14 @@ from ..engine.shape import UNKNOWN
 
 
 class SymTensor:
-    __slots__ = ("shape", "node", "index", "mask")
+    __slots__ = ("shape", "node", "index", "mask", "constant")
 
-    def __init__(self, shape, node: "Node | None" = None, index: int = 0):
+    def __init__(self, shape, node: "Node | None" = None, index: int = 0, constant: bool = False):
         self.shape = shape
         self.node = node
         self.index = index
         self.mask: "SymTensor | None" = None   # Keras's ``_keras_mask`` (Embedding(mask_zero=True), ...)
+        self.constant = constant   # a concrete array (``ops.arange(4)``): no node, never traced
 
     def __repr__(self) -> str:
         return f"SymTensor({self.shape})"
@@ -37,13 +39,15 @@ class SymTensor:
 class Node:
     """``operation`` called on ``inputs`` (flattened tensors) giving ``outputs`` (structure)."""
 
-    __slots__ = ("operation", "inputs", "outputs", "is_input")
+    __slots__ = ("operation", "inputs", "outputs", "is_input", "replay", "macs")
 
     def __init__(self, operation, inputs: list, outputs, is_input: bool = False):
         self.operation = operation
         self.inputs = inputs
         self.outputs = outputs
         self.is_input = is_input
+        self.replay = None    # how to recompute the outputs on other input shapes (``replay.py``)
+        self.macs = None      # this call's MACs, when worked out as it ran (``macs.py``)
 
     def parents(self) -> list["Node"]:
         return [t.node for t in self.inputs if t.node is not None]
@@ -145,7 +149,10 @@ class InputObj(Operation):
 
 
 class UnknownOp(Operation):
-    """A layer whose class the engine does not know: shapes are ``?``, params unknown."""
+    """A layer whose class the engine does not know: shapes are ``?``, params unknown.  Also the
+    row of a bare ``keras.ops`` call (``keras_op``), which has no weights."""
+
+    keras_op = False
 
     def param_count(self) -> ParamCount:
         return ParamCount(UNKNOWN, UNKNOWN)

@@ -31,7 +31,7 @@ class Derivation:
     defaults: list[str] = field(default_factory=list)  # 'padding="valid"', rendered as name=value
     notes: list[str] = field(default_factory=list)
 
-    def step(self, label: str, formula: str, substituted: str, result) -> None:
+    def step(self, label: str, formula: str, substituted: str, result: object) -> None:
         self.steps.append(Step(label, formula, substituted, str(result)))
 
     def note(self, text: str) -> None:

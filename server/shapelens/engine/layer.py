@@ -15,8 +15,8 @@ when Keras would certainly raise; on anything unknown they return ``UNKNOWN`` di
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import ClassVar
 
 from .args import Args, bind

@@ -10,15 +10,15 @@ Arithmetic on dimensions follows one rule: ``?`` wins over ``None`` wins over a 
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Union
+from typing import Any, Callable, Iterable, Union
 
 
 class _Unknown:
     """The one value standing for "not knowable statically"."""
 
-    _instance = None
+    _instance: _Unknown | None = None
 
-    def __new__(cls):
+    def __new__(cls) -> _Unknown:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -29,33 +29,19 @@ class _Unknown:
     def __bool__(self) -> bool:  # an unknown is never a "true" answer to a test
         return False
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_Unknown], tuple[()]]:
         return (_Unknown, ())
 
 
 UNKNOWN = _Unknown()
 
 Dim = Union[int, None, _Unknown]
-Shape = Union[tuple, _Unknown]  # tuple of Dim, or UNKNOWN for unknown rank
+Shape = Union[tuple[Any, ...], _Unknown]  # tuple of Dim, or UNKNOWN for unknown rank
 
 
-def is_unknown(value) -> bool:
-    return value is UNKNOWN
-
-
-def is_int(value) -> bool:
+def is_int(value: object) -> bool:
     """A plain integer (bools excluded: ``True`` is not a dimension)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def known_shape(shape) -> bool:
-    """True when the rank is known (the dims themselves may still be None or ?)."""
-    return isinstance(shape, tuple)
-
-
-def fully_known(shape) -> bool:
-    """True when every dimension is a number."""
-    return isinstance(shape, tuple) and all(is_int(d) for d in shape)
 
 
 def dim_op(fn: Callable[..., int], *dims: Dim) -> Dim:
@@ -85,7 +71,7 @@ def format_dim(dim: Dim) -> str:
     return str(dim)
 
 
-def format_shape(shape) -> str:
+def format_shape(shape: Any) -> str:
     """Keras's own spelling: ``(None, 148, 148, 16)``, ``(None, 1)``; ``?`` for unknown rank.
 
     A list or tuple of shapes (a layer with several outputs) prints as Keras prints nested
@@ -102,7 +88,7 @@ def format_shape(shape) -> str:
     return "?"
 
 
-def is_shape_list(value) -> bool:
+def is_shape_list(value: object) -> bool:
     """A list (or tuple of tuples) of shapes, as opposed to a single shape."""
     if isinstance(value, list):
         return True

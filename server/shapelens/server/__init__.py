@@ -10,7 +10,7 @@ thousand attrs classes), and the analyser another 0.1 s.  So that an editor gets
 a background thread, reads the ``initialize`` request itself and answers it straight away with
 the server's capabilities — the same JSON pygls computes for this server (the position
 encoding negotiated with pygls's rule: the client's first of utf-8/utf-16/utf-32, else utf-16;
-``tests/test_server_startup.py`` checks both agree).  Then the request is handed to pygls as
+``tests/server/test_fast_initialize.py`` checks both agree).  Then the request is handed to pygls as
 if it had just arrived, so the server's state is exactly what a normal start gives, and pygls's
 own reply to it is dropped.  Messages the client sends meanwhile wait in the pipe and are read
 once pygls runs.  Set ``SHAPELENS_FAST_START=0`` to let pygls answer ``initialize`` itself.

@@ -15,7 +15,7 @@ How work is scheduled
 * Requests (``Documents.snapshot``) wait for the analysis of the latest version; every request
   for that version shares the same ``Snapshot`` (the result is computed once, then cached until
   the next edit).
-* Each document keeps an ``IncrementalAnalyser`` (``incremental.py``): statements whose text
+* Each document keeps an ``IncrementalAnalysis`` (``analyser/incremental.py``): statements whose text
   did not change are not analysed again.
 * Another open document, or a file on disk, read through ``from blocks import conv_block``
   makes this document depend on it: editing ``blocks.py`` re-analyses ``model.py``.  Open
@@ -44,11 +44,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from ..analyser.result import Span
-from ..workspace import module_loader
-from .incremental import IncrementalAnalyser, line_mapping, map_span
+from ..analyser import Cancelled, IncrementalAnalysis, Outcome, Span, line_mapping, map_span, module_loader
 from .positions import split_lines
-from .runner import Cancelled, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +85,11 @@ class Document:
         self.text = text
         self.latest: Snapshot | None = None    # the newest finished analysis (maybe older version)
         self.good: Snapshot | None = None      # the newest one whose text parsed
-        self.engine = IncrementalAnalyser()
+        self.engine = IncrementalAnalysis()
         self.future: asyncio.Future | None = None
         self.cancel: threading.Event | None = None
         self.generation = 0                    # bumps on every schedule (also re-analyses)
+        self.latest_generation = -1            # the generation ``latest`` was scheduled as
 
 
 # ---- the last-good merge -----------------------------------------------------------------------
@@ -242,7 +240,7 @@ class Documents:
 
         loader = module_loader(doc.path, open_buffer) if doc.path else None
         try:
-            outcome = doc.engine.analyse(text, loader, cancel)
+            outcome = doc.engine.update(text, loader, cancel)
         except Cancelled:
             return None
         return build_snapshot(version, text, outcome, doc.good, paths, time.perf_counter() - started)
@@ -256,9 +254,9 @@ class Documents:
             log.exception("analysis failed for %s", doc.uri)
             snapshot = None
         if snapshot is not None:
-            if doc.latest is None or generation >= getattr(doc, "_latest_generation", -1):
+            if doc.latest is None or generation >= doc.latest_generation:
                 doc.latest = snapshot
-                doc._latest_generation = generation
+                doc.latest_generation = generation
             if snapshot.syntax_ok:
                 doc.good = snapshot
         if not future.done():

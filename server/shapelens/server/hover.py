@@ -1,15 +1,21 @@
 """Markdown hovers: a layer call (shape, parameters, MACs and the derivation with its numbers),
-a helper call (what each run returned), and a model (the ``model.summary()`` table)."""
+a helper call (what each run returned), and a model (the ``model.summary()`` table); and
+``hover_at``, which finds what the cursor is on (pure: no server, no LSP types)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..analyser import Span, macs_of
 from ..engine.shape import UNKNOWN
 from ..report import count_text, memory_text, summary_table
 from .hints import shape_text
-from .runner import macs_of
 from .settings import Settings
 
 MAX_RUNS_SHOWN = 8
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 def _count(value) -> str:
@@ -60,7 +66,7 @@ def layer_hover(site, settings: Settings) -> str:
     if len(results) == 1:
         return "\n".join([title, "", *_result_section(first, settings)])
     lines = [f"{title} — runs {len(results)} times (one section per run)"]
-    total_macs = 0
+    total_macs: Any = 0
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
         name = f" `{result.layer_name}`" if result.layer_name != first.layer_name else ""
         lines += ["", "---", f"**Run {index}**{name}", "", *_result_section(result, settings)]
@@ -92,3 +98,52 @@ def model_hover(model, macs) -> str:
              *_code_block(summary_table(model).splitlines()), "",
              f"MACs per example (one forward pass): **{_count(macs)}**"]
     return "\n".join(lines)
+
+
+# ---- what the cursor is on ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HoverAnswer:
+    value: str          # Markdown
+    span: Span          # the range the hover is about (character columns)
+
+
+def _contains(span: Span, line: int, column: int) -> bool:
+    if (line, column) < (span.line, span.column):
+        return False
+    return (line, column) <= (span.end_line, span.end_column)
+
+
+def _span_size(span: Span) -> tuple[int, int]:
+    return (span.end_line - span.line, span.end_column - span.column if span.end_line == span.line else 0)
+
+
+def hover_at(sites, models, line_text: str, line: int, column: int, settings: Settings) -> HoverAnswer | None:
+    """The hover at ``line`` (1-based), character ``column`` of a document whose line reads
+    ``line_text``: a model when the cursor is on its variable (anywhere) or on its constructor
+    call (not on a layer call inside it), else the innermost layer or helper call site with
+    results, else None.  ``sites`` are ``CallSite``s, ``models`` ``(ModelReport, macs)`` pairs."""
+    word = None
+    for match in _IDENTIFIER.finditer(line_text):
+        if match.start() <= column <= match.end():
+            word = match
+            break
+    # a model: its variable anywhere, or its constructor call (the call itself, not its arguments'
+    # layers: a layer call inside wins)
+    model_match: tuple[Any, Any, Span | None] | None = None
+    if word is not None:
+        for model, macs in models:
+            if model.variable == word.group(0):
+                model_match = (model, macs, Span(line, word.start(), line, word.end()))
+    candidates = [s for s in sites if s.results and _contains(s.span, line, column)]
+    site = min(candidates, key=lambda s: _span_size(s.span)) if candidates else None
+    if model_match is None and site is None:
+        for model, macs in models:
+            if model.span is not None and _contains(model.span, line, column):
+                model_match = (model, macs, None)
+    if model_match is not None and (site is None or (word is not None and model_match[2] is not None)):
+        model, macs, where = model_match
+        return HoverAnswer(model_hover(model, macs), where if where is not None else model.span)
+    if site is None:
+        return None
+    return HoverAnswer(layer_hover(site, settings), site.span)

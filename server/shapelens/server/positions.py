@@ -61,9 +61,3 @@ class Converter:
             else:
                 units += 2 if ord(ch) > 0xFFFF else 1
         return len(text)
-
-
-def lsp_position(converter: Converter, line_1based: int, char_col: int) -> tuple[int, int]:
-    """An analyser position (1-based line, character column) → LSP ``(line, character)``."""
-    line = line_1based - 1
-    return line, converter.to_client(line, char_col)

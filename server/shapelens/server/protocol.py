@@ -6,7 +6,7 @@ requests before ``initialize`` or after ``shutdown``, a second ``initialize``, m
 not JSON-RPC 2.0, ids that are not numbers or strings; ignores ``didChange`` for documents that
 are not open; frees the futures pygls keeps per notification; and records LSP's exit code.
 ``QuietProtocolNoise`` keeps the client's mistakes out of the server's error log.
-``tests/test_robustness_protocol.py`` sends each kind of misuse.
+``tests/robustness/test_robustness_protocol.py`` sends each kind of misuse.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import (
-    JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcServerNotInitialized,
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
 )
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol, lsp_method
 
@@ -166,7 +170,7 @@ class ShapeLensProtocol(LanguageServerProtocol):
         ``$/cancelRequest``) but removes only requests' futures: those of notifications — two per
         ``didChange``, through pygls's generator handlers — stayed for good (the server grew by
         ~2 KB per edit, never returned, even once every document was closed).  A future leaves
-        once done (``tests/test_robustness_load.py``)."""
+        once done (``tests/robustness/test_robustness_load.py``)."""
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         futures = self._request_futures
         future = futures.get(msg_id)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import re
 import threading
 from typing import TYPE_CHECKING
 
@@ -30,8 +29,6 @@ if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first us
     from .documents import Document, Documents, Snapshot
 
 log = logging.getLogger(__name__)
-
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 class ShapeLensServer(LanguageServer):
@@ -197,16 +194,6 @@ async def inlay_hint(ls: ShapeLensServer, params: types.InlayHintParams):
     return [hint for line, hint in hints if first <= line <= last]
 
 
-def _contains(span, line: int, column: int) -> bool:
-    if (line, column) < (span.line, span.column):
-        return False
-    return (line, column) <= (span.end_line, span.end_column)
-
-
-def _span_size(span):
-    return (span.end_line - span.line, span.end_column - span.column if span.end_line == span.line else 0)
-
-
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: ShapeLensServer, params: types.HoverParams):
     snapshot = await ls.documents.snapshot(params.text_document.uri)
@@ -215,51 +202,21 @@ async def hover(ls: ShapeLensServer, params: types.HoverParams):
     line0 = params.position.line
     converter = ls.converter(snapshot)
     column = converter.from_client(line0, params.position.character)
-    line = line0 + 1
     text = snapshot.lines[line0] if 0 <= line0 < len(snapshot.lines) else ""
-    word = None
-    for match in _IDENTIFIER.finditer(text):
-        if match.start() <= column <= match.end():
-            word = match
-            break
-    # a model: its variable anywhere, or its constructor call (the call itself, not its arguments'
-    # layers: a layer call inside wins)
-    model_match = None
-    if word is not None:
-        for model, macs in snapshot.models:
-            if model.variable == word.group(0):
-                model_match = (model, macs, (line0, word.start(), word.end()))
-    candidates = [s for s in snapshot.sites if s.results and _contains(s.span, line, column)]
-    site = min(candidates, key=lambda s: _span_size(s.span)) if candidates else None
-    if model_match is None and site is None:
-        for model, macs in snapshot.models:
-            if model.span is not None and _contains(model.span, line, column):
-                model_match = (model, macs, None)
-    from .hover import layer_hover, model_hover
+    from .hover import hover_at
 
-    if model_match is not None and (site is None or (word is not None and model_match[2] is not None)):
-        model, macs, where = model_match
-        value = model_hover(model, macs)
-        if where is not None:
-            rng = types.Range(types.Position(line0, converter.to_client(line0, where[1])),
-                              types.Position(line0, converter.to_client(line0, where[2])))
-        else:
-            rng = _lsp_range(model.span, converter)
-        return _hover(ls, value, rng)
-    if site is None:
+    answer = hover_at(snapshot.sites, snapshot.models, text, line0 + 1, column, ls.settings)
+    if answer is None:
         return None
-    return _hover(ls, layer_hover(site, ls.settings), _lsp_range(site.span, converter))
+    kind = types.MarkupKind.Markdown if ls.markdown else types.MarkupKind.PlainText
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=answer.value),
+                       range=_lsp_range(answer.span, converter))
 
 
 def _lsp_range(span, converter: Converter) -> types.Range:
     start, end = span.line - 1, span.end_line - 1
     return types.Range(types.Position(start, converter.to_client(start, span.column)),
                        types.Position(end, converter.to_client(end, span.end_column)))
-
-
-def _hover(ls: ShapeLensServer, value: str, rng: types.Range) -> types.Hover:
-    kind = types.MarkupKind.Markdown if ls.markdown else types.MarkupKind.PlainText
-    return types.Hover(contents=types.MarkupContent(kind=kind, value=value), range=rng)
 
 
 @server.feature(types.SHUTDOWN)

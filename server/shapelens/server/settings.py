@@ -10,7 +10,7 @@ wrong type are ignored.  See ``docs/settings.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,3 @@ def merge(settings: Settings, values) -> Settings:
         elif kind is str and isinstance(value, str) and value.strip():
             changes[field_name] = value.strip()
     return replace(settings, **changes) if changes else settings
-
-
-def as_dict(settings: Settings) -> dict:
-    return {f.name: getattr(settings, f.name) for f in fields(settings)}

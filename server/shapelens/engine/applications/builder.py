@@ -24,8 +24,7 @@ from typing import Callable, NamedTuple
 
 from ..args import Args, bind
 from ..derivation import Derivation
-from ..layer import (NO_PARAMS, REGISTRY, UNKNOWN_PARAMS, Layer, ParamCount, create_layer,
-                     to_snake_case)
+from ..layer import NO_PARAMS, REGISTRY, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, to_snake_case
 from ..shape import UNKNOWN, format_shape
 
 
@@ -69,6 +68,7 @@ class AppModel:
     params: ParamCount
     derivation: Derivation = field(default_factory=Derivation)
     uids: dict = field(default_factory=dict)   # default-name counters this build consumed
+    output_tensor: "Tensor | None" = None      # the graph itself (a user's ``input_tensor`` has no node)
 
 
 def unknown_model(name, reason: str) -> AppModel:
@@ -227,7 +227,7 @@ class Builder:
         why.step("params", f"sum over its {len(layers)} layers (trainable + non-trainable)",
                  f"{total.trainable} + {total.non_trainable}", total.total)
         return AppModel(name, inputs.shape, output.shape, layers, summary, total, why,
-                        dict(self.consumed))
+                        dict(self.consumed), output)
 
 
 def ordered_operations(outputs: list[Tensor]) -> list[tuple[Operation, object]]:

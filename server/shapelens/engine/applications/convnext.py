@@ -8,8 +8,16 @@ from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layers.merging import broadcast_shapes
 from .builder import Builder, decide
-from .common import (application, check_classes, flag, image_input, is_imagenet,
-                     obtain_input_shape, top_or_pooling, validate_activation)
+from .common import (
+    application,
+    check_classes,
+    flag,
+    image_input,
+    is_imagenet,
+    obtain_input_shape,
+    top_or_pooling,
+    validate_activation,
+)
 from .custom_layers import LayerScale, StochasticDepth
 
 MODEL_CONFIGS = {

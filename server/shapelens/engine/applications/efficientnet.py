@@ -6,8 +6,18 @@ import math
 
 from ..derivation import Derivation
 from .builder import Builder, decide
-from .common import (application, check_classes, correct_pad, flag, image_input, is_imagenet,
-                     obtain_input_shape, standard_signature, top_or_pooling, validate_activation)
+from .common import (
+    application,
+    check_classes,
+    correct_pad,
+    flag,
+    image_input,
+    is_imagenet,
+    obtain_input_shape,
+    standard_signature,
+    top_or_pooling,
+    validate_activation,
+)
 
 # (kernel_size, repeats, filters_in, filters_out, expand_ratio, id_skip, strides, se_ratio)
 DEFAULT_BLOCKS_ARGS = [

@@ -7,8 +7,15 @@ import math
 from ..derivation import Derivation
 from ..errors import ShapeError
 from .builder import Builder, decide
-from .common import (application, check_classes, flag, image_input, obtain_input_shape,
-                     top_or_pooling, validate_activation)
+from .common import (
+    application,
+    check_classes,
+    flag,
+    image_input,
+    obtain_input_shape,
+    top_or_pooling,
+    validate_activation,
+)
 from .efficientnet import squeeze_excite
 
 _B_BLOCKS = (

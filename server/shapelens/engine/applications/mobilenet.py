@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..shape import UNKNOWN, format_shape, is_int
 from ..layers.merging import broadcast_shapes
+from ..shape import UNKNOWN, format_shape, is_int
 from .builder import Builder, decide, same
-from .common import (application, check_classes, correct_pad, flag, image_input, is_imagenet,
-                     obtain_input_shape, top_or_pooling, validate_activation)
+from .common import (
+    application,
+    check_classes,
+    correct_pad,
+    flag,
+    image_input,
+    is_imagenet,
+    obtain_input_shape,
+    top_or_pooling,
+    validate_activation,
+)
 
 
 def _square_default(shape, sizes) -> int:

@@ -9,8 +9,17 @@ from __future__ import annotations
 from ..derivation import Derivation
 from ..errors import ShapeError
 from .builder import Builder, decide, same
-from .common import (application, check_classes, correct_pad, flag, image_input, is_imagenet,
-                     obtain_input_shape, top_or_pooling, validate_activation)
+from .common import (
+    application,
+    check_classes,
+    correct_pad,
+    flag,
+    image_input,
+    is_imagenet,
+    obtain_input_shape,
+    top_or_pooling,
+    validate_activation,
+)
 
 SIGNATURE = ("input_shape=None, include_top=True, weights='imagenet', input_tensor=None, "
              "pooling=None, classes=1000, classifier_activation='softmax', name='{name}'")

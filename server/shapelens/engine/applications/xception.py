@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from ..derivation import Derivation
 from .builder import Builder
-from .common import (application, check_classes, flag, image_input, obtain_input_shape,
-                     standard_signature, top_or_pooling, validate_activation)
+from .common import (
+    application,
+    check_classes,
+    flag,
+    image_input,
+    obtain_input_shape,
+    standard_signature,
+    top_or_pooling,
+    validate_activation,
+)
 
 
 def _residual(b: Builder, x, filters):

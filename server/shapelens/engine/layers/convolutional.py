@@ -18,7 +18,11 @@ from ..errors import ShapeError
 from ..layer import Layer, ParamCount, register
 from ..shape import UNKNOWN, format_shape, is_int
 from ..utils import (
-    require_axis, require_defined, require_rank, standardize_data_format, standardize_padding,
+    require_axis,
+    require_defined,
+    require_rank,
+    standardize_data_format,
+    standardize_padding,
     standardize_tuple,
 )
 

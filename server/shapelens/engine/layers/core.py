@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ShapeError
-from ..layer import Layer, ParamCount, UNKNOWN_PARAMS, register
+from ..layer import UNKNOWN_PARAMS, Layer, ParamCount, register
 from ..shape import UNKNOWN, dim_product, format_dim, format_shape, is_int
 from ..utils import require_axis, require_defined, require_rank
 

@@ -17,9 +17,7 @@ from ..conv_utils import axis_labels, window_output_length
 from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, register, to_snake_case
 from ..shape import UNKNOWN, dim_op, format_shape, is_int
-from ..utils import (
-    require_defined, require_rank, standardize_data_format, standardize_padding, standardize_tuple,
-)
+from ..utils import require_defined, require_rank, standardize_data_format, standardize_padding, standardize_tuple
 
 CELL_SIGNATURE_TAIL = (
     "kernel_initializer='glorot_uniform', recurrent_initializer='orthogonal', "

@@ -28,9 +28,7 @@ from test_server_helpers import CONFIG, ROOT, TIMEOUT, init_params
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate_module  # noqa: E402
-from load_scenario import (  # noqa: E402
-    Session, burst, compare_fresh, endurance, example_files, fresh_uri, rss_kib, typing_latencies,
-)
+from load_scenario import Session, burst, compare_fresh, endurance, example_files, fresh_uri, rss_kib, typing_latencies  # noqa: E402
 from server_latency import percentile  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")

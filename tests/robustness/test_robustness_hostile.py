@@ -30,10 +30,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "robustness"))
 from hostile_cases import CASES, GOOD, KEEPS_GOOD, K, one_mb_cases, ten_mb  # noqa: E402
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent.parent
 WORKER = TESTS / "robustness" / "worker.py"
 NONPYTHON = TESTS / "robustness" / "nonpython"
 SHAPELENS = Path(sys.executable).parent / "shapelens"

@@ -9,8 +9,19 @@ from lsprotocol import types
 
 from shapelens.analyser import analyse_source
 from test_server_helpers import (
-    CONFIG, EXAMPLES, change_document, client_column, close_document, hint_map, hints, hover,
-    init_params, labels_on_line, open_document, published, wait_until,
+    CONFIG,
+    EXAMPLES,
+    change_document,
+    client_column,
+    close_document,
+    hint_map,
+    hints,
+    hover,
+    init_params,
+    labels_on_line,
+    open_document,
+    published,
+    wait_until,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -8,8 +8,17 @@ import pytest_lsp
 from lsprotocol import types
 
 from test_server_helpers import (
-    CONFIG, EXAMPLES, change_document, close_document, hint_map, hints, init_params, labels_on_line,
-    open_document, published, wait_until,
+    CONFIG,
+    EXAMPLES,
+    change_document,
+    close_document,
+    hint_map,
+    hints,
+    init_params,
+    labels_on_line,
+    open_document,
+    published,
+    wait_until,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -187,7 +196,7 @@ async def test_initialize_is_answered_quickly():
     import asyncio
     import time
 
-    from test_server_helpers import make_client, SERVER
+    from test_server_helpers import SERVER, make_client
 
     client = make_client()
     started = time.perf_counter()

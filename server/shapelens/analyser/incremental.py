@@ -29,26 +29,25 @@ recorder (same de-duplication and per-site caps as a full run); functions nobody
 explored as in a full run, and models are collected from the final scope.  Anything unusual —
 a top-level ``return``/``raise``/``break``, the step budget, a cancelled run, more than a few
 restarts — falls back to a full analysis (and the next edit starts from that).
-``tests/test_server_incremental.py`` checks incremental and full analyses agree after random
-edits of every example file.
+``tests/analyser/test_incremental_equivalence.py`` checks incremental and full analyses agree
+after random edits of every example file.  The language server keeps one ``IncrementalAnalysis``
+per open document.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from ..analyser.parsing import parse_lines as parse_with_recovery, sanitize, split_lines, too_large
-from ..analyser.control import Break as _Break, Continue as _Continue, Limit, Return as _Return, Scope, Stop as _Stop
-from ..analyser.result import Span
-from ..analyser.values import MISSING, KerasRef, UserClass, UserFunction
 from ..engine.shape import UNKNOWN
-from .runner import (
-    Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect,
-)
+from .control import Break, Continue, Limit, Return, Scope, Stop
+from .parsing import parse_lines as parse_with_recovery
+from .parsing import sanitize, split_lines, too_large
+from .result import Span
+from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
+from .values import MISSING, KerasRef, UserClass, UserFunction
 
 MAX_RESTARTS = 4
 _DELETED = object()
@@ -69,7 +68,7 @@ def _key(stmt, lines: list) -> str:
 
 # weak: the cache must not keep the statements alive (holding up to 20,000 of them, the earlier
 # dict grew the server by ~5 KB per edit and kept closed documents' syntax trees;
-# ``tests/test_robustness_load.py``)
+# ``tests/robustness/test_robustness_load.py``)
 _LOADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -263,6 +262,7 @@ class Record:
     events: list                    # the recorder's log
     modules: dict = field(default_factory=dict)   # module name -> source read while running
     first_line: int = 0
+    outside: dict = field(default_factory=dict)   # name -> module-wide reads a loop check relied on
 
 
 class _Restart(Exception):
@@ -284,13 +284,16 @@ class _CountingRecorder(ServerRecorder):
 
     def unique_name(self, prefix: str) -> str:
         if prefix not in self.uid_start:
-            self.uid_start[prefix] = self._uids[prefix]
+            self.uid_start[prefix] = self.uid_count(prefix)
         self.uid_delta[prefix] += 1
         return super().unique_name(prefix)
 
 
-class IncrementalAnalyser:
-    """One per document: analyses successive texts, reusing what an edit did not touch."""
+class IncrementalAnalysis:
+    """One per document: analyses successive texts, reusing what an edit did not touch.
+
+    ``update(text, loader, cancel)`` analyses the document's new full text (the edit is found
+    by comparing it with the previous one) and returns the same ``Outcome`` as a full analysis."""
 
     def __init__(self) -> None:
         self.records: list[Record] | None = None
@@ -298,7 +301,6 @@ class IncrementalAnalyser:
         self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
         self.original: list | None = None       # the previous text's lines
         self.force_names: set = set()        # mutable names unexplored functions read last time
-        self.last_stats = (0, 0)
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
@@ -306,7 +308,7 @@ class IncrementalAnalyser:
         self.reports = None
 
     # ---- entry ---------------------------------------------------------------------------------
-    def analyse(self, text: str, loader=None, cancel=None) -> Outcome:
+    def update(self, text: str, loader=None, cancel=None) -> Outcome:
         text = sanitize(text)
         if too_large(text):
             self.reset()
@@ -333,7 +335,6 @@ class IncrementalAnalyser:
             raise
         except (_Fallback, RecursionError):
             self.reset()
-        self.last_stats = (0, -1)
         return analyse(text, loader, cancel)
 
     # ---- the pass ------------------------------------------------------------------------------
@@ -495,6 +496,7 @@ class IncrementalAnalyser:
         recording = RecordingLoader(loader)
         interp = ServerInterpreter(recorder, recording if loader is not None else None, cancel)
         interp.module_scope = scope
+        interp.module_body = body
         plan = self._closure(body, matches, removed, forced)
         dirty: set = set()
         gap = min(self.prefix, len(body))
@@ -514,11 +516,11 @@ class IncrementalAnalyser:
             if not run:
                 if dirty and not old.reads.isdisjoint(dirty):
                     run = True
-                elif any(recorder._uids[p] != n for p, n in old.uid_start.items()):
+                elif any(recorder.uid_count(p) != n for p, n in old.uid_start.items()):
                     # Keras's default names shift (a layer was added or removed above): every later
                     # statement naming layers of these classes re-runs — decided at once, so that
                     # the creators of what they read are re-run in the same pass
-                    shifted = {p for p, n in old.uid_start.items() if recorder._uids[p] != n}
+                    shifted = {p for p, n in old.uid_start.items() if recorder.uid_count(p) != n}
                     later = {k for k in range(i, len(body)) if k in matches
                              and not shifted.isdisjoint(matches[k].uid_start) and k not in plan}
                     if later - forced:
@@ -526,6 +528,8 @@ class IncrementalAnalyser:
                     run = True
                 elif old.modules and loader is not None and any(loader(m) != src for m, src in old.modules.items()):
                     run = True
+                elif old.outside and any(interp.module_loads()[n] != c for n, c in old.outside.items()):
+                    run = True      # a loop it stopped early may now be read after (budget.py)
             if not run:
                 for name, value in old.writes.items():
                     if value is _DELETED:
@@ -535,7 +539,7 @@ class IncrementalAnalyser:
                     definer[name] = i
                     dirty.discard(name)
                 for prefix, count in old.uid_delta.items():
-                    recorder._uids[prefix] += count
+                    recorder.advance_uids(prefix, count)
                 steps += old.steps
                 interp.functions.extend(old.functions)
                 records.append(old)
@@ -564,7 +568,7 @@ class IncrementalAnalyser:
             records.append(record)
         if gap >= len(body):
             dirty |= removed_writes
-        self.last_stats = (reused, len(rerun))
+        interp.steps = steps                 # uncalled functions are explored after all statements
         return self._finish(text, syntax_ok, lines, records, interp, recorder, variables, reused, len(rerun))
 
     def _run(self, index, stmt, key, interp, recorder, variables, recording, steps) -> Record:
@@ -572,23 +576,28 @@ class IncrementalAnalyser:
         recorder.begin()
         recording.loaded = {}
         interp.steps = steps
+        interp.begin_statement()
+        interp.outside_queries = {}
         interp.invoked = []
         functions_before = len(interp.functions)
         try:
             interp.exec_stmt(stmt, self.scope)
-        except (_Return, _Break, _Continue, _Stop, Limit):
+        except Limit:
+            if not interp.statement_limit(stmt, self.scope):
+                raise _Fallback() from None
+        except (Return, Break, Continue, Stop):
             raise _Fallback() from None
         reads = dict(variables.reads)
         mutable = {n for n, v in reads.items() if not shareable(v, self.scope)}
         writes = variables.changed()
         return Record(key, stmt, set(reads), mutable, writes, dict(recorder.uid_start), dict(recorder.uid_delta),
                       interp.steps - steps, interp.functions[functions_before:], list(interp.invoked),
-                      recorder.log, dict(recording.loaded), _first_line(stmt))
+                      recorder.log, dict(recording.loaded), _first_line(stmt), dict(interp.outside_queries))
 
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
         final = ServerRecorder([line.rstrip("\r\n") for line in split_lines(text)])
         final.analysis.syntax_ok = syntax_ok
-        final._uids = recorder._uids
+        final.share_uids(recorder)
         for record in records:
             final.replay(record.events)
         for fn in interp.functions:

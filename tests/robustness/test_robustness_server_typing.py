@@ -39,11 +39,9 @@ import pytest_lsp
 from lsprotocol import types
 
 from shapelens.analyser.parsing import parse_with_recovery, sanitize
-from test_server_helpers import (
-    CONFIG, EVERYTHING, EXAMPLES, close_document, init_params, open_document, published,
-)
+from test_server_helpers import CONFIG, EVERYTHING, EXAMPLES, close_document, init_params, open_document, published
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "robustness"))
 from edits import as_change, edit_session, parsing_session  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

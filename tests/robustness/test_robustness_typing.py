@@ -29,14 +29,13 @@ from pathlib import Path
 
 import pytest
 
-from shapelens.analyser import analyse_source
+from shapelens.analyser import analyse_source, module_loader
 from shapelens.report import file_json
-from shapelens.workspace import module_loader
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "robustness"))
 from edits import edit_session, random_edit  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
 SHAPELENS = Path(sys.executable).parent / "shapelens"
 

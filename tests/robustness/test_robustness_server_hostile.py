@@ -28,18 +28,25 @@ import pytest_lsp
 from lsprotocol import types
 
 from test_server_helpers import (
-    CONFIG, EVERYTHING, EXAMPLES, close_document, hint_map, init_params, open_document, published,
+    CONFIG,
+    EVERYTHING,
+    EXAMPLES,
+    close_document,
+    hint_map,
+    init_params,
+    open_document,
+    published,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "robustness"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "robustness"))
 from hostile_cases import CASES, K, one_mb_cases, ten_mb  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "benchmarks"))
 from load_scenario import rss_kib  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-NONPYTHON = Path(__file__).resolve().parent / "robustness" / "nonpython"
+NONPYTHON = Path(__file__).resolve().parent.parent / "robustness" / "nonpython"
 BOUND = 60.0
 BOUND_BIG = 180.0
 PEAK_MB = 1500.0

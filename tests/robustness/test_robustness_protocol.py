@@ -43,7 +43,15 @@ from pygls.workspace import TextDocument
 from jsonrpc_wire import RawServer, encode
 from shapelens.analyser import analyse_source
 from test_server_helpers import (
-    CONFIG, EXAMPLES, ROOT, close_document, hint_map, hints, hover, init_params, open_document,
+    CONFIG,
+    EXAMPLES,
+    ROOT,
+    close_document,
+    hint_map,
+    hints,
+    hover,
+    init_params,
+    open_document,
     published,
 )
 

@@ -1,5 +1,5 @@
 """Core layers against real Keras: EinsumDense, Embedding, Masking, Lambda, Identity, and the
-Dense arguments beyond tests/test_engine_core.py (LoRA, activation names)."""
+Dense arguments beyond tests/engine/test_engine_core.py (LoRA, activation names)."""
 
 import pytest
 from hypothesis import given, settings

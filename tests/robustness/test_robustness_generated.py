@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from shapelens.analyser import analyse_source
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(TESTS / "robustness"))
 from keras_programs import keras_program, mutated_example, token_soup  # noqa: E402

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from model_oracle import keras_report  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = REPO / "examples"
 ERROR_DIR = EXAMPLES / "errors"
 UNKNOWN_DIR = EXAMPLES / "unknown"

@@ -32,10 +32,9 @@ from pathlib import Path
 
 import pytest
 
-from shapelens.analyser import analyse_source
-from shapelens.workspace import module_loader
+from shapelens.analyser import analyse_source, module_loader
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent.parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "robustness" / "exec"
 PACKAGE = REPO / "server" / "shapelens"
@@ -221,6 +220,7 @@ async def _serve_project(project) -> dict:
     line at the end), ask for hints everywhere and a hover on every line. Returns
     ``{file: hint labels}``."""
     from lsprotocol import types
+
     from test_server_helpers import EVERYTHING, init_params, make_client, open_document
 
     client = make_client()

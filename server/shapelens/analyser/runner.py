@@ -1,4 +1,4 @@
-"""Running the analyser for the server: ``analyse_source`` plus what an editor needs on top.
+"""Running the analyser for an editor: ``analyse_source`` plus what an editor needs on top.
 
 * **cancellation** — a newer document version makes the running analysis stale: it stops at
   the next statement (``Cancelled``);
@@ -7,8 +7,10 @@
 * **other files** — the modules read through the loader are remembered (editing them
   re-analyses this file).
 
-It mirrors ``analyser.analysis.analyse_source`` step by step (same parse recovery, interpreter,
-model collection); ``tests/test_server_incremental.py`` checks both agree.
+It mirrors ``analysis.analyse_source`` step by step (same parse recovery, interpreter,
+model collection); ``tests/analyser/test_incremental_equivalence.py`` checks both agree.  The
+language server reaches it through the package's public names (``Outcome``, ``Cancelled``,
+``macs_of``, ``analyse_for_editor``).
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..analyser.analysis import model_report, module_models, run_interpreter, start_analysis
-from ..analyser.interpreter import Interpreter
-from ..analyser.models import FunctionalModel, InputObj, ModelObj
-from ..analyser.values import LayerObj, OpObj
-from ..analyser.recorder import Recorder
-from ..analyser.result import Analysis
 from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
-from ..engine.shape import UNKNOWN, is_int
+from ..engine.shape import UNKNOWN
+from .analysis import model_report, module_models, run_interpreter, start_analysis
+from .interpreter import Interpreter
+from .models import ModelObj
+from .recorder import Recorder
+from .result import Analysis
 
 
 class Cancelled(BaseException):
@@ -78,7 +79,10 @@ class ServerRecorder(Recorder):
             self._note_macs({"op": result.layer, "engine_pos": positional, "engine_kw": keywords}, result)
         if self.log is None:
             super().record_call(node, result, kind)
-        elif node is not None and not self.foreign:
+            return
+        self.trace_call(result, kind)
+        if node is not None and not self.foreign:
+            self.activity += 1
             self.log.append(("call", node, result, kind))
 
     def error(self, node, code, message):
@@ -145,8 +149,8 @@ class ServerRecorder(Recorder):
 class ServerInterpreter(Interpreter):
     """Checks for cancellation between statements."""
 
-    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None):
-        super().__init__(recorder, module_loader)
+    def __init__(self, recorder, module_loader=None, cancel: threading.Event | None = None, depth_of_import: int = 0):
+        super().__init__(recorder, module_loader, depth_of_import)
         self.cancel = cancel
         self.invoked: list | None = None     # user functions called (the incremental analyser's log)
 
@@ -192,43 +196,11 @@ def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
 
 
 def model_macs(model: ModelObj, recorder: ServerRecorder, depth: int = 0):
-    """Sum of the MACs of the layer calls that make up one forward pass of ``model``."""
-    if depth > 8:
-        return UNKNOWN
-    in_graph = None
-    if isinstance(model, FunctionalModel):
-        in_graph = {id(n) for nodes in model.nodes_by_depth.values() for n in nodes}
-    total = 0
-    for op in model.summary_layers():
-        if isinstance(op, InputObj):
-            continue
-        if isinstance(op, ModelObj):
-            inner = model_macs(op, recorder, depth + 1)
-            calls = [n for n in op.nodes if in_graph is None or id(n) in in_graph]
-            count = len(calls) if in_graph is not None else 1
-            if not is_int(inner):
-                return UNKNOWN
-            total += inner * count
-            continue
-        entry = recorder.op_calls.get(id(op))
-        if entry is None:
-            if isinstance(op, OpObj) and op_macs(op.class_name) == 0:
-                continue            # operators such as x + y: element-wise, 0 MACs
-            if isinstance(op, LayerObj) and op.class_name in ZERO_MAC_LAYERS:
-                continue
-            return UNKNOWN
-        calls = entry[1]
-        if in_graph is not None:
-            picked = [m for node, m in calls if node is not None and id(node) in in_graph]
-            if not picked:
-                picked = [m for _node, m in calls[:1]]
-        else:
-            picked = [m for _node, m in calls[:1]]
-        for m in picked:
-            if not is_int(m):
-                return UNKNOWN
-            total += m
-    return total
+    """Sum of the MACs of the layer calls that make up one forward pass of ``model``, every
+    call counted (``analyser.macs``)."""
+    from ..analyser.macs import model_macs as analyser_model_macs
+
+    return analyser_model_macs(model)[1]
 
 
 def analyse(text: str, module_loader=None, cancel: threading.Event | None = None) -> Outcome:

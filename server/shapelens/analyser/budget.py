@@ -1,0 +1,336 @@
+"""Step budgets per top-level statement, and the static checks that keep loops from spending them.
+
+Each top-level statement gets its own step budget (``STMT_STEPS``) under one global safety net
+(``MAX_STEPS``): a training loop or a data-preparation loop that spends its budget ends with an
+``analysis-limit`` note at that statement, and the models after it are still analysed.  What the
+interrupted statement may have changed half-way — the names it binds, the objects it mutates
+(``model.add`` in a loop), directly or through the user's functions it reaches — becomes ``?``,
+so no half-built model or list is reported as if complete.
+
+A long loop whose further iterations nothing can observe stops early (``Interpreter.loop_is_inert``
+asks after ``INERT_AFTER`` exact iterations): its body calls none of the user's functions or
+classes, its last iteration built no layer and recorded no call, and every name it binds or
+mutates is ``?`` or is read nowhere outside the loop (nor is a model collected at module level).
+A loop that builds layers (``for f in [32, 64]: x = layers.Conv2D(f, 3)(x)``) is unrolled exactly.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from collections import Counter
+
+from ..engine.shape import UNKNOWN
+from .control import MAX_STEPS, STMT_STEPS, Scope
+from .models import ModelObj
+from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, UserClass, UserFunction
+
+MAX_REACHED = 200            # user functions followed when working out what a statement may change
+
+# methods of Keras models and layers that change nothing the analysis shows
+INERT_METHODS = frozenset({
+    "fit", "fit_generator", "evaluate", "evaluate_generator", "predict", "predict_generator",
+    "predict_on_batch", "train_on_batch", "test_on_batch", "compile", "summary", "save",
+    "save_weights", "load_weights", "get_weights", "set_weights", "count_params", "to_json",
+    "get_config", "reset_states", "reset_metrics", "get_layer",
+})
+_MUTATING_BUILTINS = frozenset({"setattr", "delattr"})
+_USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Operation)
+
+
+class Effects:
+    """What a piece of code may change and read, seen from its text alone."""
+
+    __slots__ = ("stores", "roots", "loads", "callees", "exits", "yields", "params", "__weakref__")
+
+    def __init__(self, node: ast.AST):
+        self.stores: set = set()        # names bound (assigned, deleted, defined, imported, declared global)
+        self.roots: list = []           # (name, method or None): names whose object may be mutated
+        self.loads: Counter = Counter()  # names read
+        self.callees: list = []         # the ``func`` of every call
+        self.exits = False              # return / raise / yield directly inside (not in a nested def)
+        self.params: set = set()        # for a function: its parameters
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            self.params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+            self.params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        self._walk(node)
+
+    def _walk(self, top: ast.AST) -> None:
+        # names bound inside a nested function or by a comprehension are local there (but what
+        # they read and mutate is not)
+        stack = [(top, False)]
+        while stack:
+            node, nested = stack.pop()
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):
+                    self.loads[node.id] += 1
+                elif not nested:
+                    self.stores.add(node.id)
+            elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+                self.roots.append((root_name(node), None))
+            elif isinstance(node, ast.Call):
+                self.callees.append(node.func)
+                func = node.func
+                if isinstance(func, ast.Attribute):
+                    self.roots.append((root_name(func.value), func.attr))
+                elif isinstance(func, ast.Name) and func.id in _MUTATING_BUILTINS:
+                    self.roots.extend((root_name(arg), None) for arg in node.args)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not top:
+                if not nested:
+                    self.stores.add(node.name)
+            elif isinstance(node, ast.alias) and not nested:
+                self.stores.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.stores.update(node.names)
+            inner = nested or (node is not top and isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
+            if isinstance(node, ast.comprehension):
+                stack.append((node.target, True))
+                stack.extend((child, inner) for child in (node.iter, *node.ifs))
+            elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                stack.extend((child, True) for child in ast.iter_child_nodes(node))
+            else:
+                stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        self.exits = _exits(top, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await))
+        self.yields = _exits(top, (ast.Yield, ast.YieldFrom))
+
+
+def _exits(top: ast.AST, kinds) -> bool:
+    """Whether a node of ``kinds`` is in ``top``, outside nested functions and classes."""
+    stack = list(ast.iter_child_nodes(top))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kinds):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _base(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node
+
+
+_LITERALS = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set)
+
+
+def _inert_method(value, method) -> bool:
+    """A Keras model's or layer's method that changes nothing shown (``model.fit``), not one the
+    user's own class defines."""
+    if method not in INERT_METHODS:
+        return False
+    if isinstance(value, Instance):
+        return value.keras_object is not None and value.cls.lookup(method) is MISSING
+    return isinstance(value, (ModelObj, LayerObj))
+
+
+def is_generator(node: ast.AST) -> bool:
+    """A generator (or ``async``) function: calling it runs none of its body."""
+    code = effects(node)
+    return isinstance(node, ast.AsyncFunctionDef) or (code.yields and not isinstance(node, ast.Lambda))
+
+
+def root_name(node) -> str | None:
+    """``a`` for ``a``, ``a.b.c``, ``a[0].b``; None when the chain starts elsewhere (a call)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+# weak: cached while the syntax tree lives (the server keeps trees across edits)
+_EFFECTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def effects(node: ast.AST) -> Effects:
+    found = _EFFECTS.get(node)
+    if found is None:
+        found = _EFFECTS[node] = Effects(node)
+    return found
+
+
+def module_loads(body) -> Counter:
+    """How often each name is read in the module (its top-level statements' texts)."""
+    total: Counter = Counter()
+    for stmt in body:
+        total.update(effects(stmt).loads)
+    return total
+
+
+def mutable(value) -> bool:
+    """Values the code could change in place (lists, dicts, Keras objects, instances)."""
+    return isinstance(value, (list, dict, set, Instance, Operation))
+
+
+def _lookup(scope, name):
+    return scope.lookup(name) if name is not None else MISSING
+
+
+def reached_functions(node: ast.AST, scope, limit: int = MAX_REACHED):
+    """The user's functions (their syntax nodes and closures) the code may call, found through
+    the names it reads; None when there are too many to follow."""
+    found: dict = {}
+    work = [(node, scope)]
+    while work:
+        code, where = work.pop()
+        for name in effects(code).loads:
+            value = where.lookup(name) if where is not None else MISSING
+            for fn in _functions_of(value):
+                if id(fn.node) not in found:
+                    if len(found) >= limit:
+                        return None
+                    found[id(fn.node)] = fn
+                    work.append((fn.node, fn.closure))
+    return list(found.values())
+
+
+def _functions_of(value):
+    if isinstance(value, UserFunction):
+        return [value]
+    if isinstance(value, BoundMethod):
+        return [value.function]
+    cls = value.cls if isinstance(value, Instance) else value if isinstance(value, UserClass) else None
+    out, seen, work = [], set(), [cls]
+    while work:
+        cls = work.pop()
+        if not isinstance(cls, UserClass) or id(cls) in seen:
+            continue
+        seen.add(id(cls))
+        out.extend(v for v in cls.namespace.values() if isinstance(v, UserFunction))
+        work.extend(cls.bases)
+    return out
+
+
+def touched_names(node: ast.AST, scope) -> tuple[set, set]:
+    """``(bound, mutated)``: names the code may have bound, and names whose objects it may have
+    changed in place, directly or through the user's functions it reaches (every name it reads
+    when a reached function mutates one of its parameters).  Used to forget what an interrupted
+    statement or loop left half-done."""
+    code = effects(node)
+    bound = set(code.stores)
+    mutated = {name for name, _ in code.roots if name is not None}
+    functions = reached_functions(node, scope)
+    if functions is None:
+        return bound, mutated | set(scope.module.vars)   # too much to follow: anything may have changed
+    passes_objects = False
+    for fn in functions:
+        body = effects(fn.node)
+        declared = {n for stmt in ast.walk(fn.node) if isinstance(stmt, (ast.Global, ast.Nonlocal))
+                    for n in stmt.names}
+        local = (body.stores | body.params) - declared
+        bound |= declared
+        for name, _ in body.roots:
+            if name in body.params:
+                passes_objects = True
+            elif name is not None and name not in local:
+                mutated.add(name)
+    if passes_objects:
+        for code_node in [node] + [fn.node for fn in functions]:
+            mutated |= set(effects(code_node).loads)
+    return bound, mutated
+
+
+def forget(bound, mutated, scope) -> None:
+    """Make the names ``?``: bound ones where the code binds them, mutated ones (holding a mutable
+    object) where they live, and every module-level name holding one of those objects."""
+    objects = set()
+    for name in bound:
+        where = scope.module if name in scope.globals_ else scope
+        value = where.vars.get(name, MISSING)
+        if value is not MISSING:
+            if mutable(value):
+                objects.add(id(value))
+            where.vars[name] = UNKNOWN
+    for name in mutated:
+        where = scope
+        while where is not None and name not in where.vars:
+            where = where.parent
+        if where is not None and mutable(where.vars[name]):
+            objects.add(id(where.vars[name]))
+            where.vars[name] = UNKNOWN
+    if objects:
+        module = scope.module.vars
+        for name, value in list(module.items()):
+            if id(value) in objects:
+                module[name] = UNKNOWN
+
+
+class BudgetMixin:
+    """The interpreter's side: statement budgets and the inert-loop check."""
+
+    def begin_statement(self) -> None:
+        """A fresh budget for the next top-level statement (never past the global cap)."""
+        self.step_limit = min(self.steps + STMT_STEPS, MAX_STEPS)
+
+    def statement_limit(self, stmt: ast.stmt, scope) -> bool:
+        """The statement spent its budget: forget what it may have half-changed and note it.
+        True when the analysis goes on with the next statement (the global cap is not reached)."""
+        forget(*touched_names(stmt, scope), scope)
+        if self.step_limit >= MAX_STEPS:
+            self.rec.limit(stmt, "analysis stopped: step budget reached (the rest of the file is not analysed)")
+            return False
+        self.rec.limit(stmt, "analysis stopped: step budget of this statement reached (what it changes is "
+                             "unknown; the next statements are analysed)")
+        return True
+
+    def activity(self) -> int:
+        """Layers named and calls recorded so far (what a loop iteration may add)."""
+        return self.rec.activity
+
+    def loop_is_inert(self, loop: ast.stmt, scope, activity_before: int) -> bool:
+        """Whether the loop's further iterations can change nothing anyone sees (see the module
+        docstring); ``activity_before`` is ``activity()`` before the last iteration ran."""
+        if loop.orelse or self.rec.activity != activity_before or self.foreign:
+            return False
+        body = getattr(self, "module_body", None)
+        if body is None or scope.module is not self.module_scope:
+            return False
+        code = effects(loop)
+        if code.exits:
+            return False
+        for func in code.callees:
+            name = root_name(func)
+            if name is None:
+                if not isinstance(func, ast.Attribute) or not isinstance(_base(func), _LITERALS):
+                    return False        # calls whatever a call or a lambda gives
+                continue
+            value = scope.lookup(name)
+            if isinstance(value, Scope) or (isinstance(func, ast.Name) and isinstance(value, _USER_CALLABLE)):
+                return False
+            if isinstance(value, (Instance, UserClass)) and not (
+                    isinstance(func, ast.Attribute) and func.value is not None
+                    and isinstance(func.value, ast.Name) and _inert_method(value, func.attr)):
+                return False
+        for name in code.loads:
+            if isinstance(scope.lookup(name), (UserFunction, BoundMethod, UserClass)):
+                return False
+        for name in code.stores:
+            if not self._unobserved(name, scope.lookup(name), code, scope):
+                return False
+        for name, method in code.roots:
+            value = scope.lookup(name) if name is not None else MISSING
+            if not mutable(value) or _inert_method(value, method):
+                continue
+            if name in code.stores or not self._unobserved(name, value, code, scope):
+                return False            # (a loop variable may alias an object living outside)
+        return True
+
+    def _unobserved(self, name, value, code: Effects, scope) -> bool:
+        """Whether a further change of ``name`` inside the loop could be seen by no one: it is
+        ``?`` already, or read nowhere outside the loop and not a module-level model."""
+        if value is MISSING or value is UNKNOWN:
+            return True
+        if scope.module.vars.get(name, MISSING) is value and isinstance(value, (ModelObj, Instance)):
+            return False                # collected as a model at the end
+        loads = self.module_loads()
+        if self.outside_queries is not None:
+            self.outside_queries[name] = loads[name]
+        return loads[name] - code.loads[name] <= 0
+
+    def module_loads(self) -> Counter:
+        loads = getattr(self, "_module_loads", None)
+        if loads is None:
+            loads = self._module_loads = module_loads(self.module_body)
+        return loads

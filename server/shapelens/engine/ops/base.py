@@ -1,0 +1,208 @@
+"""The op-rule registry and the helpers every family of ``keras.ops`` rules shares.
+
+A rule is one function per Keras op, written with the op's own Python signature, mirroring the
+op class's ``compute_output_spec``: tensor arguments arrive as shapes (tuples of ints / ``None``
+/ ``UNKNOWN``, or ``UNKNOWN`` for an unknown rank), everything else as literals.  It returns the
+output shape (a tuple of shapes for ops with several outputs), ``UNKNOWN`` when the answer
+depends on a value we do not know, and raises ``ShapeError`` only where Keras certainly raises.
+Any other exception a rule lets out (a ``TypeError`` on an unknown argument) means ``UNKNOWN``.
+
+``@op("name", tensors=("x",), lists=("xs",))`` registers a rule; ``tensors`` names the
+parameters holding one tensor, ``lists`` those holding a sequence of tensors (``*operands``
+too), so callers can turn array literals into shapes (``literal_shape``).  ``cls`` is the Keras
+``Operation`` class name (what a functional summary prints), when it is not the CamelCase name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import ShapeError
+from ..shape import UNKNOWN, dim_op, format_shape, is_int
+
+
+@dataclass(frozen=True)
+class OpRule:
+    name: str
+    fn: Callable
+    params: tuple              # positional parameter names, in order
+    varargs: str | None        # the name of ``*args``, if any
+    tensors: frozenset         # parameters holding one tensor
+    lists: frozenset           # parameters holding a sequence of tensors
+    keras_class: str           # the Operation class Keras records
+    family: str                # numpy, core, nn, image, math, linalg
+
+    def parameter(self, index_or_name) -> str | None:
+        if isinstance(index_or_name, str):
+            return index_or_name
+        if index_or_name < len(self.params):
+            return self.params[index_or_name]
+        return self.varargs
+
+    def role(self, index_or_name) -> str | None:
+        """``"tensor"``, ``"list"`` or None for the argument at this position / keyword."""
+        name = self.parameter(index_or_name)
+        if name in self.tensors:
+            return "tensor"
+        if name in self.lists:
+            return "list"
+        return None
+
+
+REGISTRY: dict[str, OpRule] = {}
+
+
+def camel_case(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def op(*names: str, tensors=("x",), lists=(), cls: str | None = None):
+    """Register a rule under every name Keras exports it as (``image.`` ops keep the prefix)."""
+
+    def wrap(fn):
+        family = fn.__module__.rsplit(".", 1)[-1]
+        code = fn.__code__                       # cheaper than inspect.signature at start-up
+        # (0x04: CO_VARARGS, the function takes *args)
+        params = code.co_varnames[:code.co_argcount]
+        varargs = (code.co_varnames[code.co_argcount + code.co_kwonlyargcount]
+                   if code.co_flags & 0x04 else None)
+        for name in names:
+            base = name.rsplit(".", 1)[-1]
+            if name in REGISTRY:
+                raise ValueError(f"op {name} registered twice")
+            REGISTRY[name] = OpRule(name, fn, params, varargs, frozenset(tensors), frozenset(lists),
+                                    cls or camel_case(base), family)
+        return fn
+
+    return wrap
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def known(shape) -> bool:
+    return isinstance(shape, tuple)
+
+
+def need(*shapes):
+    """Stop with ``UNKNOWN`` unless every shape has a known rank."""
+    if not all(isinstance(s, tuple) for s in shapes):
+        raise Unknown
+
+
+class Unknown(Exception):
+    """Raised inside a rule: the answer is ``UNKNOWN``."""
+
+
+def axis_index(axis, rank: int) -> int:
+    """A valid axis for this rank, normalised; anything else is no verdict (``UNKNOWN``)."""
+    if not is_int(axis) or not -rank <= axis < rank:
+        raise Unknown
+    return axis % rank
+
+
+def axes_set(axis, rank: int) -> set:
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    out = [axis_index(a, rank) for a in axes]
+    if len(set(out)) != len(out):
+        raise Unknown
+    return set(out)
+
+
+def literal_int(value) -> int:
+    if not is_int(value):
+        raise Unknown
+    return value
+
+
+def shape_arg(value) -> tuple:
+    """A shape given as a literal (``(2, 3)``, ``[4]``, ``5``)."""
+    if is_int(value):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not all(is_int(d) and d >= 0 for d in value):
+        raise Unknown
+    return tuple(value)
+
+
+def add(a, b):
+    return dim_op(lambda x, y: x + y, a, b)
+
+
+def broadcast(*shapes):
+    from ..layers.merging import broadcast_shapes
+    need(*shapes)
+    out = shapes[0]
+    for s in shapes[1:]:
+        out = broadcast_shapes(out, s)
+    return out
+
+
+def merge_dim(a, b, what: str, shapes):
+    """Two dims that must be equal (Keras raises when both are known and differ)."""
+    if is_int(a) and is_int(b):
+        if a != b:
+            raise ShapeError("incompatible-shapes",
+                             f"`{what}` received incompatible shapes: "
+                             + ", ".join(format_shape(s) for s in shapes))
+        return a
+    if is_int(a):
+        return a
+    if is_int(b):
+        return b
+    return UNKNOWN if UNKNOWN in (a, b) else None
+
+
+def literal_shape(value, depth: int = 0):
+    """The shape ``np.asarray(value)`` would have for a Python number or (nested) list literal,
+    ``UNKNOWN`` for anything else (ragged lists, unknown items)."""
+    if isinstance(value, (bool, int, float)):
+        return ()
+    if depth > 32 or not isinstance(value, (list, tuple)):
+        return UNKNOWN
+    if not value:
+        return (0,)
+    inner = [literal_shape(v, depth + 1) for v in value]
+    first = inner[0]
+    if first is UNKNOWN or any(s != first for s in inner):
+        return UNKNOWN
+    return (len(value),) + first
+
+
+def as_tensor(value):
+    """A tensor argument: a shape stays a shape; a Python number is a scalar (``()``) and a list
+    an array literal (shapes are always tuples, so neither is ambiguous)."""
+    if isinstance(value, (bool, int, float)):
+        return ()
+    if isinstance(value, list):
+        return literal_shape(value)
+    return value
+
+
+def _tensor_arguments(rule: OpRule, positional: list, keywords: dict):
+    pos = []
+    for i, value in enumerate(positional):
+        role = rule.role(i)
+        if role == "tensor" or (role == "list" and i >= len(rule.params)):
+            value = as_tensor(value)
+        elif role == "list" and isinstance(value, (list, tuple)):
+            value = [as_tensor(v) for v in value]
+        pos.append(value)
+    kw = {}
+    for key, value in keywords.items():
+        role = rule.role(key)
+        if role == "tensor":
+            value = as_tensor(value)
+        elif role == "list" and isinstance(value, (list, tuple)):
+            value = [as_tensor(v) for v in value]
+        kw[key] = value
+    return pos, kw
+
+
+def call_rule(rule: OpRule, positional: list, keywords: dict):
+    try:
+        positional, keywords = _tensor_arguments(rule, positional, keywords)
+        return rule.fn(*positional, **keywords)
+    except ShapeError:
+        raise
+    except (Unknown, TypeError, ValueError, IndexError, KeyError, ArithmeticError, AttributeError):
+        return UNKNOWN

@@ -1,0 +1,228 @@
+"""Budgets that must not cost the models of a file: one step budget per top-level statement (a
+long data or training loop does not hide the models after it), inert loops that stop early, loops
+that build layers unrolled exactly, and what an interrupted statement half-changed shown as ``?``.
+Each snippet is run under real Keras (``tests/model_oracle.py``) and compared."""
+
+import textwrap
+
+import pytest
+
+from model_oracle import keras_report
+from oracle_compare import assert_models_match_keras, ours, row_tuples
+
+SNIPPETS = {
+    # a statement that spends its whole budget (its result is read later, so it is unrolled):
+    # the models after it are still analysed
+    "budget_per_statement": """
+        import keras
+        from keras import layers
+        seen = 0
+        for sweep in range(40):
+            for k in range(9000):
+                seen += k % 3
+        print(seen)
+        inputs = keras.Input((6,))
+        hidden = layers.Dense(5, activation="relu")(inputs)
+        model = keras.Model(inputs, layers.Dense(2)(hidden))
+        later = keras.Sequential([keras.Input((3,)), layers.Dense(4), layers.Dense(1)])
+        """,
+    # loops whose further iterations nobody sees (no layer, nothing read after them) stop early:
+    # no budget note, and both models are found
+    "inert_loops": """
+        import keras
+        from keras import layers
+        first = keras.Sequential([keras.Input((8,)), layers.Dense(3)])
+        for epoch in range(500):
+            rate = 0.01 / (1 + epoch)
+            for batch in range(4000):
+                scaled = rate * batch
+                log = [scaled, epoch]
+        second = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+        """,
+    # long loops that build layers or compute a value used later are unrolled exactly
+    "long_loops_that_matter": """
+        import keras
+        from keras import layers
+        width = 0
+        for step in range(300):
+            width += 1
+        inputs = keras.Input((4,))
+        x = inputs
+        for i in range(70):
+            x = layers.Dense(3 + i % 2)(x)
+        blocks = []
+        for i in range(80):
+            blocks.append(layers.Dense(2))
+        tail = keras.Sequential([keras.Input((width,))] + blocks)
+        model = keras.Model(inputs, layers.Dense(width // 100)(x))
+        """,
+    # calling a generator function runs none of its body (here an endless data loop)
+    "generator_function_not_run": """
+        import keras
+        from keras import layers
+
+        def batches(size):
+            step = 0
+            while True:
+                step += 1
+                yield [step] * size
+
+        stream = batches(32)
+        inputs = keras.Input((7,))
+        model = keras.Model(inputs, layers.Dense(3)(inputs))
+        """,
+    # a recursive helper deeper than the old call-depth bound of 24
+    "deep_recursive_helper": """
+        import keras
+        from keras import layers
+
+        def tower(x, depth):
+            if depth == 0:
+                return layers.Dense(3)(x)
+            y = layers.Dense(3)(x)
+            return layers.Add()([tower(y, depth - 1), y])
+
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, tower(inputs, 32))
+        """,
+    "deep_helper_chain": """
+        import keras
+        from keras import layers
+
+        def stage(x, n):
+            return x if n == 0 else stage(layers.Dense(2 + n % 3)(x), n - 1)
+
+        def wrap(x, n):
+            return [stage(x, n)][0]
+
+        inputs = keras.Input((5,))
+        model = keras.Model(inputs, wrap(inputs, 36))
+        """,
+    # the batch dimension read from a symbolic tensor is None (Keras: ``ops.shape(x)[0]`` and
+    # ``x.shape[0]`` of a functional tensor), so a -1 next to it stays None too
+    "batch_dimension_from_shape": """
+        import keras
+        from keras import layers, ops
+
+        inputs = keras.Input((6, 8))
+        a = ops.reshape(inputs, (ops.shape(inputs)[0], -1, 4))
+        b = ops.reshape(inputs, (inputs.shape[0], 12, keras.ops.shape(inputs)[2] // 2))
+        c = layers.Reshape((ops.shape(inputs)[1] * 2, -1))(inputs)
+        model = keras.Model(inputs, [a, b, c])
+        """,
+}
+
+
+def _write(tmp_path, name: str, source: str):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    return path
+
+
+def _notes(report: dict) -> list:
+    return [d for d in report["diagnostics"] if d["code"] == "analysis-limit"]
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_matches_keras(name, tmp_path):
+    assert_models_match_keras(_write(tmp_path, name, SNIPPETS[name]))
+
+
+def test_budget_note_is_at_the_statement_that_spent_it(tmp_path):
+    mine = assert_models_match_keras(_write(tmp_path, "budget", SNIPPETS["budget_per_statement"]))
+    notes = _notes(mine)
+    assert [n["line"] for n in notes] == [4], notes
+    assert "the next statements are analysed" in notes[0]["message"]
+
+
+@pytest.mark.parametrize("name", ["inert_loops", "generator_function_not_run"])
+def test_spends_no_budget(tmp_path, name):
+    mine = assert_models_match_keras(_write(tmp_path, name, SNIPPETS[name]))
+    assert not _notes(mine), _notes(mine)
+
+
+def _no_wrong_number(path) -> dict:
+    """Every number we show equals Keras's; an unknown (``?``, None) is allowed."""
+    real, mine = keras_report(path), ours(path)
+    assert real.get("error") is None, real["error"]
+    assert [m["name"] for m in mine["models"]] == [m["name"] for m in real["models"]]
+    for want, got in zip(real["models"], mine["models"]):
+        for ours_row, real_row in zip(row_tuples(got), row_tuples(want)):
+            assert ours_row[2] in (real_row[2], "?") or "?" in ours_row[2], (ours_row, real_row)
+            assert ours_row[3] in (real_row[3], None), (ours_row, real_row)
+        assert got["total_params"] in (want["total_params"], None), want["name"]
+    return mine
+
+
+def test_what_an_interrupted_statement_changed_is_unknown(tmp_path):
+    """A loop cut off by its budget half-way must not leave a half-filled list (or model) that
+    later code reads as if complete: it becomes ``?``."""
+    source = """
+        import keras
+        from keras import layers
+        sizes = []
+        for i in range(400000):
+            sizes.append(i % 5)
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(len(sizes) // 1000)(inputs))
+        """
+    mine = _no_wrong_number(_write(tmp_path, "interrupted", source))
+    assert [n["line"] for n in _notes(mine)] == [4]
+    dense = mine["models"][0]["layers"][-1]
+    assert dense["params"] is None, dense
+
+
+def test_recursion_too_deep_ends_with_a_note():
+    """Recursion without end stops at the call-depth bound (or Python's own limit) with a note,
+    never an exception, and the code after it is analysed."""
+    from shapelens.analyser import analyse_source
+
+    for call in ("tower(inputs, 10 ** 6)", "[tower(inputs, 10 ** 6)][0]"):
+        source = textwrap.dedent("""
+            import keras
+            from keras import layers
+
+            def tower(x, depth):
+                for _ in range(1):
+                    with keras.name_scope("t"):
+                        try:
+                            y = layers.Dense(2)(x)
+                        finally:
+                            pass
+                return tower(y, depth - 1) if depth else y
+
+            inputs = keras.Input((3,))
+            deep = CALL
+            after = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+            """).replace("CALL", call)
+        analysis = analyse_source(source)
+        notes = [d for d in analysis.diagnostics if d.code == "analysis-limit"]
+        assert notes and all(d.message.startswith("analysis stopped: ") for d in notes), notes
+        assert [m.variable for m in analysis.models] == ["after"]
+
+
+def test_incremental_analysis_equals_full_analysis():
+    """The server's incremental analysis replays statements: a loop stopped early must re-run
+    once an edit makes what it binds read elsewhere, and a statement that spent its budget is
+    recorded with its note; each step equals a full analysis."""
+    import warnings
+
+    from test_incremental_equivalence import _summary
+
+    from shapelens.analyser import IncrementalAnalysis
+    from shapelens.analyser import analyse_for_editor as analyse
+
+    head = "import keras\nfrom keras import layers\n"
+    loop = ("for epoch in range(100):\n    rate = epoch\n    for batch in range(300):\n"
+            "        scaled = batch\n")
+    heavy = "seen = 0\nfor sweep in range(40):\n    for k in range(9000):\n        seen += k % 3\nprint(seen)\n"
+    model = "inputs = keras.Input((4,))\nmodel = keras.Model(inputs, layers.Dense(2)(inputs))\n"
+    reader = "late = keras.Sequential([keras.Input((3,)), layers.Dense(scaled % 7 + 1)])\n"
+    texts = [head + loop + model, head + loop + model + reader, head + loop + heavy + model + reader,
+             head + loop + heavy + model.replace("Dense(2)", "Dense(5)") + reader, head + loop + model]
+    analyser = IncrementalAnalysis()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        for step, text in enumerate(texts):
+            got = analyser.update(text)
+            assert _summary(got) == _summary(analyse(text)), f"step {step}"
