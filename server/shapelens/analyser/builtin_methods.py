@@ -15,6 +15,8 @@ class BuiltinMethodsMixin:
         if name == "super-init":
             self.super_init(receiver, positional, keywords, node)
             return None
+        if name.startswith("super-"):
+            return self.super_layer_method(receiver, name[len("super-"):], positional, keywords, node)
         if receiver is None:
             fn = BUILTINS.get(name)
             if fn is None:

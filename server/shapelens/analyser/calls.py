@@ -136,10 +136,13 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
     return obj
 
 
-def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, site: ast.AST | None):
-    """``layer(*positional, **keywords)`` on symbolic tensors; returns the output structure."""
+def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, site: ast.AST | None,
+                first_build: bool | None = None):
+    """``layer(*positional, **keywords)`` on symbolic tensors; returns the output structure
+    (``first_build``: this call builds the layer, when its own ``build`` already ran)."""
     inputs = tensors_in(positional) + tensors_in(keywords)
-    first_build = op.engine.weights is None
+    if first_build is None:
+        first_build = op.engine.weights is None
     engine_pos = [to_engine(v) for v in positional]
     engine_kw = {k: to_engine(v) for k, v in keywords.items()}
     try:
@@ -155,7 +158,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
         if op.engine.weights is None:
             op.engine.weights = UNKNOWN_PARAMS
     mask = inputs[0].mask if inputs else None
-    if mask is not None and op.class_name in MASK_CONSUMERS:
+    if mask is not None and op.engine.keras_name in MASK_CONSUMERS:
         inputs = inputs + [mask]
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
@@ -163,13 +166,13 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     node.macs = call_macs(op, engine_pos, engine_kw, output)
     propagate_mask(rec, op, inputs, mask, node.outputs, site)
     if first_build:
-        for prefix in BUILD_CREATES.get(op.class_name, ()):
+        for prefix in BUILD_CREATES.get(op.engine.keras_name, ()):
             rec.unique_name(prefix)    # sublayers Keras creates (and names) when it builds
     params = op.engine.weights if first_build else None
     rec.record_call(site, CallResult(op.name, op.class_name, output,
-                                     params if params is None else op.engine.param_count(),
+                                     params if params is None else op.param_count(),
                                      derivation, engine_pos[0] if engine_pos else UNKNOWN,
-                                     op.engine.param_count(), op, (engine_pos, engine_kw), node.macs))
+                                     op.param_count(), op, (engine_pos, engine_kw), node.macs))
     return node.outputs
 
 
@@ -200,15 +203,15 @@ class _Detached:
 def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> None:
     if not isinstance(outputs, SymTensor) or outputs.node is None:
         return
-    args = op.engine.args
-    if op.class_name == "Embedding" and args.get("mask_zero") is True and inputs:
+    args, class_name = op.engine.args, op.engine.keras_name
+    if class_name == "Embedding" and args.get("mask_zero") is True and inputs:
         source = inputs[0]
         ne = OpObj(rec.unique_name("not_equal"), "NotEqual", site)
         ne_node = Node(ne, [source], None)
         ne_node.outputs = SymTensor(source.shape, ne_node)
         ne.nodes.append(ne_node)
         outputs.mask = ne_node.outputs
-    elif op.class_name == "Masking" and inputs:
+    elif class_name == "Masking" and inputs:
         # Masking computes any(not_equal(x, mask_value), axis=-1): two ops, the second is the mask
         source = inputs[0]
         ne = OpObj(rec.unique_name("not_equal"), "NotEqual", site)
@@ -221,9 +224,9 @@ def propagate_mask(rec: Recorder, op: LayerObj, inputs, mask, outputs, site) -> 
         any_node.outputs = SymTensor(reduced, any_node)
         any_op.nodes.append(any_node)
         outputs.mask = any_node.outputs
-    elif mask is not None and op.class_name in MASK_PROPAGATORS:
+    elif mask is not None and class_name in MASK_PROPAGATORS:
         outputs.mask = mask
-    elif mask is not None and op.class_name in MASK_CONSUMERS and args.get("return_sequences") is True:
+    elif mask is not None and class_name in MASK_CONSUMERS and args.get("return_sequences") is True:
         outputs.mask = mask
 
 
@@ -234,8 +237,6 @@ def attach_call(rec: Recorder, op: Operation, inputs_value, output_structure_sha
     node.outputs = wrap_output(output_structure_shapes, node)
     node.replay = replay
     node.macs = macs
-    if not isinstance(node, Node):
-        op.traced_outputs = node.outputs    # what a custom layer's row shows inside a subclass
     rec.record_call(site, CallResult(op.name, op.class_name, output_structure_shapes, op.param_count(),
                                      None, output_shapes(inputs_value), op.param_count(), op,
                                      node=node), kind=kind)

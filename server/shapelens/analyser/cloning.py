@@ -41,7 +41,8 @@ def clone_layer(op: LayerObj) -> LayerObj:
 
 
 def _plain(op) -> bool:
-    return isinstance(op, LayerObj) and op.python_function is None
+    """A built-in layer (not a Lambda, nor the user's subclass of one: its code would run again)."""
+    return isinstance(op, LayerObj) and op.python_function is None and not hasattr(op, "instance")
 
 
 def _clone_sequential(rec, model: SequentialModel, site, call_layer):

@@ -12,6 +12,7 @@ from . import calls
 from .budget import is_generator
 from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
 from .models import ModelObj, SubclassModel
+from .user_layers import builtin_layer_parent
 from .values import (
     MISSING,
     BoundMethod,
@@ -25,6 +26,7 @@ from .values import (
     UnknownOp,
     UserClass,
     UserFunction,
+    UserLayerObj,
     tensor_structure,
 )
 
@@ -75,6 +77,9 @@ class FunctionsMixin:
                     return found
         if attr == "__init__" and isinstance(proxy.instance, Instance):
             return BuiltinMethod(proxy.instance, "super-init")
+        if attr in ("build", "call", "compute_output_shape") and isinstance(proxy.instance, Instance) \
+                and isinstance(proxy.instance.keras_object, UserLayerObj):
+            return BuiltinMethod(proxy.instance, "super-" + attr)
         return UNKNOWN
 
     def call_unknown(self, func, node):
@@ -87,6 +92,8 @@ class FunctionsMixin:
             self.steps += CALL_COST
         if isinstance(func, KerasRef):
             return self.call_keras(func.path, positional, keywords, node)
+        if isinstance(func, UserLayerObj):
+            return self.call_user_layer(func.instance, positional, keywords, node)
         if isinstance(func, LayerObj):
             if isinstance(func.python_function, UserFunction):
                 return self.call_lambda(func, positional, keywords, node)
@@ -98,10 +105,18 @@ class FunctionsMixin:
         if isinstance(func, UserFunction):
             return self.invoke(func, positional, keywords, node)
         if isinstance(func, BoundMethod):
+            if func.function.qualname.endswith(".build") and isinstance(func.receiver, Instance):
+                return self.explicit_build(func, positional, keywords, node)
             return self.invoke(func.function, [func.receiver] + positional, keywords, node)
         if isinstance(func, UserClass):
             return self.instantiate(func, positional, keywords, node)
         if isinstance(func, Instance):
+            if func.keras_object is not None and not (calls.tensors_in(positional) or calls.tensors_in(keywords)):
+                self.rec.uncertain += 1   # on values not known to be tensors: Keras may stop before build
+                try:
+                    return self.call_subclass(func, positional, keywords, node)
+                finally:
+                    self.rec.uncertain -= 1
             if func.keras_object is not None:
                 return self.call_subclass(func, positional, keywords, node)
             method = func.cls.lookup("__call__")
@@ -181,13 +196,23 @@ class FunctionsMixin:
             scope.vars[args.kwarg.arg] = dict(keywords) if not speculative else UNKNOWN
 
     def instantiate(self, cls: UserClass, positional, keywords, node):
-        instance = Instance(cls)
+        instance = Instance(cls, site=node)
         base = cls.keras_base()
-        if base is not None:
-            name = keywords.get("name")
-            model_name = name if isinstance(name, str) else self.rec.unique_name(to_snake_case(cls.name))
-            instance.keras_object = SubclassModel(model_name, cls.name, node, instance, base == "Model")
+        parent = builtin_layer_parent(cls) if base is None else None
+        if base is not None:   # named by super().__init__ (name= given there, or Keras's default)
+            instance.keras_object = SubclassModel(None, cls.name, node, instance, base == "Model")
         init = cls.lookup("__init__")
         if isinstance(init, UserFunction):
             self.invoke(init, [instance] + positional, dict(keywords), node)
+        elif parent is not None:       # no __init__ of its own: the parent's, with these arguments
+            self.new_user_layer(instance, parent, positional, keywords, node)
+        elif base is not None:         # MyModel(inputs, outputs): a functional model of that class
+            self.super_init(instance, positional, keywords, node)
+        if isinstance(instance.keras_object, SubclassModel) and instance.keras_object.name is None:
+            self.name_subclass(instance.keras_object, {})   # __init__ never reached super().__init__
         return instance
+
+    def name_subclass(self, op: SubclassModel, keywords) -> None:
+        """Keras names a layer or model in ``Layer.__init__``: ``name=`` or the class in snake case."""
+        given = keywords.get("name")
+        op.name = given if isinstance(given, str) else self.rec.unique_name(to_snake_case(op.class_name))

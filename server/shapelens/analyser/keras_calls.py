@@ -1,7 +1,8 @@
 """The Keras adapter of the abstract interpreter: constructing layers, ``keras.Input``, Sequential,
 functional and ``keras.applications`` models, ``keras.ops`` calls, calling subclassed models and
 custom layers (``build`` then ``call`` on private tensors), ``Lambda`` layers, and the methods and
-attributes of Keras objects (``model.add``, ``build``, ``add_weight``, ``get_layer``, ``.output``)."""
+attributes of Keras objects (``model.add``, ``build``, ``add_weight``, ``get_layer``, ``.output``).
+Subclasses of built-in layers and ``add_weight`` are in ``user_layers.py`` (a base of this mixin)."""
 
 from __future__ import annotations
 
@@ -15,22 +16,41 @@ from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
+from .user_layers import UserLayersMixin, builtin_layer_parent
 from .values import (
     MISSING,
     BuiltinMethod,
     InputObj,
     Instance,
+    KerasRef,
     LayerObj,
     Operation,
     SymTensor,
     UnknownOp,
     UserFunction,
+    UserLayerObj,
     private_copy,
     tensor_structure,
 )
 
+# TensorFlow functions a custom layer's ``call`` uses on its tensors, as the keras.ops they equal.
+TF_OPS = {"tensorflow.matmul": "matmul", "tensorflow.linalg.matmul": "matmul"}
 
-class KerasCallsMixin:
+# Arguments a built-in layer keeps as attributes unchanged (what a subclass reads: ``self.units``).
+LAYER_ATTRIBUTES = frozenset({"units", "filters", "output_dim", "input_dim", "num_heads", "key_dim"})
+
+
+def dense_weight(engine, attr: str):
+    """``self.kernel`` / ``self.bias`` of a built ``Dense`` (what a subclass's ``call`` uses)."""
+    shape, units = engine.built_input_shape, engine.args.peek("units")
+    if engine.weights is None or not isinstance(shape, tuple) or not shape or not isinstance(units, int):
+        return UNKNOWN
+    if attr == "bias":
+        return SymTensor((units,)) if engine.args.peek("use_bias") is not False else None
+    return SymTensor((shape[-1], units)) if isinstance(shape[-1], int) else SymTensor(UNKNOWN)
+
+
+class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_layers.py
     def keras_attribute(self, op: Operation, attr: str, receiver):
         if attr == "name":
             return op.name
@@ -53,6 +73,11 @@ class KerasCallsMixin:
             return layers
         if attr in ("output_shape", "input_shape"):
             return UNKNOWN
+        if attr in LAYER_ATTRIBUTES and isinstance(op, LayerObj):
+            value = op.engine.args.peek(attr)   # stored by Keras as given (``self.units = units``)
+            return value if isinstance(value, int) and not isinstance(value, bool) else UNKNOWN
+        if attr in ("kernel", "bias") and isinstance(op, LayerObj) and op.engine.keras_name == "Dense":
+            return dense_weight(op.engine, attr)
         return BuiltinMethod(receiver, attr)
 
     def op_name(self, snake: str, tensors) -> str:
@@ -83,6 +108,8 @@ class KerasCallsMixin:
 
     def call_operation(self, op, positional, keywords, site):
         """Call a layer, model or custom layer object (used when building Sequential models)."""
+        if isinstance(op, UserLayerObj):
+            return self.call_user_layer(op.instance, positional, keywords, site)
         if isinstance(op, LayerObj):
             if isinstance(op.python_function, UserFunction):
                 return self.call_lambda(op, positional, keywords, site)
@@ -101,12 +128,17 @@ class KerasCallsMixin:
         op = instance.keras_object
         if isinstance(op, FunctionalModel):
             return calls.call_model(self.rec, op, positional, keywords, node, self.call_operation)
+        if isinstance(op, UserLayerObj):
+            return self.call_user_layer(instance, positional, keywords, node)
+        if isinstance(op, UnknownOp):
+            return calls.record_unknown_call(self.rec, op, positional, node)
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
         private = private_copy(inputs)
         build = instance.cls.lookup("build")
         if isinstance(build, UserFunction) and not op.build_called:
             op.build_called = True
             self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
+            self.remember_build_output(instance, calls.output_shapes(inputs))
         call = instance.cls.lookup("call")
         result = UNKNOWN
         trace = None
@@ -126,12 +158,20 @@ class KerasCallsMixin:
         return calls.attach_call(self.rec, op, inputs, shapes, node, macs=macs)
 
     def super_init(self, instance: Instance, positional, keywords, node):
-        """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional."""
+        """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional; in a
+        subclass of a built-in layer it makes the parent's rule with these arguments."""
         op = instance.keras_object
+        parent = builtin_layer_parent(instance.cls) if op is None else None
+        if parent is not None:
+            self.new_user_layer(instance, parent, positional, keywords, node)
+            return
+        if isinstance(op, SubclassModel) and op.name is None:
+            self.name_subclass(op, keywords)
         inputs = positional[0] if positional else keywords.get("inputs")
         outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
         if isinstance(op, SubclassModel) and inputs is not None and outputs is not None:
-            model = calls.functional_model(self.rec, inputs, outputs, op.name, node, op.class_name)
+            site = instance.site if instance.site is not None else node   # where the model is made
+            model = calls.functional_model(self.rec, inputs, outputs, op.name, site, op.class_name)
             instance.keras_object = model
         if isinstance(op, SubclassModel) and "trainable" in keywords:
             op.set_trainable(keywords["trainable"])
@@ -174,12 +214,31 @@ class KerasCallsMixin:
         if kind == "clone":
             from .cloning import clone_model
             return clone_model(rec, positional, keywords, node, self.call_operation)
+        if kind == "activation" and name in ("get", "linear"):
+            return self.activation_get(name, positional, keywords)
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
+        if kind == "external" and path in TF_OPS and not keywords:
+            tensors = calls.tensors_in(positional)
+            if tensors and calls.is_private(tensors):    # inside a traced call: the keras.ops rule
+                return self.keras_op(path, TF_OPS[path], "op", positional, keywords, node)
+            return UNKNOWN
         if kind == "external" and path.startswith("math."):
             fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN
         return UNKNOWN
+
+    def activation_get(self, name, positional, keywords):
+        """``keras.activations.get(identifier)`` (what custom layers keep as ``self.activation``)
+        and ``linear``, which returns its argument itself."""
+        given = positional[0] if positional else keywords.get("identifier" if name == "get" else "x", UNKNOWN)
+        if name == "linear":
+            return given if len(positional) + len(keywords) == 1 else UNKNOWN
+        if given is None:
+            return KerasRef("keras.activations.linear")
+        if isinstance(given, str) and given.isidentifier():
+            return KerasRef(f"keras.activations.{given}")
+        return given if isinstance(given, (KerasRef, UserFunction)) else UNKNOWN
 
     def make_input(self, positional, keywords, node):
         names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name", "tensor")
@@ -246,23 +305,8 @@ class KerasCallsMixin:
                 op.build_called = True
                 self.invoke(build, [receiver, shape], {}, None)
             return None
-        if isinstance(op, SubclassModel) and name == "add_weight":
-            shape = keywords.get("shape", positional[0] if positional else UNKNOWN)
-            trainable = keywords.get("trainable", True)
-            count = UNKNOWN
-            if isinstance(shape, (list, tuple)) and all(isinstance(d, int) for d in shape):
-                count = 1
-                for d in shape:
-                    count *= d
-            elif isinstance(shape, int):
-                count = shape
-            from ..engine import ParamCount
-            op.extra_weights = op.extra_weights + (ParamCount(count, 0) if trainable is not False else ParamCount(0, count))
-            if isinstance(shape, int) and not isinstance(shape, bool):
-                shape = (shape,)
-            known = isinstance(shape, (list, tuple)) and all(isinstance(d, int) and not isinstance(d, bool)
-                                                             and d >= 0 for d in shape)
-            return SymTensor(tuple(shape)) if known else UNKNOWN   # a variable: a tensor of no graph
+        if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
+            return self.add_weight(op, positional, keywords, node)
         if isinstance(op, LayerObj) and name == "build":
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
             if isinstance(shape, (list, tuple)):

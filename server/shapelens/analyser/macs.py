@@ -13,7 +13,7 @@ from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs, total_macs
 from ..engine.shape import UNKNOWN
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten, map_graph
-from .values import InputObj, LayerObj, OpObj, SymTensor, UnknownOp
+from .values import MISSING, InputObj, LayerObj, OpObj, SymTensor, UnknownOp
 
 _ATTENTION = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention", "Attention",
               "AdditiveAttention")
@@ -21,8 +21,12 @@ _MAX_DEPTH = 8
 
 
 def call_macs(op: LayerObj, positional: list, keywords: dict, output):
-    """One layer call's MACs, from the engine arguments it was called with and its output."""
-    name = op.class_name
+    """One layer call's MACs, from the engine arguments it was called with and its output (a
+    subclass of a built-in layer: its parent's, unless it overrides ``call``)."""
+    name = op.engine.keras_name
+    instance = getattr(op, "instance", None)
+    if instance is not None and instance.cls.lookup("call") is not MISSING:
+        return UNKNOWN
     if name in _ATTENTION:
         if name in ("Attention", "AdditiveAttention"):
             first = positional[0] if positional else keywords.get("inputs")

@@ -14,7 +14,7 @@ from collections import defaultdict
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
 from ..engine.shape import UNKNOWN, format_dim
-from .values import InputObj, LayerObj, Node, Operation, SymTensor, oversized
+from .values import InputObj, LayerObj, Node, Operation, OwnWeights, SymTensor, oversized
 
 
 def flatten(structure, depth: int = 0) -> list:
@@ -137,9 +137,8 @@ class SubclassModel(ModelObj):
         super().__init__(name, class_name, site)
         self.instance = instance
         self.is_model = is_model
-        self.extra_weights = NO_PARAMS   # add_weight(...) calls in the class itself
+        self.own = OwnWeights()          # add_weight(...) calls in the class itself
         self.build_called = False
-        self._own = _OwnWeights(self)
 
     def summary_layers(self):
         from .tracking import tracked_layers
@@ -148,22 +147,11 @@ class SubclassModel(ModelObj):
     def leaves(self) -> list:
         """The tracked layers' weights and the class's own ``add_weight`` weights, each once
         (a custom layer applied twice in a model still owns one set of weights)."""
-        return super().leaves() + [self._own]
+        return super().leaves() + [self.own]
 
     def set_trainable(self, value) -> None:
-        self.trainable_flag = value is not False
+        self.own.trainable = value is not False
         super().set_trainable(value)
-
-
-class _OwnWeights:
-    """The weights a subclass creates itself with ``add_weight``."""
-
-    def __init__(self, owner: SubclassModel):
-        self.owner = owner
-
-    def param_count(self) -> ParamCount:
-        own = self.owner.extra_weights
-        return own if getattr(self.owner, "trainable_flag", True) else own.frozen()
 
 
 def map_graph(inputs: list, outputs: list):
@@ -251,28 +239,20 @@ def row_output(op: Operation) -> str:
         return fixed
     if op.nodes:
         return format_output(op.nodes[-1].outputs)
-    if isinstance(op, LayerObj) and op.engine.built_input_shape is not None:
+    if isinstance(op, LayerObj) and op.engine.built_input_shape is not None and not hasattr(op, "build_output"):
         from .keras_api import LAYERS_WITH_BUILD
-        if op.class_name in LAYERS_WITH_BUILD:
+        if op.engine.keras_name in LAYERS_WITH_BUILD:
             from ..engine import Derivation
             try:
                 return _shape_text(op.engine.compute_output_shape(op.engine.built_input_shape, Derivation()))
             except Exception:  # noqa: BLE001 - "?" rather than a crash
                 return "?"
-    traced = getattr(op, "traced_outputs", None)
-    if isinstance(op, SubclassModel) and traced is not None and op.build_called and _defines(op, "compute_output_shape"):
-        # a custom layer built by its own build() shows compute_output_shape(built shape);
-        # without that method Keras prints "?"
-        return format_output(traced)
+    built = getattr(op, "build_output", None)
+    if built is not None:   # a layer with a build(): its compute_output_shape on the build shape
+        return format_output(built)
     if isinstance(op, ModelObj) and not isinstance(op, SubclassModel) and op.outputs is not None:
         return format_output(op.outputs)
     return "?"
-
-
-def _defines(op: SubclassModel, method: str) -> bool:
-    from .values import MISSING, UserFunction
-    found = op.instance.cls.lookup(method) if op.instance is not None else MISSING
-    return isinstance(found, UserFunction)
 
 
 def is_layer_built(op: Operation) -> bool:

@@ -99,6 +99,43 @@ class LayerObj(Operation):
         self.engine.trainable = value is not False
 
 
+class OwnWeights:
+    """The weights a layer class makes itself with ``add_weight``: one leaf of the count."""
+
+    def __init__(self):
+        self.weights = NO_PARAMS
+        self.trainable = True
+
+    def add(self, count, trainable: bool) -> None:
+        self.weights = self.weights + (ParamCount(count, 0) if trainable else ParamCount(0, count))
+
+    def param_count(self) -> ParamCount:
+        return self.weights if self.trainable else self.weights.frozen()
+
+
+class UserLayerObj(LayerObj):
+    """An instance of the user's subclass of a built-in layer (``class MyConv(layers.Conv2D)``):
+    the parent's rule under the subclass's name and class, plus the weights its own code adds."""
+
+    def __init__(self, engine_layer, site, instance: "Instance", class_name: str):
+        super().__init__(engine_layer, site)
+        self.class_name = class_name
+        self.instance = instance
+        self.own = OwnWeights()
+        self.build_called = False
+
+    def leaves(self) -> list:
+        return [self.engine, self.own]
+
+    @property
+    def built(self) -> bool:
+        return self.engine.weights is not None or self.build_called
+
+    def set_trainable(self, value) -> None:
+        super().set_trainable(value)
+        self.own.trainable = value is not False
+
+
 class OpObj(Operation):
     """A Keras op recorded in the graph (``x + y`` is an ``Add`` op): no weights."""
 
@@ -185,6 +222,7 @@ class Instance:
     cls: UserClass
     attrs: dict = field(default_factory=dict)
     keras_object: "Operation | None" = None   # set for subclassed models / layers
+    site: object = None                       # where it was made (the row's position)
 
 
 @dataclass
