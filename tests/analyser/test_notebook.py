@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from model_oracle import keras_report
 from oracle_compare import row_tuples
 from shapelens.analyser import NotebookError, analyse_notebook, notebook_source, read_notebook

@@ -52,8 +52,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from ..analyser import (Cancelled, IncrementalAnalysis, NotebookSource, Outcome, Span, line_mapping, map_span,
-                        module_loader, notebook_source)
+from ..analyser import (
+    Cancelled,
+    IncrementalAnalysis,
+    NotebookSource,
+    Outcome,
+    Span,
+    line_mapping,
+    map_span,
+    module_loader,
+    notebook_source,
+)
 from .positions import split_lines
 
 log = logging.getLogger(__name__)
