@@ -50,8 +50,8 @@ def read_notebook(text: str) -> list[NotebookCell]:
         raise NotebookError(f"invalid notebook JSON ({error})") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError("not a Jupyter notebook (no \"cells\" list)")
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    language = _language(metadata)
+    metadata = data.get("metadata")
+    language = _language(metadata) if isinstance(metadata, dict) else None
     if language is not None and language.lower() != "python":
         return []
     cells = []
