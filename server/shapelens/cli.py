@@ -1,8 +1,12 @@
 """The ``shapelens`` command line: ``summary`` (tables like ``model.summary()``), ``check``
 (problems for CI, text or JSON) and ``serve`` (the language server over stdio).
 
+Python files and Jupyter notebooks (``.ipynb``: the code cells as one module; positions are
+printed ``nb.ipynb:cell 3:line 2``, cells counted from 1 with markdown cells included).
+
 Exit status: 0 no error, 1 at least one shape error, 2 unusable input (missing or unreadable
-file, not UTF-8) — always with a one-line message, never a traceback.
+file, not UTF-8, not a notebook) — always with a one-line message per file, never a traceback;
+the other files are still analysed and the worst status is returned.
 """
 
 from __future__ import annotations
@@ -54,55 +58,75 @@ def python_files(paths: list[str]) -> list[str]:
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 files.extend(os.path.join(root, n) for n in sorted(names)
-                             if n.endswith(".py") and os.path.isfile(os.path.join(root, n)))
+                             if n.endswith((".py", ".ipynb")) and os.path.isfile(os.path.join(root, n)))
         else:
             files.append(path)
     return files
 
 
 def analyse_path(path: str):
-    from .analyser import analyse_source, module_loader
+    """``(analysis, locate)``: ``locate(line) -> (cell number, line in cell)`` for a notebook,
+    else None."""
+    from .analyser import NotebookError, analyse_notebook, analyse_source, module_loader, read_notebook
 
-    return analyse_source(read_source(path), path, module_loader(path))
+    text = read_source(path)
+    if not path.endswith(".ipynb"):
+        return analyse_source(text, path, module_loader(path)), None
+    try:
+        cells = read_notebook(text)
+    except NotebookError as error:
+        raise InputError(f"shapelens: {path}: {error}") from None
+    analysis, source = analyse_notebook([(c.index + 1, c.source) for c in cells], path, module_loader(path))
+    return analysis, source.locate
+
+
+def analysed_files(paths: list[str]):
+    """``(path, analysis, locate)`` for every file that can be analysed, and the exit status of
+    the others (2, each told on stderr in one line)."""
+    results, status = [], 0
+    for path in python_files(paths):
+        try:
+            analysis, locate = analyse_path(path)
+        except InputError as error:
+            print(str(error), file=sys.stderr)
+            status = 2
+            continue
+        results.append((path, analysis, locate))
+    return results, status
 
 
 def cmd_summary(args) -> int:
-    from .report import problem_lines, summary_table
+    from .report import problem_lines, summary_table, where_text
 
-    status = 0
-    for path in python_files(args.paths):
-        analysis = analyse_path(path)
+    results, status = analysed_files(args.paths)
+    for path, analysis, locate in results:
         if not analysis.models:
             print(f"{path}: no Keras model found")
         for model in analysis.models:
-            where = f"{path}:{model.span.line}" if model.span else path
+            where = where_text(path, model.span.line, locate) if model.span else path
             print(f"{model.variable} = {model.class_name}  ({where})")
             print(summary_table(model))
             print()
-        for line in problem_lines(path, analysis):
+        for line in problem_lines(path, analysis, locate):
             print(line)
         if any(d.severity == "error" for d in analysis.diagnostics):
-            status = 1
+            status = max(status, 1)
     return status
 
 
 def cmd_check(args) -> int:
     from .report import file_json, problem_lines
 
-    results = []
-    errors = 0
-    for path in python_files(args.paths):
-        analysis = analyse_path(path)
-        results.append((path, analysis))
-        errors += sum(1 for d in analysis.diagnostics if d.severity == "error")
+    results, status = analysed_files(args.paths)
+    errors = sum(1 for _, analysis, _ in results for d in analysis.diagnostics if d.severity == "error")
     if args.format == "json":
-        print(json.dumps({"files": [file_json(p, a) for p, a in results]}, indent=2))
+        print(json.dumps({"files": [file_json(p, a, locate) for p, a, locate in results]}, indent=2))
     else:
-        for path, analysis in results:
-            for line in problem_lines(path, analysis):
+        for path, analysis, locate in results:
+            for line in problem_lines(path, analysis, locate):
                 print(line)
         print(f"{errors} error{'s' if errors != 1 else ''} in {len(results)} file{'s' if len(results) != 1 else ''}")
-    return 1 if errors else 0
+    return max(status, 1 if errors else 0)
 
 
 def cmd_serve(args) -> int:

@@ -63,14 +63,21 @@ def _json_count(value):
     return None if value is UNKNOWN or value is None else value
 
 
-def file_json(path: str, analysis: Analysis) -> dict:
-    """One entry of the ``files`` list (lines and columns 1-based; end column exclusive)."""
+def file_json(path: str, analysis: Analysis, locate=None) -> dict:
+    """One entry of the ``files`` list (lines and columns 1-based; end column exclusive).  For a
+    notebook, ``locate(line) -> (cell number, line in cell)`` and positions get a ``cell``."""
+    def at(line, key="line", cell_key="cell"):
+        if line is None or locate is None:
+            return {key: line}
+        cell, in_cell = locate(line) or (None, None)
+        return {cell_key: cell, key: in_cell}
+
     models = []
     for model in analysis.models:
         models.append({
             "name": model.variable,
             "class": model.class_name,
-            "line": model.span.line if model.span else None,
+            **at(model.span.line if model.span else None),
             "total_params": _json_count(model.params.total),
             "trainable_params": _json_count(model.params.trainable),
             "non_trainable_params": _json_count(model.params.non_trainable),
@@ -78,7 +85,7 @@ def file_json(path: str, analysis: Analysis) -> dict:
             "layers": [{
                 "name": row.name,
                 "class": row.class_name,
-                "line": row.span.line if row.span else None,
+                **at(row.span.line if row.span else None),
                 "column": row.span.column + 1 if row.span else None,
                 "output_shape": row.output_shape,
                 "params": _json_count(row.params),
@@ -86,16 +93,23 @@ def file_json(path: str, analysis: Analysis) -> dict:
             } for row in model.rows],
         })
     diagnostics = [{
-        "line": d.span.line, "column": d.span.column + 1,
-        "end_line": d.span.end_line, "end_column": d.span.end_column + 1,
+        **at(d.span.line), "column": d.span.column + 1,
+        **at(d.span.end_line, "end_line", "end_cell"), "end_column": d.span.end_column + 1,
         "severity": d.severity, "code": d.code, "message": d.message,
     } for d in sorted(analysis.diagnostics, key=lambda d: (d.span.line, d.span.column))]
     return {"path": path, "models": models, "diagnostics": diagnostics}
 
 
-def problem_lines(path: str, analysis: Analysis) -> list[str]:
+def where_text(path: str, line: int, locate=None) -> str:
+    """``path:line``, or ``nb.ipynb:cell 3:line 2`` in a notebook."""
+    place = locate(line) if locate is not None else None
+    return f"{path}:cell {place[0]}:line {place[1]}" if place else f"{path}:{line}"
+
+
+def problem_lines(path: str, analysis: Analysis, locate=None) -> list[str]:
     out = []
     for d in sorted(analysis.diagnostics, key=lambda d: (d.span.line, d.span.column)):
         kind = "error" if d.severity == "error" else "note"
-        out.append(f"{path}:{d.span.line}:{d.span.column + 1}: {kind}[{d.code}]: {d.message}")
+        column = f"column {d.span.column + 1}" if locate is not None else d.span.column + 1
+        out.append(f"{where_text(path, d.span.line, locate)}:{column}: {kind}[{d.code}]: {d.message}")
     return out

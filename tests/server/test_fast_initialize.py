@@ -9,8 +9,9 @@ import pytest
 from shapelens.server import initialize_result
 
 
+@pytest.mark.parametrize("notebooks", [False, True])
 @pytest.mark.parametrize("client", ["visual-studio-code", "neovim", "emacs"])
-def test_fast_initialize_answers_like_pygls(client):
+def test_fast_initialize_answers_like_pygls(client, notebooks):
     """The answer given before pygls is loaded is the one pygls computes for this server."""
     from lsprotocol import types
     from pygls.capabilities import ServerCapabilitiesBuilder
@@ -19,10 +20,13 @@ def test_fast_initialize_answers_like_pygls(client):
     from shapelens.server.server import server
 
     caps = client_capabilities(client)
+    if notebooks:       # a client that syncs notebooks gets notebookDocumentSync
+        caps.notebook_document = types.NotebookDocumentClientCapabilities(
+            synchronization=types.NotebookDocumentSyncClientCapabilities())
     fm = server.protocol.fm
     encoding = ServerCapabilitiesBuilder.choose_position_encoding(caps)
     built = ServerCapabilitiesBuilder(caps, set({**fm.features, **fm.builtin_features}), fm.feature_options,
-                                      list(fm.commands), types.TextDocumentSyncKind.Incremental, None,
+                                      list(fm.commands), types.TextDocumentSyncKind.Incremental, server._notebook_document_sync,
                                       encoding).build()
     expected = server.protocol._converter.unstructure(built)
     params = json.loads(json.dumps(server.protocol._converter.unstructure(

@@ -125,6 +125,9 @@ async function startServer(): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Python cells of Jupyter notebooks: synchronised with notebookDocument/* (the server
+      // announces notebookDocumentSync), hints, hovers and diagnostics on the cells
+      { notebook: 'jupyter-notebook', language: 'python' },
     ],
     initializationOptions: initializationOptions(currentSettings()),
     // no `synchronize.configurationSection`: changes are sent by onDidChangeConfiguration below,

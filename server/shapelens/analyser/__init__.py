@@ -13,12 +13,16 @@ These names are the analyser's public API: the CLI and the language server use n
 * ``module_loader(path, open_buffer)`` — reads the user's own modules (never imports them);
 * ``line_mapping(old_lines, new_lines)`` / ``map_span(span, mapping)`` — where unchanged lines
   moved to after an edit;
+* ``read_notebook(text)`` / ``notebook_source(cells)`` / ``analyse_notebook(cells, path, loader)``
+  — Jupyter notebooks: the code cells as one module, IPython syntax blanked, ``NotebookSource``
+  mapping module lines back to (cell, line in cell); ``NotebookError`` for a file that is not one;
 * the result types: ``Analysis``, ``CallSite``, ``CallResult``, ``ModelReport``, ``LayerRow``,
   ``Diagnostic``, ``Span``.
 """
 
 from .analysis import analyse_source, parse_with_recovery
 from .incremental import IncrementalAnalysis, line_mapping, map_span
+from .notebook import NotebookError, NotebookSource, analyse_notebook, notebook_source, read_notebook
 from .result import Analysis, CallResult, CallSite, Diagnostic, LayerRow, ModelReport, Span
 from .runner import Cancelled, Outcome, macs_of
 from .runner import analyse as analyse_for_editor
@@ -33,13 +37,18 @@ __all__ = [
     "IncrementalAnalysis",
     "LayerRow",
     "ModelReport",
+    "NotebookError",
+    "NotebookSource",
     "Outcome",
     "Span",
     "analyse_for_editor",
+    "analyse_notebook",
     "analyse_source",
     "line_mapping",
     "macs_of",
     "map_span",
     "module_loader",
+    "notebook_source",
     "parse_with_recovery",
+    "read_notebook",
 ]

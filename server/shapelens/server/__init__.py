@@ -27,7 +27,12 @@ import threading
 ENCODINGS = ("utf-8", "utf-16", "utf-32")
 
 
-def _capabilities(encoding: str) -> dict:
+NOTEBOOK_SYNC = {"notebookSelector": [{"cells": [{"language": "python"}], "notebook": "*"}], "save": True}
+
+
+def _capabilities(encoding: str, notebooks: bool = False) -> dict:
+    """``notebooks``: the client can sync notebooks (pygls then announces ``server.NOTEBOOK_SYNC``)."""
+    notebook = {"notebookDocumentSync": NOTEBOOK_SYNC} if notebooks else {}
     return {
         "positionEncoding": encoding,
         "textDocumentSync": {"openClose": True, "change": 2, "willSave": False, "willSaveWaitUntil": False,
@@ -37,6 +42,7 @@ def _capabilities(encoding: str) -> dict:
         "inlayHintProvider": {"resolveProvider": False},
         "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True},
                       "fileOperations": {}},
+        **notebook,
     }
 
 
@@ -65,7 +71,8 @@ def _plausible(params) -> bool:
 def initialize_result(params: dict) -> dict:
     from .. import __version__
 
-    return {"capabilities": _capabilities(choose_encoding(params)),
+    notebooks = params["capabilities"].get("notebookDocument") is not None
+    return {"capabilities": _capabilities(choose_encoding(params), notebooks),
             "serverInfo": {"name": "shapelens", "version": __version__}}
 
 

@@ -30,6 +30,14 @@ diagnostics of that last good version, moved to their new line numbers; only the
 in between show what the broken buffer's own analysis found.  So typing an unfinished line
 never makes the rest of the file lose or change its hints; once the file parses again, every
 result comes from the new analysis.
+
+Notebooks
+---------
+A notebook is one document (its URI): ``update(..., cells=[(cell uri, text), …])`` with its
+Python code cells in order.  The analyser's ``notebook_source`` makes them one module (IPython
+syntax blanked, a cell that does not parse blanked as a unit); the snapshot's text and lines are
+the cells' own text joined, ``Snapshot.notebook`` maps its lines to cells, and a blanked cell
+counts as a syntax error for the last-good merge above.
 """
 
 from __future__ import annotations
@@ -44,7 +52,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from ..analyser import Cancelled, IncrementalAnalysis, Outcome, Span, line_mapping, map_span, module_loader
+from ..analyser import (
+    Cancelled,
+    IncrementalAnalysis,
+    NotebookSource,
+    Outcome,
+    Span,
+    line_mapping,
+    map_span,
+    module_loader,
+    notebook_source,
+)
 from .positions import split_lines
 
 log = logging.getLogger(__name__)
@@ -67,10 +85,11 @@ class Snapshot:
     paths: frozenset = frozenset()    # files this analysis read or looked for (dependencies)
     seconds: float = 0.0
     cache: dict = field(default_factory=dict)   # per-settings hint lists, built on demand
+    notebook: NotebookSource | None = None      # a notebook's cells: lines → (cell uri, line)
 
     @property
     def syntax_ok(self) -> bool:
-        return self.outcome.analysis.syntax_ok
+        return self.outcome.analysis.syntax_ok and (self.notebook is None or self.notebook.syntax_ok)
 
 
 def norm_path(path: str) -> str:
@@ -86,6 +105,7 @@ class Document:
         self.latest: Snapshot | None = None    # the newest finished analysis (maybe older version)
         self.good: Snapshot | None = None      # the newest one whose text parsed
         self.engine = IncrementalAnalysis()
+        self.cells: list | None = None         # a notebook's (cell uri, text), in order
         self.future: asyncio.Future | None = None
         self.cancel: threading.Event | None = None
         self.generation = 0                    # bumps on every schedule (also re-analyses)
@@ -95,15 +115,15 @@ class Document:
 # ---- the last-good merge -----------------------------------------------------------------------
 
 def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | None,
-                   paths=frozenset(), seconds: float = 0.0) -> Snapshot:
+                   paths=frozenset(), seconds: float = 0.0, notebook: NotebookSource | None = None) -> Snapshot:
     analysis = outcome.analysis
     lines = split_lines(text)
     sites = sorted(analysis.sites.values(), key=lambda s: (s.span.line, s.span.column))
     models = list(zip(analysis.models, outcome.model_macs))
     diagnostics = list(analysis.diagnostics)
-    if analysis.syntax_ok or good is None:
+    if (analysis.syntax_ok and (notebook is None or notebook.syntax_ok)) or good is None:
         return Snapshot(version, text, lines, outcome, sites, models, diagnostics,
-                        paths=frozenset(paths), seconds=seconds)
+                        paths=frozenset(paths), seconds=seconds, notebook=notebook)
     mapping = line_mapping(good.lines, lines)
     prefix, old_end, delta = mapping
     first_changed, last_changed = prefix + 1, old_end + delta      # new-text lines, inclusive
@@ -130,7 +150,7 @@ def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | N
     stale = frozenset(line for line in range(1, len(lines) + 1)
                       if line < first_changed or line > last_changed)
     return Snapshot(version, text, lines, outcome, kept_sites, kept_models, kept_diagnostics,
-                    stale, frozenset(paths), seconds)
+                    stale, frozenset(paths), seconds, notebook=notebook)
 
 
 # ---- the documents ---------------------------------------------------------------------------------
@@ -166,16 +186,19 @@ class Documents:
         return self.docs.get(uri)
 
     # ---- changes ---------------------------------------------------------------------------------
-    def update(self, uri: str, path: str | None, version: int | None, text: str) -> Document:
+    def update(self, uri: str, path: str | None, version: int | None, text: str, cells=None) -> Document:
+        """A document's new version; a notebook gives its Python cells ``[(cell uri, text), …]``
+        (``text`` is then unused)."""
         doc = self.docs.get(uri)
         if doc is None:
             doc = Document(uri, path, version or 0, text)
             self.docs[uri] = doc
-            if path:
+            if path and cells is None:
                 self.by_path[norm_path(path)] = doc
         else:
             doc.version = version if version is not None else doc.version + 1
             doc.text = text
+        doc.cells = list(cells) if cells is not None else None
         self.schedule(doc)
         if path:
             self.schedule_dependents(doc)
@@ -187,7 +210,7 @@ class Documents:
             return
         if doc.cancel is not None:
             doc.cancel.set()
-        if doc.path:
+        if doc.path and self.by_path.get(norm_path(doc.path)) is doc:
             self.by_path.pop(norm_path(doc.path), None)
             self.schedule_dependents(doc)     # dependents now read the file on disk
         # the closed document's analyses are garbage now (syntax trees and records hold cycles):
@@ -220,12 +243,12 @@ class Documents:
         settle = SETTLE if previous is not None and not previous.done() else 0.0
         if previous is not None and not previous.done():
             previous.set_result(None)          # its waiters move on to the new future
-        version, text, generation = doc.version, doc.text, doc.generation
+        version, text, generation = doc.version, doc.cells if doc.cells is not None else doc.text, doc.generation
         job = loop.run_in_executor(self.executor, self._run, doc, version, text, cancel, settle)
         job.add_done_callback(lambda j: self._finished(doc, generation, future, j))
 
-    def _run(self, doc: Document, version: int, text: str, cancel: threading.Event, settle: float = 0.0):
-        """On the worker thread.  In a burst (``settle`` > 0) it first waits that long for a
+    def _run(self, doc: Document, version: int, text, cancel: threading.Event, settle: float = 0.0):
+        """On the worker thread (``text``: a notebook's cells, or the text).  In a burst (``settle`` > 0) it first waits that long for a
         newer version, holding no lock: an analysis that the next change would cancel would only
         take the interpreter lock from the event loop, which then reads the burst's messages
         seconds late — and the hints of the last version with them."""
@@ -239,11 +262,13 @@ class Documents:
             return self.buffer_text(path)
 
         loader = module_loader(doc.path, open_buffer) if doc.path else None
+        notebook = notebook_source(text) if isinstance(text, list) else None
         try:
-            outcome = doc.engine.update(text, loader, cancel)
+            outcome = doc.engine.update(notebook.text if notebook else text, loader, cancel)
         except Cancelled:
             return None
-        return build_snapshot(version, text, outcome, doc.good, paths, time.perf_counter() - started)
+        return build_snapshot(version, notebook.original if notebook else text, outcome, doc.good, paths,
+                              time.perf_counter() - started, notebook)
 
     def _finished(self, doc: Document, generation: int, future: asyncio.Future, job) -> None:
         try:

@@ -1,5 +1,9 @@
 """The ShapeLens language server: pygls plumbing only (features, settings, notifications).
 
+Notebooks: the Python cells of a notebook are synchronised with ``notebookDocument/*`` (pygls's
+workspace keeps the notebook and its cell documents); the notebook is analysed as one document
+(``documents``), and a request on a cell URI reads the notebook's analysis at the cell's lines.
+
 The work is elsewhere: ``documents`` (versions, one cached analysis per version, the worker
 thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated encoding),
 ``settings``, and ``protocol`` (answers to protocol misuse: bad params, requests before
@@ -31,10 +35,18 @@ if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first us
 log = logging.getLogger(__name__)
 
 
+NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
+    notebook_selector=[types.NotebookDocumentFilterWithCells(
+        cells=[types.NotebookCellLanguage(language="python")], notebook="*")],
+    save=True)
+
+
 class ShapeLensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("shapelens", __version__, protocol_cls=ShapeLensProtocol)
+        super().__init__("shapelens", __version__, protocol_cls=ShapeLensProtocol,
+                         notebook_document_sync=NOTEBOOK_SYNC)
         self.settings = settings_mod.Settings()
+        self.cell_diagnostics: dict[str, list] = {}     # cell uri -> diagnostics last published
         self._documents: Documents | None = None
         self.config_supported = False
         self.refresh_supported = False
@@ -84,12 +96,61 @@ class ShapeLensServer(LanguageServer):
             diagnostics = to_lsp(snapshot.diagnostics, self.converter(snapshot))
         else:
             diagnostics = []
+        if snapshot.notebook is not None:
+            self.publish_cells(snapshot, diagnostics)
+            return
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=doc.uri, diagnostics=diagnostics, version=snapshot.version))
+
+    def publish_cells(self, snapshot: Snapshot, diagnostics: list) -> None:
+        """Each cell its diagnostics, in its own lines; only the cells whose list changed."""
+        for cell in snapshot.notebook.cells:
+            offset = cell.first_line - 1
+            mine = [shifted(d, -offset) for d in diagnostics
+                    if offset <= d.range.start.line < offset + cell.line_count]
+            self.publish_cell(cell.key, mine)
+
+    def publish_cell(self, uri: str, diagnostics: list) -> None:
+        if self.cell_diagnostics.get(uri, []) == diagnostics:
+            return
+        if diagnostics:
+            self.cell_diagnostics[uri] = diagnostics
+        else:
+            self.cell_diagnostics.pop(uri, None)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
     def sync_document(self, uri: str) -> None:
         text_document = self.workspace.get_text_document(uri)
         self.documents.update(uri, to_fs_path(uri), text_document.version, text_document.source)
+
+    def sync_notebook(self, uri: str) -> None:
+        """The notebook's Python code cells, in order, to its document."""
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is None:
+            return
+        cells = []
+        for cell in notebook.cells:
+            if cell.kind != types.NotebookCellKind.Code:
+                continue
+            text_document = self.workspace.get_text_document(cell.document)
+            if text_document.language_id in (None, "python"):
+                cells.append((cell.document, text_document.source))
+        old = self.documents.get(uri)
+        for cell_uri, _ in (old.cells or []) if old is not None else []:
+            if cell_uri not in {c for c, _ in cells}:
+                self.publish_cell(cell_uri, [])          # a removed cell loses its diagnostics
+        self.documents.update(uri, to_fs_path(uri), notebook.version, "", cells=cells)
+
+    async def target(self, uri: str):
+        """``(snapshot, first line, line count)`` of a document or of a notebook cell."""
+        notebook = self.workspace.get_notebook_document(cell_uri=uri)
+        snapshot = await self.documents.snapshot(notebook.uri if notebook is not None else uri)
+        if snapshot is None:
+            return None
+        if snapshot.notebook is None:
+            return snapshot, 0, len(snapshot.lines)
+        place = snapshot.notebook.place(uri)
+        return (snapshot, place.first_line - 1, place.line_count) if place is not None else None
 
     async def fetch_configuration(self) -> None:
         if not self.config_supported:
@@ -169,11 +230,34 @@ def did_close(ls: ShapeLensServer, params: types.DidCloseTextDocumentParams) -> 
                                                                        diagnostics=[]))
 
 
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def notebook_did_open(ls: ShapeLensServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    ls.sync_notebook(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def notebook_did_change(ls: ShapeLensServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    ls.sync_notebook(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+def notebook_did_save(ls: ShapeLensServer, params: types.DidSaveNotebookDocumentParams) -> None:
+    """Nothing to do: the cells' text is already analysed as it is typed."""
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def notebook_did_close(ls: ShapeLensServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    ls.documents.close(params.notebook_document.uri)
+    for cell in params.cell_text_documents:
+        ls.publish_cell(cell.uri, [])
+
+
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
 async def inlay_hint(ls: ShapeLensServer, params: types.InlayHintParams):
-    snapshot = await ls.documents.snapshot(params.text_document.uri)
-    if snapshot is None:
+    target = await ls.target(params.text_document.uri)
+    if target is None:
         return []
+    snapshot, offset, count = target
     from .hints import collect_hints
 
     key = ("hints", ls.settings, ls.encoding)
@@ -190,16 +274,18 @@ async def inlay_hint(ls: ShapeLensServer, params: types.InlayHintParams):
                 padding_left=True,
             )))
         snapshot.cache[key] = hints
-    first, last = params.range.start.line, params.range.end.line
-    return [hint for line, hint in hints if first <= line <= last]
+    first = params.range.start.line + offset
+    last = min(params.range.end.line + offset, offset + count - 1)
+    return [shifted(hint, -offset) for line, hint in hints if first <= line <= last]
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: ShapeLensServer, params: types.HoverParams):
-    snapshot = await ls.documents.snapshot(params.text_document.uri)
-    if snapshot is None:
+    target = await ls.target(params.text_document.uri)
+    if target is None or not 0 <= params.position.line < target[2]:
         return None
-    line0 = params.position.line
+    snapshot, offset, _ = target
+    line0 = params.position.line + offset
     converter = ls.converter(snapshot)
     column = converter.from_client(line0, params.position.character)
     text = snapshot.lines[line0] if 0 <= line0 < len(snapshot.lines) else ""
@@ -210,13 +296,26 @@ async def hover(ls: ShapeLensServer, params: types.HoverParams):
         return None
     kind = types.MarkupKind.Markdown if ls.markdown else types.MarkupKind.PlainText
     return types.Hover(contents=types.MarkupContent(kind=kind, value=answer.value),
-                       range=_lsp_range(answer.span, converter))
+                       range=_lsp_range(answer.span, converter, offset))
 
 
-def _lsp_range(span, converter: Converter) -> types.Range:
+def _lsp_range(span, converter: Converter, offset: int = 0) -> types.Range:
     start, end = span.line - 1, span.end_line - 1
-    return types.Range(types.Position(start, converter.to_client(start, span.column)),
-                       types.Position(end, converter.to_client(end, span.end_column)))
+    return types.Range(types.Position(start - offset, converter.to_client(start, span.column)),
+                       types.Position(end - offset, converter.to_client(end, span.end_column)))
+
+
+def shifted(item, lines: int):
+    """An inlay hint or diagnostic moved by ``lines`` (a notebook cell's own lines)."""
+    if not lines:
+        return item
+    if isinstance(item, types.InlayHint):
+        return types.InlayHint(position=types.Position(item.position.line + lines, item.position.character),
+                               label=item.label, kind=item.kind, padding_left=item.padding_left)
+    start, end = item.range.start, item.range.end
+    return types.Diagnostic(range=types.Range(types.Position(start.line + lines, start.character),
+                                              types.Position(end.line + lines, end.character)),
+                            message=item.message, severity=item.severity, code=item.code, source=item.source)
 
 
 @server.feature(types.SHUTDOWN)
