@@ -448,3 +448,34 @@ def test_objects_as_arguments_are_not_printed_raw(tmp_path):
               "c = layers.Dense(d)(x)\ne = layers.Reshape(d)(x)\nf = layers.Dropout(x)(x)\n" + GOOD)
     report = analyse_isolated(tmp_path, "objects_as_args", source)
     check_report("objects_as_args", report, valid=False)
+
+
+def test_imports_through_a_symlinked_package_read_each_file_once(tmp_path):
+    """Issue 13, failure 1: ``s/t`` links back to the workspace, so ``s.m``, ``s.t.s.m``,
+    ``s.t.s.t.s.m``… name one file.  Each spelling was read, parsed and analysed again (51 s to
+    more than 300 s with nested aliases); a module is now its resolved real path, read once."""
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "s" / "t").symlink_to(tmp_path)
+    aliases = ["s" + ".t.s" * k + ".m" for k in range(20)]
+    body = "".join(f"from {a} import block as b{i}\n" for i, a in enumerate(aliases))
+    body += "import keras\ndef block(x):\n    return keras.layers.Dense(2)(x)\n"
+    body += "".join(f"C{i} = {i}\n" for i in range(40_000))
+    (tmp_path / "s" / "m.py").write_text(body, encoding="utf-8")
+    main = "import keras\nfrom s.t.s.m import block\nx = keras.Input((4,))\ngood = keras.Model(x, block(x))\n"
+    report = _analyse_project(tmp_path, {}, main)
+    check_report("symlinked aliases", report)
+    assert report["models"] == [{"variable": "good", "class": "Functional", "total": 10, "row_params": [0, 10]}], report
+
+
+def test_imported_source_is_bounded_per_analysis(tmp_path):
+    """Issue 13, failure 1: all imported modules together are read up to 4,000,000 characters;
+    the import past that gets a note and the rest of the file is analysed."""
+    for i in range(4):
+        (tmp_path / f"big{i}.py").write_text(f"V{i} = 1\n" + "x = 1\n" * 180_000, encoding="utf-8")
+    main = MAIN_WITH_GOOD.format(imports="".join(f"from big{i} import V{i}\n" for i in range(4)))
+    report = _analyse_project(tmp_path, {}, main, cpu_budget=CPU_1MB)
+    check_report("imported source bound", report, cpu_budget=CPU_1MB)
+    assert "good" in models(report), report
+    [note] = notes(report)
+    assert note["line"] == 5 and "imported modules exceed 4,000,000 characters" in note["message"], report

@@ -177,6 +177,11 @@ class RecordingLoader:
         self.loaded[name] = source
         return source
 
+    def locate(self, name: str):
+        """The wrapped loader's real path for ``name`` (one module per file), if it can tell."""
+        locate = getattr(self.loader, "locate", None)
+        return locate(name) if locate is not None else None
+
 
 # ---- whole-file analysis -------------------------------------------------------------------------
 
