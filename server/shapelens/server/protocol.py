@@ -25,6 +25,8 @@ from pygls.exceptions import (
 )
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol, lsp_method
 
+from .positions import apply_edit, normalise_encoding
+
 log = logging.getLogger(__name__)
 
 
@@ -182,7 +184,15 @@ class ShapeLensProtocol(LanguageServerProtocol):
         if unquote(params.text_document.uri) not in self.workspace.text_documents:
             log.warning("Ignoring didChange for %s: the document is not open", params.text_document.uri)
             return
-        yield from super().lsp_text_document__did_change(params)
+        for change in params.content_changes:     # on LSP's lines, not str.splitlines's (positions.apply_edit)
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                document = self.workspace.get_text_document(params.text_document.uri)
+                change = types.TextDocumentContentChangeWholeDocument(text=apply_edit(
+                    document.source, change.range.start, change.range.end, change.text,
+                    normalise_encoding(self.workspace.position_encoding)))
+            self.workspace.update_text_document(params.text_document, change)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
