@@ -194,6 +194,22 @@ class ShapeLensProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args):
+        """pygls's ``shutdown`` cancels the pending handlers while iterating over
+        ``_request_futures``; a cancelled future's done callback (``_execute_handler``'s) removes
+        it from that dict at once, so ``shutdown`` right after ``initialized`` (its
+        ``workspace/configuration`` still pending) or during a request answered -32603
+        "dictionary changed size during iteration" and the exit code became 1.  Same, on a copy."""
+        current = self.msg_id
+        if (handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield handler, args, None
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None
+
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
         self.exit_code = 0 if self._shutdown else 1
