@@ -104,3 +104,22 @@ def test_python_warnings_about_the_file_are_not_printed(tmp_path):
     assert result.returncode == 0
     assert "dense (Dense)" in result.stdout
     assert result.stderr == ""
+
+
+DEEP = ("import keras\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n"
+        + "m = keras.Sequential([m])\n" * 500
+        + "good = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n")
+
+
+def test_deeply_nested_models_give_a_note_not_a_traceback(tmp_path):
+    """Issue 13, failure 4: 500 nested ``keras.Sequential([m])`` gave a RecursionError traceback.
+    Nesting is bounded (100 models deep): a note where it stops, every other model reported."""
+    source = tmp_path / "deep.py"
+    source.write_text(DEEP, encoding="utf-8")
+    for command in (("check",), ("check", "--format", "json"), ("summary",)):
+        result = run(*command, str(source))
+        assert result.returncode == 0 and result.stderr == "", (command, result.stderr[-2000:])
+    result = run("check", str(source))
+    assert f"{source}:103:5: note[analysis-limit]: analysis stopped: models nested more than 100 deep" in result.stdout
+    summary = run("summary", str(source)).stdout
+    assert "good = Sequential" in summary and " Total params: 15 (60.00 B)" in summary

@@ -190,7 +190,7 @@ def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
 
     ``reuse(name, model)`` may return a ``(report, macs)`` worked out before for that object."""
     reports, objects, macs = [], [], []
-    for name, model in module_models(scope_vars):
+    for name, model in module_models(scope_vars, recorder):
         cached = reuse(name, model) if reuse is not None else None
         if cached is None:
             cached = (model_report(name, model, recorder), model_macs(model, recorder))
