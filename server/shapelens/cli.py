@@ -2,7 +2,8 @@
 (problems for CI, text or JSON) and ``serve`` (the language server over stdio).
 
 Exit status: 0 no error, 1 at least one shape error, 2 unusable input (missing or unreadable
-file, not UTF-8) — always with a one-line message, never a traceback.
+file, not decodable as Python decodes it) — always with a one-line message per file, never a
+traceback; the other files are still checked, and the worst result sets the status.
 """
 
 from __future__ import annotations
@@ -20,20 +21,34 @@ class InputError(Exception):
     """A path that cannot be analysed (exit status 2)."""
 
 
-MAX_BYTES = 64 * 1024 * 1024    # more is not read (the analyser itself stops at 1,000,000 characters)
+# UTF-8 takes at most 4 bytes a character: a larger file is over the analyser's 1,000,000
+# characters for sure, and is answered at once with the limit note, unread.
+MAX_BYTES = 4 * 1_000_000
+
+
+class TooLarge(Exception):
+    """A file over the size limits (answered with a note, not read)."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
 
 
 def read_source(path: str) -> str:
+    from .analyser import decode_source
+
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):
             raise InputError(f"shapelens: {path}: not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise TooLarge(info.st_size)
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise InputError(f"shapelens: {path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise TooLarge(len(data))
     except FileNotFoundError:
         raise InputError(f"shapelens: {path}: no such file") from None
     except IsADirectoryError:
@@ -41,10 +56,9 @@ def read_source(path: str) -> str:
     except OSError as error:
         raise InputError(f"shapelens: {path}: cannot read ({error.strerror})") from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"shapelens: {path}: not UTF-8 (byte {error.start})") from None
-    return text
+        return decode_source(data)
+    except ValueError as error:
+        raise InputError(f"shapelens: {path}: {error}") from None
 
 
 def python_files(paths: list[str]) -> list[str]:
@@ -61,17 +75,34 @@ def python_files(paths: list[str]) -> list[str]:
 
 
 def analyse_path(path: str):
-    from .analyser import analyse_source, module_loader
+    from .analyser import analyse_oversized, analyse_source, module_loader
 
-    return analyse_source(read_source(path), path, module_loader(path))
+    try:
+        text = read_source(path)
+    except TooLarge as large:
+        return analyse_oversized(large.size)
+    return analyse_source(text, path, module_loader(path))
+
+
+def analyse_paths(paths: list[str]):
+    """``(path, analysis or None, problem or None)`` for every file: an unreadable file (not
+    decodable, not a regular file…) is reported and the others are still analysed."""
+    for path in python_files(paths):
+        try:
+            yield path, analyse_path(path), None
+        except InputError as error:
+            print(str(error), file=sys.stderr)
+            yield path, None, str(error)
 
 
 def cmd_summary(args) -> int:
     from .report import problem_lines, summary_table
 
     status = 0
-    for path in python_files(args.paths):
-        analysis = analyse_path(path)
+    for path, analysis, problem in analyse_paths(args.paths):
+        if analysis is None:
+            status = 2
+            continue
         if not analysis.models:
             print(f"{path}: no Keras model found")
         for model in analysis.models:
@@ -82,27 +113,29 @@ def cmd_summary(args) -> int:
         for line in problem_lines(path, analysis):
             print(line)
         if any(d.severity == "error" for d in analysis.diagnostics):
-            status = 1
+            status = max(status, 1)
     return status
 
 
 def cmd_check(args) -> int:
     from .report import file_json, problem_lines
 
-    results = []
-    errors = 0
-    for path in python_files(args.paths):
-        analysis = analyse_path(path)
-        results.append((path, analysis))
-        errors += sum(1 for d in analysis.diagnostics if d.severity == "error")
+    results = list(analyse_paths(args.paths))
+    read = [(p, a) for p, a, _problem in results if a is not None]
+    unreadable = len(results) - len(read)
+    errors = sum(1 for _p, a in read for d in a.diagnostics if d.severity == "error")
     if args.format == "json":
-        print(json.dumps({"files": [file_json(p, a) for p, a in results]}, indent=2))
+        files = [file_json(p, a) if a is not None else {"path": p, "unreadable": problem.split(": ", 2)[-1]}
+                 for p, a, problem in results]
+        print(json.dumps({"files": files}, indent=2))
     else:
-        for path, analysis in results:
+        for path, analysis in read:
             for line in problem_lines(path, analysis):
                 print(line)
-        print(f"{errors} error{'s' if errors != 1 else ''} in {len(results)} file{'s' if len(results) != 1 else ''}")
-    return 1 if errors else 0
+        skipped = f" ({unreadable} unreadable)" if unreadable else ""
+        print(f"{errors} error{'s' if errors != 1 else ''} in {len(read)} file{'s' if len(read) != 1 else ''}"
+              f"{skipped}")
+    return 2 if unreadable else 1 if errors else 0
 
 
 def cmd_serve(args) -> int:

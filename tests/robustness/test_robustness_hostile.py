@@ -226,7 +226,12 @@ ENCODED = {
     "surrogate_bytes": (GOOD_FILE.encode() + b"s = '\xed\xb3\xbf'\n", 2, False),
     "nul_bytes": (GOOD_FILE.encode() + b"y\x00 = 1\n\x00\x00\n", 0, True),
     "latin1": (GOOD_FILE.encode() + "s = 'caf\xe9'\n".encode("latin-1"), 2, False),
-    "latin1_declared": (b"# -*- coding: latin-1 -*-\n" + GOOD_FILE.encode() + "s = 'caf\xe9'\n".encode("latin-1"), 2, False),
+    "latin1_declared": (b"# -*- coding: latin-1 -*-\n" + GOOD_FILE.encode() + "s = 'caf\xe9'\n".encode("latin-1"), 0, True),
+    "cp1252_declared_line_2": (b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\n" + GOOD_FILE.encode()
+                               + "s = '\u20ac'\n".encode("cp1252"), 0, True),
+    "bom_and_latin1_declared": (b"\xef\xbb\xbf# coding: latin-1\n" + GOOD_FILE.encode(), 2, False),
+    "unknown_declared": (b"# coding: klingon\n" + GOOD_FILE.encode(), 2, False),
+    "utf8_declared_not_utf8": (b"# coding: utf-8\n" + GOOD_FILE.encode() + b"s = '\xe9'\n", 2, False),
     "utf16": (GOOD_FILE.encode("utf-16"), 2, False),
     "truncated_utf8": (GOOD_FILE.encode() + "s = 'é'".encode()[:-2], 2, False),
     "non_ascii_names": ((K + "x = keras.Input((4,))\nmodel = keras.Model(x, layers.Dense(2, name='dénse😀')(x))\n"
@@ -238,6 +243,8 @@ ENCODED = {
 
 @pytest.mark.parametrize("name", sorted(ENCODED))
 def test_cli_encodings(tmp_path, name):
+    """Files are decoded as Python decodes them (issue 13, failure 7): a UTF-8 BOM, else a PEP 263
+    coding declaration on line 1 or 2, else UTF-8; anything else is unreadable (exit 2)."""
     data, status, has_model = ENCODED[name]
     path = tmp_path / f"{name}.py"
     path.write_bytes(data)
@@ -249,6 +256,26 @@ def test_cli_encodings(tmp_path, name):
             data_json = json.loads(proc.stdout)
             found = [m["name"] for m in data_json["files"][0]["models"]]
             assert ("model" in found) == has_model, found
+
+
+def test_cli_huge_file_is_answered_unread(tmp_path):
+    """Issue 13, failure 6: a 50 MB file was read whole, decoded, split into lines and tokens
+    before the size check said "too large" (370 MB to 1.3 GB, seconds).  A file over 4 bytes per
+    allowed character is answered at once with the limit note, unread."""
+    path = tmp_path / "huge.py"
+    path.write_text(K + "x = keras.Input((4,))\n" + "y = layers.Dense(4)(x)\n" * 1_800_000, encoding="utf-8")
+    size = path.stat().st_size
+    measure = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+               "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+               "print(p.returncode, time.perf_counter() - t, "
+               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); print(p.stdout)")
+    for args in (["check", str(path)], ["summary", str(path)]):
+        proc = subprocess.run([sys.executable, "-c", measure, str(SHAPELENS), *args], capture_output=True,
+                              text=True, timeout=120)
+        status, wall, rss_mb = proc.stdout.splitlines()[0].split()
+        assert status == "0" and float(rss_mb) < 150 and float(wall) < 5, (args, proc.stdout[-500:], proc.stderr[-500:])
+        assert (f"{path}:1:1: note[analysis-limit]: analysis stopped: file too large ({size:,} bytes; "
+                "the limits are 1,000,000 characters, 50,000 lines and 250,000 tokens)") in proc.stdout
 
 
 NONPYTHON_FILES = sorted(p.name for p in NONPYTHON.iterdir())

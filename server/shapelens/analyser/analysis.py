@@ -8,7 +8,7 @@ import ast
 from .interpreter import Interpreter
 from .models import (MAX_MODEL_NESTING, InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built,
                      row_output, too_deep)
-from .parsing import parse_lines, parse_with_recovery, sanitize, split_lines, too_large
+from .parsing import parse_lines, parse_with_recovery, sanitize, size_note, split_lines, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport
 from .values import Instance
@@ -18,16 +18,24 @@ def start_analysis(source: str, recorder_class):
     """The recorder for ``source`` and its parsed tree — None (with a note saying why) when the
     text is too large or nothing parses."""
     source = sanitize(source)
-    recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source)])
     reason = too_large(source)
-    if reason:
+    if reason:          # only the first line is needed (the note's column), not a list of them all
+        recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source[:1000])[:1]])
         recorder.limit(_FIRST_LINE, reason)
         return recorder, None
+    recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source)])
     tree, syntax_ok = parse_with_recovery(source)
     recorder.analysis.syntax_ok = syntax_ok
     if tree is None:
         recorder.limit(_FIRST_LINE, "analysis stopped: the file could not be parsed")
     return recorder, tree
+
+
+def analyse_oversized(size_in_bytes: int) -> Analysis:
+    """The analysis of a file known to be over the size limits without reading it: the note."""
+    recorder = Recorder([""])
+    recorder.limit(_FIRST_LINE, size_note(f"{size_in_bytes:,} bytes"))
+    return recorder.analysis
 
 
 def analyse_source(source: str, path: str | None = None, module_loader=None) -> Analysis:

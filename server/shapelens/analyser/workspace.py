@@ -7,10 +7,31 @@ analysed once per analysis."""
 
 from __future__ import annotations
 
+import io
 import os
+import tokenize
 from typing import Callable
 
 MAX_MODULE_CHARS = 2_000_000     # more of one imported file is not read
+
+
+def decode_source(data: bytes) -> str:
+    """Source bytes as Python reads them (PEP 3120, PEP 263): a UTF-8 BOM, else a coding
+    declaration in the first two lines, else UTF-8.  ``ValueError`` says what is wrong."""
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError as error:       # an unknown or conflicting declaration, or bad UTF-8 early on
+        encoding, problem = "utf-8", error.msg
+    else:
+        problem = None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        name = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else f"valid {encoding} (its coding declaration)"
+        raise ValueError(f"not {name} (byte {error.start})") from None
+    if problem is not None:
+        raise ValueError(problem)
+    return text
 
 
 def module_loader(file_path: str | None, open_buffer: Callable[[str], str | None] | None = None):
@@ -54,9 +75,10 @@ def module_loader(file_path: str | None, open_buffer: Callable[[str], str | None
             if text is not None:
                 return text
         try:
-            with open(candidate, encoding="utf-8") as handle:
-                return handle.read(MAX_MODULE_CHARS)
-        except (OSError, UnicodeDecodeError):
+            with open(candidate, "rb") as handle:
+                data = handle.read(4 * MAX_MODULE_CHARS + 1)
+            return decode_source(data)[:MAX_MODULE_CHARS] if len(data) <= 4 * MAX_MODULE_CHARS else None
+        except (OSError, ValueError):
             return None
 
     load.locate = locate  # type: ignore[attr-defined]
