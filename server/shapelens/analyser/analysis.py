@@ -6,8 +6,16 @@ from __future__ import annotations
 import ast
 
 from .interpreter import Interpreter
-from .models import (MAX_MODEL_NESTING, InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built,
-                     row_output, too_deep)
+from .models import (
+    MAX_MODEL_NESTING,
+    InputObj,
+    ModelObj,
+    SequentialModel,
+    SubclassModel,
+    is_layer_built,
+    row_output,
+    too_deep,
+)
 from .parsing import parse_lines, parse_with_recovery, sanitize, size_note, split_lines, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport

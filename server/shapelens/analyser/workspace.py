@@ -18,12 +18,11 @@ MAX_MODULE_CHARS = 2_000_000     # more of one imported file is not read
 def decode_source(data: bytes) -> str:
     """Source bytes as Python reads them (PEP 3120, PEP 263): a UTF-8 BOM, else a coding
     declaration in the first two lines, else UTF-8.  ``ValueError`` says what is wrong."""
+    problem: str | None = None
     try:
         encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
     except SyntaxError as error:       # an unknown or conflicting declaration, or bad UTF-8 early on
         encoding, problem = "utf-8", error.msg
-    else:
-        problem = None
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
