@@ -94,9 +94,18 @@ function expandHome(path: string): string {
   return path;
 }
 
-/** Command line of the language server: `<interpreter> -m shapelens serve` (stdio). */
+/**
+ * Python run before anything is imported: drops the working directory (the workspace folder)
+ * from `sys.path`. `python -m shapelens` would put it first before our code runs, so a workspace
+ * `shapelens.py` or `importlib.py` would be imported — run — instead of ours; PYTHONSAFEPATH only
+ * helps from Python 3.11. `tests/robustness/test_robustness_execution.py` reads this line.
+ */
+export const SAFE_PATH = 'import sys; sys.path[:] = [p for p in sys.path if p not in ("", ".")]';
+
+/** Command line of the language server: `<interpreter> -c "<SAFE_PATH>; ..." serve` (stdio). */
 export function serverCommand(interpreter: Interpreter): { command: string; args: string[] } {
-  return { command: interpreter.command, args: [...interpreter.args, '-m', 'shapelens', 'serve'] };
+  const code = `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`;
+  return { command: interpreter.command, args: [...interpreter.args, '-c', code, 'serve'] };
 }
 
 function shellQuote(word: string): string {
@@ -142,7 +151,7 @@ export type ImportCheck = { ok: true; version: string } | { ok: false; reason: s
 
 /** Checks that `shapelens` imports in the interpreter (runs `<interpreter> -c "import shapelens"`). */
 export function checkImportable(interpreter: Interpreter, timeoutMs = 20000): Promise<ImportCheck> {
-  const code = 'import shapelens, sys; sys.stdout.write(getattr(shapelens, "__version__", "?"))';
+  const code = `${SAFE_PATH}; import shapelens; sys.stdout.write(getattr(shapelens, "__version__", "?"))`;
   return new Promise((resolve) => {
     execFile(
       interpreter.command,

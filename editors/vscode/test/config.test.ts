@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 
 import {
   DEFAULT_SETTINGS,
+  SAFE_PATH,
   chooseInterpreter,
   checkImportable,
   initializationOptions,
@@ -31,7 +32,7 @@ describe('interpreter choice', () => {
     assert.deepEqual(chosen, { command: 'conda', args: ['run', '-n', 'tf', 'python'], source: 'python-extension' });
     assert.deepEqual(serverCommand(chosen), {
       command: 'conda',
-      args: ['run', '-n', 'tf', 'python', '-m', 'shapelens', 'serve'],
+      args: ['run', '-n', 'tf', 'python', '-c', `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`, 'serve'],
     });
   });
 
@@ -66,7 +67,7 @@ describe('server command', () => {
   test('runs the server module over stdio', () => {
     assert.deepEqual(serverCommand(chooseInterpreter(undefined, undefined)), {
       command: 'python3',
-      args: ['-m', 'shapelens', 'serve'],
+      args: ['-c', `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`, 'serve'],
     });
   });
 
