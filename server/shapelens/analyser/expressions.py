@@ -68,6 +68,8 @@ class ExpressionsMixin:
         value = scope.lookup(node.id)
         if value is not MISSING:
             return value
+        if node.id == "__name__":
+            return self.module_name
         if node.id in BUILTINS:
             return BuiltinMethod(None, node.id)
         if node.id in ("True", "False", "None"):

@@ -82,6 +82,8 @@ class ImportsMixin:
             return None
         sub = type(self)(self.rec, self.module_loader, depth_of_import=self.import_depth + 1)
         sub.steps, sub.step_limit = self.steps, self.step_limit
+        sub.module_name = name.lstrip(".") or UNKNOWN   # never "__main__": it is imported
+        sub.image_data_format = self.image_data_format
         sub.foreign = 1
         saved = self.rec.foreign
         self.rec.foreign += 1

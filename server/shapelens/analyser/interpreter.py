@@ -66,6 +66,8 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         self.module_scope = Scope()
         self.foreign = 0          # > 0 while running code from another file
         self.stack: list = []     # (function, scope) of the calls under way
+        self.module_name = "__main__"     # ``__name__``: the analysed file runs as a script
+        self.image_data_format = "channels_last"   # Keras's default, until the code sets another
 
     def run_module(self, tree: ast.Module) -> Scope:
         self.module_body = tree.body

@@ -49,6 +49,15 @@ def dense_weight(engine, attr: str):
         return SymTensor((units,)) if engine.args.peek("use_bias") is not False else None
     return SymTensor((shape[-1], units)) if isinstance(shape[-1], int) else SymTensor(UNKNOWN)
 
+# Keras's global image data format: ``"channels_last"`` unless the code sets another (the engine's
+# layers assume the default too).  ``keras.backend`` keeps the Keras 2 spellings.
+IMAGE_DATA_FORMAT_GETTERS = frozenset({"keras.backend.image_data_format", "keras.config.image_data_format"})
+IMAGE_DATA_FORMAT_SETTERS = frozenset({"keras.backend.set_image_data_format", "keras.config.set_image_data_format"})
+
+# Model methods that build an unbuilt model on the data they are given.
+DATA_BUILDERS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+                           "fit_generator", "evaluate_generator", "predict_generator"})
+
 
 class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_layers.py
     def keras_attribute(self, op: Operation, attr: str, receiver):
@@ -179,6 +188,12 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
     def call_keras(self, path: str, positional, keywords, node):
         kind, name = classify(path)
         rec = self.rec
+        if path in IMAGE_DATA_FORMAT_GETTERS:
+            return self.image_data_format
+        if path in IMAGE_DATA_FORMAT_SETTERS:
+            given = positional[0] if positional else keywords.get("data_format", UNKNOWN)
+            self.image_data_format = given if given in ("channels_last", "channels_first") else UNKNOWN
+            return None
         if kind == "layer":
             obj = calls.new_layer(rec, name, positional, keywords, node)
             if obj is None or obj == "error":
@@ -298,6 +313,10 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 if isinstance(shape, (list, tuple)):
                     calls.sequential_build(self.rec, op, tuple(shape), self.call_operation)
                 return None
+            if name in DATA_BUILDERS and op.outputs is None and op.layers:
+                # training or predicting on data builds the model on the data's shape, which is
+                # not known here: its rows become ``?``, never "0 (unbuilt)"
+                calls.sequential_build(self.rec, op, UNKNOWN, self.call_operation)
         if isinstance(op, SubclassModel) and name == "build":
             build = op.instance.cls.lookup("build") if isinstance(receiver, Instance) else MISSING
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
