@@ -9,7 +9,6 @@ import pytest
 
 from model_oracle import keras_report
 from oracle_compare import assert_models_match_keras, ours, row_tuples
-
 from shapelens.analyser import analyse_source, module_loader
 from shapelens.report import file_json
 
