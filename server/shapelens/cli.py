@@ -1,5 +1,6 @@
 """The ``shapelens`` command line: ``summary`` (tables like ``model.summary()``), ``check``
-(problems for CI, text or JSON) and ``serve`` (the language server over stdio).
+(problems for CI: text, JSON, SARIF 2.1.0 or GitHub
+Actions annotations, see ``ci_formats``) and ``serve`` (the language server over stdio).
 
 Python files and Jupyter notebooks (``.ipynb``: the code cells as one module; positions are
 printed ``nb.ipynb:cell 3:line 2``, cells counted from 1 with markdown cells included).
@@ -80,15 +81,17 @@ def analyse_path(path: str):
     return analysis, source.locate
 
 
-def analysed_files(paths: list[str]):
+def analysed_files(paths: list[str], unusable: list[str] | None = None):
     """``(path, analysis, locate)`` for every file that can be analysed, and the exit status of
-    the others (2, each told on stderr in one line)."""
+    the others (2, each told on stderr in one line, and added to ``unusable`` if given)."""
     results, status = [], 0
     for path in python_files(paths):
         try:
             analysis, locate = analyse_path(path)
         except InputError as error:
             print(str(error), file=sys.stderr)
+            if unusable is not None:
+                unusable.append(str(error))
             status = 2
             continue
         results.append((path, analysis, locate))
@@ -117,10 +120,20 @@ def cmd_summary(args) -> int:
 def cmd_check(args) -> int:
     from .report import file_json, problem_lines
 
-    results, status = analysed_files(args.paths)
+    unusable: list[str] = []
+    results, status = analysed_files(args.paths, unusable)
     errors = sum(1 for _, analysis, _ in results for d in analysis.diagnostics if d.severity == "error")
     if args.format == "json":
         print(json.dumps({"files": [file_json(p, a, locate) for p, a, locate in results]}, indent=2))
+    elif args.format == "sarif":
+        from .ci_formats import sarif_log
+
+        print(json.dumps(sarif_log(results, unusable), indent=2))
+    elif args.format == "github":
+        from .ci_formats import github_lines
+
+        for line in github_lines(results):
+            print(line)
     else:
         for path, analysis, locate in results:
             for line in problem_lines(path, analysis, locate):
@@ -144,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("paths", nargs="+", metavar="FILE")
     summary.set_defaults(run=cmd_summary)
     check = sub.add_parser("check", help="report shapes Keras would reject (exit 1 if any)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                       help="text (default), json, sarif (SARIF 2.1.0) or github (GitHub Actions annotations)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.set_defaults(run=cmd_check)
     serve = sub.add_parser("serve", help="run the language server on stdio")
