@@ -18,6 +18,8 @@ import os
 import stat
 import sys
 
+from . import __version__
+
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", "build", "dist"}
 
 
@@ -152,6 +154,7 @@ def cmd_serve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shapelens",
                                      description="Keras shapes and parameter counts without running the model.")
+    parser.add_argument("--version", action="version", version=f"shapelens {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     summary = sub.add_parser("summary", help="print model.summary()-style tables for every model found")
     summary.add_argument("paths", nargs="+", metavar="FILE")
