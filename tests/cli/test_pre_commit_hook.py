@@ -41,7 +41,9 @@ def sample(tmp_path_factory):
     (user / "bad.ipynb").write_text(notebook(BAD), encoding="utf-8")
     (user / "notes.txt").write_text("not Python\n", encoding="utf-8")
     git("add", ".", cwd=user)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = dict(os.environ)     # shapelens comes from the hook's environment, not from this checkout
+    env["PYTHONPATH"] = os.pathsep.join(p for p in env.get("PYTHONPATH", "").split(os.pathsep)
+                                        if p and not Path(p).resolve().is_relative_to(ROOT))
     env["PRE_COMMIT_HOME"] = str(base / "cache")
 
     def try_repo(*files):
