@@ -46,8 +46,8 @@ def read_frame(stream):
 
 
 class RawServer:
-    def __init__(self, read: bool = True, cwd=None, env=None):
-        self.process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def __init__(self, read: bool = True, cwd=None, env=None, command=None):
+        self.process = subprocess.Popen(command or SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, cwd=cwd, env=env)
         self.ids = itertools.count(1)
         self.messages: queue.Queue = queue.Queue()

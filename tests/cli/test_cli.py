@@ -104,3 +104,47 @@ def test_python_warnings_about_the_file_are_not_printed(tmp_path):
     assert result.returncode == 0
     assert "dense (Dense)" in result.stdout
     assert result.stderr == ""
+
+
+DEEP = ("import keras\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n"
+        + "m = keras.Sequential([m])\n" * 500
+        + "good = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n")
+
+
+def test_deeply_nested_models_give_a_note_not_a_traceback(tmp_path):
+    """Issue 13, failure 4: 500 nested ``keras.Sequential([m])`` gave a RecursionError traceback.
+    Nesting is bounded (100 models deep): a note where it stops, every other model reported."""
+    source = tmp_path / "deep.py"
+    source.write_text(DEEP, encoding="utf-8")
+    for command in (("check",), ("check", "--format", "json"), ("summary",)):
+        result = run(*command, str(source))
+        assert result.returncode == 0 and result.stderr == "", (command, result.stderr[-2000:])
+    result = run("check", str(source))
+    assert f"{source}:103:5: note[analysis-limit]: analysis stopped: models nested more than 100 deep" in result.stdout
+    summary = run("summary", str(source)).stdout
+    assert "good = Sequential" in summary and " Total params: 15 (60.00 B)" in summary
+
+
+def test_one_unreadable_file_does_not_spoil_a_directory(tmp_path):
+    """Issue 13, failure 7: ``check DIR`` with one file that is not UTF-8 exited 2 and reported
+    nothing for the others.  That file is reported with its encoding problem, the others are
+    checked (a PEP 263 declaration and a BOM honoured) and the worst result sets the status."""
+    (tmp_path / "a_good.py").write_text("import keras\nx = keras.Input((4,))\nm = keras.Model(x, keras.layers.Dense(2)(x))\n",
+                                        encoding="utf-8")
+    (tmp_path / "b_declared.py").write_bytes(b"# -*- coding: latin-1 -*-\nimport keras\ns = 'caf\xe9'\n"
+                                             b"x = keras.Input((4,))\nm = keras.Model(x, keras.layers.Dense(3)(x))\n")
+    (tmp_path / "c_latin.py").write_bytes(b"import keras\ns = 'caf\xe9'\n")
+    (tmp_path / "d_bom.py").write_bytes(b"\xef\xbb\xbfimport keras\nx = keras.Input((4,))\n"
+                                        b"y = keras.layers.Conv2D(2, 3)(x)\n")
+    text = run("check", str(tmp_path))
+    assert text.returncode == 2
+    assert text.stderr == f"shapelens: {tmp_path / 'c_latin.py'}: not UTF-8 (byte 21)\n"
+    assert f"{tmp_path / 'd_bom.py'}:3:5: error[wrong-rank]" in text.stdout
+    assert text.stdout.endswith("1 error in 3 files (1 unreadable)\n")
+    report = json.loads(run("check", "--format", "json", str(tmp_path)).stdout)
+    assert [Path(f["path"]).name for f in report["files"]] == ["a_good.py", "b_declared.py", "c_latin.py", "d_bom.py"]
+    assert report["files"][2] == {"path": str(tmp_path / "c_latin.py"), "unreadable": "not UTF-8 (byte 21)"}
+    assert [m["total_params"] for m in report["files"][1]["models"]] == [15]
+    summary = run("summary", str(tmp_path))
+    assert summary.returncode == 2 and " Total params: 15 (60.00 B)" in summary.stdout
+    assert run("check", str(tmp_path / "a_good.py"), str(tmp_path / "b_declared.py")).returncode == 0

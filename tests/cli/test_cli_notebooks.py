@@ -97,7 +97,7 @@ def test_invalid_notebook_json_is_one_line_and_other_files_are_still_checked(tmp
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("shapelens: ./broken.ipynb: invalid notebook JSON")
     assert "./nb.ipynb:cell 4:line 2:column 5: error[" in result.stdout
-    assert result.stdout.splitlines()[-1] == "1 error in 2 files"
+    assert result.stdout.splitlines()[-1] == "1 error in 2 files (1 unreadable)"
 
 
 def test_check_dir_includes_notebooks(tmp_path):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -291,6 +292,60 @@ def test_python_dash_m_does_not_import_cwd_modules(project):
     proc = _cli(["check", "model.py"], cwd=cwd, python_m=True)
     assert project.fired() == [], f"python -m shapelens executed workspace files: {project.fired()}"
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+# modules imported before (or while) Python runs ``python -m``'s target, and ShapeLens itself
+SHADOWED_AT_START = ["shapelens", "importlib", "runpy", "pkgutil", "types", "enum", "functools", "re",
+                     "typing", "logging", "threading", "asyncio", "pygls", "lsprotocol", "cattrs", "attrs"]
+
+
+def _editor_commands(bundle: Path) -> dict:
+    """How each editor starts the server: VS Code's ``<python> -c <SAFE_PATH>…`` (read from
+    ``editors/vscode/src/config.ts``; ``shapelens.importStrategy: fromEnvironment``), VS Code's
+    bundled server ``<python> -I bundled/tool/launch.py`` (the default, ``useBundled``: a bundle
+    laid out in ``bundle`` as packaging does, its dependencies from this interpreter) and Neovim's
+    console script."""
+    config = (REPO / "editors" / "vscode" / "src" / "config.ts").read_text(encoding="utf-8")
+    safe_path = re.search(r"export const SAFE_PATH = '(.*)';", config).group(1)
+    code = f"{safe_path}; from shapelens.cli import main; sys.exit(main())"
+    launcher = bundle / "tool" / "launch.py"
+    if not launcher.exists():
+        launcher.parent.mkdir(parents=True)
+        shutil.copy(REPO / "editors" / "vscode" / "bundled" / "tool" / "launch.py", launcher)
+        shutil.copytree(REPO / "server" / "shapelens", bundle / "libs" / "shapelens",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return {"vscode": [sys.executable, "-c", code, "serve"], "vscode-bundled": [sys.executable, "-I", str(launcher), "serve"],
+            "neovim": [str(SHAPELENS), "serve"]}
+
+
+@pytest.mark.parametrize("editor", ["vscode", "vscode-bundled", "neovim"])
+def test_editors_start_the_server_without_the_workspace_on_sys_path(project, editor):
+    """Issue 13, failure 5: editors start the server in the workspace folder.  With ``python -m``
+    the folder comes first on ``sys.path`` before any of our code runs, so a workspace
+    ``shapelens.py`` or ``importlib.py`` was imported (run) — PYTHONSAFEPATH, which the extension
+    set, does not exist before Python 3.11, so it is not set here."""
+    from jsonrpc_wire import RawServer
+
+    cwd = _shadow_cwd(project)
+    for name in SHADOWED_AT_START:
+        (cwd / f"{name}.py").write_text(
+            f"open({str(project.markers / ('shadow_' + name))!r}, 'w').close()\n", encoding="utf-8")
+    env = dict(os.environ)
+    env.pop("PYTHONSAFEPATH", None)
+    server = RawServer(cwd=cwd, env=env, command=_editor_commands(project.root.parent / "bundled")[editor])
+    try:
+        server.initialize(cwd.as_uri())
+        uri = (cwd / "model.py").as_uri()
+        server.open(uri, (cwd / "model.py").read_text(encoding="utf-8"))
+        reply = server.call("textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": {
+            "start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}})
+        assert [hint["label"] for hint in reply["result"]][-1].startswith("Model: 10 params"), reply
+        assert server.call("shutdown")["result"] is None
+        server.notify("exit")
+        assert server.exit_code(30) == 0
+    finally:
+        server.kill()
+    assert project.fired() == [], f"the server imported workspace files: {project.fired()}"
 
 
 # ---- sanity: the fixtures really do have effects when run -------------------------------------

@@ -226,7 +226,12 @@ ENCODED = {
     "surrogate_bytes": (GOOD_FILE.encode() + b"s = '\xed\xb3\xbf'\n", 2, False),
     "nul_bytes": (GOOD_FILE.encode() + b"y\x00 = 1\n\x00\x00\n", 0, True),
     "latin1": (GOOD_FILE.encode() + "s = 'caf\xe9'\n".encode("latin-1"), 2, False),
-    "latin1_declared": (b"# -*- coding: latin-1 -*-\n" + GOOD_FILE.encode() + "s = 'caf\xe9'\n".encode("latin-1"), 2, False),
+    "latin1_declared": (b"# -*- coding: latin-1 -*-\n" + GOOD_FILE.encode() + "s = 'caf\xe9'\n".encode("latin-1"), 0, True),
+    "cp1252_declared_line_2": (b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\n" + GOOD_FILE.encode()
+                               + "s = '\u20ac'\n".encode("cp1252"), 0, True),
+    "bom_and_latin1_declared": (b"\xef\xbb\xbf# coding: latin-1\n" + GOOD_FILE.encode(), 2, False),
+    "unknown_declared": (b"# coding: klingon\n" + GOOD_FILE.encode(), 2, False),
+    "utf8_declared_not_utf8": (b"# coding: utf-8\n" + GOOD_FILE.encode() + b"s = '\xe9'\n", 2, False),
     "utf16": (GOOD_FILE.encode("utf-16"), 2, False),
     "truncated_utf8": (GOOD_FILE.encode() + "s = 'é'".encode()[:-2], 2, False),
     "non_ascii_names": ((K + "x = keras.Input((4,))\nmodel = keras.Model(x, layers.Dense(2, name='dénse😀')(x))\n"
@@ -238,6 +243,8 @@ ENCODED = {
 
 @pytest.mark.parametrize("name", sorted(ENCODED))
 def test_cli_encodings(tmp_path, name):
+    """Files are decoded as Python decodes them (issue 13, failure 7): a UTF-8 BOM, else a PEP 263
+    coding declaration on line 1 or 2, else UTF-8; anything else is unreadable (exit 2)."""
     data, status, has_model = ENCODED[name]
     path = tmp_path / f"{name}.py"
     path.write_bytes(data)
@@ -249,6 +256,26 @@ def test_cli_encodings(tmp_path, name):
             data_json = json.loads(proc.stdout)
             found = [m["name"] for m in data_json["files"][0]["models"]]
             assert ("model" in found) == has_model, found
+
+
+def test_cli_huge_file_is_answered_unread(tmp_path):
+    """Issue 13, failure 6: a 50 MB file was read whole, decoded, split into lines and tokens
+    before the size check said "too large" (370 MB to 1.3 GB, seconds).  A file over 4 bytes per
+    allowed character is answered at once with the limit note, unread."""
+    path = tmp_path / "huge.py"
+    path.write_text(K + "x = keras.Input((4,))\n" + "y = layers.Dense(4)(x)\n" * 1_800_000, encoding="utf-8")
+    size = path.stat().st_size
+    measure = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+               "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+               "print(p.returncode, time.perf_counter() - t, "
+               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); print(p.stdout)")
+    for args in (["check", str(path)], ["summary", str(path)]):
+        proc = subprocess.run([sys.executable, "-c", measure, str(SHAPELENS), *args], capture_output=True,
+                              text=True, timeout=120)
+        status, wall, rss_mb = proc.stdout.splitlines()[0].split()
+        assert status == "0" and float(rss_mb) < 150 and float(wall) < 5, (args, proc.stdout[-500:], proc.stderr[-500:])
+        assert (f"{path}:1:1: note[analysis-limit]: analysis stopped: file too large ({size:,} bytes; "
+                "the limits are 1,000,000 characters, 50,000 lines and 250,000 tokens)") in proc.stdout
 
 
 NONPYTHON_FILES = sorted(p.name for p in NONPYTHON.iterdir())
@@ -448,3 +475,34 @@ def test_objects_as_arguments_are_not_printed_raw(tmp_path):
               "c = layers.Dense(d)(x)\ne = layers.Reshape(d)(x)\nf = layers.Dropout(x)(x)\n" + GOOD)
     report = analyse_isolated(tmp_path, "objects_as_args", source)
     check_report("objects_as_args", report, valid=False)
+
+
+def test_imports_through_a_symlinked_package_read_each_file_once(tmp_path):
+    """Issue 13, failure 1: ``s/t`` links back to the workspace, so ``s.m``, ``s.t.s.m``,
+    ``s.t.s.t.s.m``… name one file.  Each spelling was read, parsed and analysed again (51 s to
+    more than 300 s with nested aliases); a module is now its resolved real path, read once."""
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "s" / "t").symlink_to(tmp_path)
+    aliases = ["s" + ".t.s" * k + ".m" for k in range(20)]
+    body = "".join(f"from {a} import block as b{i}\n" for i, a in enumerate(aliases))
+    body += "import keras\ndef block(x):\n    return keras.layers.Dense(2)(x)\n"
+    body += "".join(f"C{i} = {i}\n" for i in range(40_000))
+    (tmp_path / "s" / "m.py").write_text(body, encoding="utf-8")
+    main = "import keras\nfrom s.t.s.m import block\nx = keras.Input((4,))\ngood = keras.Model(x, block(x))\n"
+    report = _analyse_project(tmp_path, {}, main)
+    check_report("symlinked aliases", report)
+    assert report["models"] == [{"variable": "good", "class": "Functional", "total": 10, "row_params": [0, 10]}], report
+
+
+def test_imported_source_is_bounded_per_analysis(tmp_path):
+    """Issue 13, failure 1: all imported modules together are read up to 4,000,000 characters;
+    the import past that gets a note and the rest of the file is analysed."""
+    for i in range(4):
+        (tmp_path / f"big{i}.py").write_text(f"V{i} = 1\n" + "x = 1\n" * 180_000, encoding="utf-8")
+    main = MAIN_WITH_GOOD.format(imports="".join(f"from big{i} import V{i}\n" for i in range(4)))
+    report = _analyse_project(tmp_path, {}, main, cpu_budget=CPU_1MB)
+    check_report("imported source bound", report, cpu_budget=CPU_1MB)
+    assert "good" in models(report), report
+    [note] = notes(report)
+    assert note["line"] == 5 and "imported modules exceed 4,000,000 characters" in note["message"], report

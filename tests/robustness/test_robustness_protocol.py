@@ -470,6 +470,29 @@ def test_shutdown_mid_analysis(raw):
     assert not [line for line in server.stderr_lines if "Traceback" in line]
 
 
+def test_shutdown_races(raw):
+    """Issue 13, failure 3: ``shutdown`` right after ``initialized`` (whose
+    ``workspace/configuration`` request the client has not answered yet), or while a request
+    waits for an analysis, answered -32603 "dictionary changed size during iteration", and the
+    process exited 1 after ``exit``.  It answers ``null`` and exits 0."""
+    capabilities = {"workspace": {"configuration": True, "inlayHint": {"refreshSupport": True}},
+                    "textDocument": {"hover": {"contentFormat": ["markdown"]}}}
+    for pending in (False, True):
+        server = raw()
+        server.call("initialize", {"processId": None, "rootUri": ROOT.as_uri(), "capabilities": capabilities})
+        server.notify("initialized", {})
+        if pending:
+            uri = fresh_path("race").as_uri()
+            server.open(uri, generate_module(15000))
+            server.request("textDocument/hover", hover_params(uri))
+            server.request("textDocument/inlayHint", everything_params(uri))
+        reply = server.call("shutdown", timeout=ANSWER_BOUND)
+        assert reply.get("result", "missing") is None, reply
+        server.notify("exit")
+        assert server.exit_code(30) == 0
+        assert server.server_errors() == []
+
+
 def test_exit_codes_and_end_of_input(raw):
     # exit without shutdown: LSP's exit code 1
     server = raw()

@@ -200,3 +200,30 @@ async def test_edits_that_keep_the_file_parsing(client, path):
         text = new_text
         await check_final_state(client, path, uri, version, text, label)
     close_document(client, uri)
+
+
+SEPARATORS = ("import keras\nfrom keras import layers\n"
+              "# form\x0cfeed vtab\x0b fs\x1c gs\x1d rs\x1e nel\x85 ls\u2028 ps\u2029 end\n"
+              "s = 'a\x0cb\x85c\u2028d\u2029e'\n"
+              "x = keras.Input((8,))\ny = layers.Dense(4)(x)\nmodel = keras.Model(x, y)\n")
+
+
+async def test_edits_in_a_file_with_other_line_separators(client, tmp_path):
+    """Issue 13, failure 2: form feed, ``\\v``, ``\\x1c``–``\\x1e``, ``\\x85``, ``\\u2028`` and
+    ``\\u2029`` end lines for ``str.splitlines`` (and pygls), not for LSP or Python.  Incremental
+    edits below them landed on the wrong lines; after each edit the state equals a fresh analysis."""
+    path = tmp_path / "separators.py"
+    uri = await open_document(client, path, SEPARATORS)
+    edits = [SEPARATORS.replace("model =", "y = layers.Dense(3)(y)\nmodel ="),
+             SEPARATORS.replace("model =", "y = layers.Dense(3)(y)\nmodel =").replace("Dense(4)", "Dense(5)"),
+             SEPARATORS.replace("Dense(4)", "Dense(6)").replace("ls\u2028", "ls\u2028\u2028\x0c")]
+    text, version = SEPARATORS, 1
+    for step, new_text in enumerate(edits):
+        version += 1
+        await send_change(client, uri, version, as_change(text, new_text, ENCODING), f"separators step {step}")
+        text = new_text
+        await check_final_state(client, path, uri, version, text, f"separators step {step}")
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(types.TextDocumentIdentifier(uri),
+                                                                              EVERYTHING))
+    assert [h.position.line for h in hints] == [5, 6], hints
+    close_document(client, uri)

@@ -280,3 +280,16 @@ async def test_positions_with_non_ascii_and_tabs(client, tmp_path):
     value = (await hover(client, uri, 8, client_column(model_line, 2, enc))).contents.value
     assert "Total params: 74" in value
     close_document(client, uri)
+
+
+async def test_deeply_nested_models_keep_the_other_hints(client, tmp_path):
+    """Issue 13, failure 4: 500 nested ``keras.Sequential([m])`` lost every hint of the document
+    (a RecursionError).  A note where the nesting bound stops it; the other models' hints stay."""
+    text = ("import keras\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n"
+            + "m = keras.Sequential([m])\n" * 500
+            + "good = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n")
+    uri = await open_document(client, tmp_path / "deep.py", text)
+    notes = [(d.range.start.line, d.message) for d in published(client, uri, 1).diagnostics]
+    assert (102, "analysis stopped: models nested more than 100 deep") in notes, notes
+    assert labels_on_line(await hints(client, uri), 502) == ["(None, 3) · 15 params", "Model: 15 params (60.00 B)"]
+    close_document(client, uri)

@@ -30,7 +30,7 @@
 --- })
 --- ```
 --- To run the server from a particular interpreter:
---- `vim.lsp.config('shapelens', { cmd = { '/path/to/venv/bin/python', '-m', 'shapelens', 'serve' } })`.
+--- `vim.lsp.config('shapelens', { cmd = { '/path/to/venv/bin/shapelens', 'serve' } })`.
 
 ---@type vim.lsp.Config
 return {

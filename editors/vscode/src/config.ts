@@ -126,14 +126,34 @@ export function serverSource(strategy: ImportStrategy, extensionPath: string): S
 }
 
 /**
- * Command line of the language server (stdio): `<interpreter> -I <launcher> serve` or
- * `<interpreter> -I -m shapelens serve`. `-I` (isolated mode) keeps the workspace folder (the
- * working directory), PYTHON* variables and the user site-packages off `sys.path`: no module of
- * the user's project can shadow one of the server's.
+ * Python run before anything is imported: drops the working directory (the workspace folder)
+ * from `sys.path`. `python -m shapelens` would put it first before our code runs, so a workspace
+ * `shapelens.py` or `importlib.py` would be imported — run — instead of ours; PYTHONSAFEPATH only
+ * helps from Python 3.11. `tests/robustness/test_robustness_execution.py` reads this line.
  */
-export function serverCommand(interpreter: Interpreter, source: ServerSource = { strategy: 'fromEnvironment' }): { command: string; args: string[] } {
-  const entry = source.launcher ? [source.launcher] : ['-m', 'shapelens'];
-  return { command: interpreter.command, args: [...interpreter.args, '-I', ...entry, 'serve'] };
+export const SAFE_PATH = 'import sys; sys.path[:] = [p for p in sys.path if p not in ("", ".")]';
+
+/**
+ * Command line of the language server (stdio).
+ *
+ * `useBundled`: `<interpreter> -I <launcher> serve`. Isolated mode keeps the workspace folder (the
+ * working directory), PYTHON* variables and the user site-packages off `sys.path`; the launcher
+ * puts bundled/libs first, so neither the workspace nor the interpreter's own packages can shadow
+ * the server's modules.
+ *
+ * `fromEnvironment`: `<interpreter> -c "<SAFE_PATH>; from shapelens.cli import main; ..." serve`.
+ * Not `-I`, which would also drop PYTHONPATH and the user site-packages, where a
+ * `pip install --user shapelens` lives.
+ */
+export function serverCommand(
+  interpreter: Interpreter,
+  source: ServerSource = { strategy: 'fromEnvironment' },
+): { command: string; args: string[] } {
+  if (source.launcher) {
+    return { command: interpreter.command, args: [...interpreter.args, '-I', source.launcher, 'serve'] };
+  }
+  const code = `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`;
+  return { command: interpreter.command, args: [...interpreter.args, '-c', code, 'serve'] };
 }
 
 function shellQuote(word: string): string {
@@ -179,7 +199,7 @@ export type Probe =
   | { ok: true; version: string; python: string; location: string }
   | { ok: false; problem: 'no-python' | 'too-old' | 'not-importable'; reason: string };
 
-/** Python code run with `-I -c`: the Python version, then where `shapelens` imports from. */
+/** Python code run with `-c`: the Python version, then where `shapelens` imports from (as the server would import it). */
 export function probeCode(source: ServerSource): string {
   const libs = source.launcher ? `sys.path.insert(0, ${JSON.stringify(join(source.launcher, '..', '..', 'libs'))})\n` : '';
   return (
@@ -221,7 +241,10 @@ export function probeInterpreter(interpreter: Interpreter, source: ServerSource,
   return new Promise((resolve) => {
     execFile(
       interpreter.command,
-      [...interpreter.args, '-I', '-c', probeCode(source)],
+      // as the server runs: isolated for the bundle, the workspace dropped from sys.path otherwise
+      source.launcher
+        ? [...interpreter.args, '-I', '-c', probeCode(source)]
+        : [...interpreter.args, '-c', `${SAFE_PATH}\n${probeCode(source)}`],
       { timeout: timeoutMs, windowsHide: true, env: safeEnvironment() },
       (error, stdout, stderr) => resolve(parseProbe(error, String(stdout), String(stderr))),
     );

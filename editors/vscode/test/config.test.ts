@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 
 import {
   DEFAULT_SETTINGS,
+  SAFE_PATH,
   bundledLauncher,
   chooseInterpreter,
   importStrategy,
@@ -36,7 +37,7 @@ describe('interpreter choice', () => {
     assert.deepEqual(chosen, { command: 'conda', args: ['run', '-n', 'tf', 'python'], source: 'python-extension' });
     assert.deepEqual(serverCommand(chosen), {
       command: 'conda',
-      args: ['run', '-n', 'tf', 'python', '-I', '-m', 'shapelens', 'serve'],
+      args: ['run', '-n', 'tf', 'python', '-c', `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`, 'serve'],
     });
   });
 
@@ -68,10 +69,10 @@ describe('interpreter choice', () => {
 });
 
 describe('server command', () => {
-  test('fromEnvironment: the server module of the interpreter, isolated (-I) from the workspace', () => {
+  test('fromEnvironment: the server module of the interpreter, with the workspace dropped from sys.path', () => {
     assert.deepEqual(serverCommand(chooseInterpreter(undefined, undefined), serverSource('fromEnvironment', '/ext')), {
       command: 'python3',
-      args: ['-I', '-m', 'shapelens', 'serve'],
+      args: ['-c', `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`, 'serve'],
     });
   });
 

@@ -5,6 +5,8 @@ These names are the analyser's public API: the CLI and the language server use n
 (``tests/test_architecture.py``).
 
 * ``analyse_source(text, path, module_loader) -> Analysis`` — one file, once;
+  ``analyse_oversized(size_in_bytes)`` — the note for a file over the size limits, unread;
+  ``decode_source(data)`` — a file's bytes as Python decodes them (BOM, PEP 263, else UTF-8);
 * ``IncrementalAnalysis().update(text, loader, cancel) -> Outcome`` — successive versions of one
   document, re-analysing only what an edit touched (equal to a full analysis);
   ``analyse_for_editor(text, loader, cancel) -> Outcome`` is the same without reuse;
@@ -20,13 +22,13 @@ These names are the analyser's public API: the CLI and the language server use n
   ``Diagnostic``, ``Span``.
 """
 
-from .analysis import analyse_source, parse_with_recovery
+from .analysis import analyse_oversized, analyse_source, parse_with_recovery
 from .incremental import IncrementalAnalysis, line_mapping, map_span
 from .notebook import NotebookError, NotebookSource, analyse_notebook, notebook_source, read_notebook
 from .result import Analysis, CallResult, CallSite, Diagnostic, LayerRow, ModelReport, Span
 from .runner import Cancelled, Outcome, macs_of
 from .runner import analyse as analyse_for_editor
-from .workspace import module_loader
+from .workspace import decode_source, module_loader
 
 __all__ = [
     "Analysis",
@@ -43,7 +45,9 @@ __all__ = [
     "Span",
     "analyse_for_editor",
     "analyse_notebook",
+    "analyse_oversized",
     "analyse_source",
+    "decode_source",
     "line_mapping",
     "macs_of",
     "map_span",

@@ -6,8 +6,17 @@ from __future__ import annotations
 import ast
 
 from .interpreter import Interpreter
-from .models import InputObj, ModelObj, SequentialModel, SubclassModel, is_layer_built, row_output
-from .parsing import parse_lines, parse_with_recovery, sanitize, split_lines, too_large
+from .models import (
+    MAX_MODEL_NESTING,
+    InputObj,
+    ModelObj,
+    SequentialModel,
+    SubclassModel,
+    is_layer_built,
+    row_output,
+    too_deep,
+)
+from .parsing import parse_lines, parse_with_recovery, sanitize, size_note, split_lines, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport
 from .values import Instance
@@ -17,16 +26,24 @@ def start_analysis(source: str, recorder_class):
     """The recorder for ``source`` and its parsed tree — None (with a note saying why) when the
     text is too large or nothing parses."""
     source = sanitize(source)
-    recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source)])
     reason = too_large(source)
-    if reason:
+    if reason:          # only the first line is needed (the note's column), not a list of them all
+        recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source[:1000])[:1]])
         recorder.limit(_FIRST_LINE, reason)
         return recorder, None
+    recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source)])
     tree, syntax_ok = parse_with_recovery(source)
     recorder.analysis.syntax_ok = syntax_ok
     if tree is None:
         recorder.limit(_FIRST_LINE, "analysis stopped: the file could not be parsed")
     return recorder, tree
+
+
+def analyse_oversized(size_in_bytes: int) -> Analysis:
+    """The analysis of a file known to be over the size limits without reading it: the note."""
+    recorder = Recorder([""])
+    recorder.limit(_FIRST_LINE, size_note(f"{size_in_bytes:,} bytes"))
+    return recorder.analysis
 
 
 def analyse_source(source: str, path: str | None = None, module_loader=None) -> Analysis:
@@ -56,8 +73,10 @@ def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Modu
 _FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
 
 
-def module_models(variables: dict) -> list[tuple[str, ModelObj]]:
-    """``(variable, model)`` for every model bound at module level, first binding first."""
+def module_models(variables: dict, recorder: Recorder | None = None) -> list[tuple[str, ModelObj]]:
+    """``(variable, model)`` for every model bound at module level, first binding first.  A model
+    nesting others deeper than ``MAX_MODEL_NESTING`` is left out, with a note at its line: every
+    walk over a model (rows, totals, MACs) recurses once per level."""
     found = []
     seen: set = set()
     for name, value in variables.items():
@@ -67,12 +86,18 @@ def module_models(variables: dict) -> list[tuple[str, ModelObj]]:
         if isinstance(model, SubclassModel) and not model.is_model:
             continue
         seen.add(id(model))
+        if too_deep(model):
+            if recorder is not None:
+                recorder.limit(model.site, f"analysis stopped: models nested more than {MAX_MODEL_NESTING} "
+                                           f"deep; {name} is not summarised")
+            continue
         found.append((name, model))
     return found
 
 
 def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
-    return [model_report(name, model, recorder) for name, model in module_models(variables)]
+    return [model_report(name, model, recorder) for name, model in module_models(variables, recorder)]
+
 
 
 def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelReport:

@@ -129,8 +129,17 @@ def _inert_method(value, method) -> bool:
 
 def is_generator(node: ast.AST) -> bool:
     """A generator (or ``async``) function: calling it runs none of its body."""
-    code = effects(node)
-    return isinstance(node, ast.AsyncFunctionDef) or (code.yields and not isinstance(node, ast.Lambda))
+    if isinstance(node, ast.AsyncFunctionDef):
+        return True
+    if isinstance(node, ast.Lambda):
+        return False
+    code = _EFFECTS.get(node)       # a full ``Effects`` walk only for this was a fifth of a CLI run
+    if code is not None:
+        return code.yields
+    found = _YIELDS.get(node)
+    if found is None:
+        found = _YIELDS[node] = _exits(node, (ast.Yield, ast.YieldFrom))
+    return found
 
 
 def root_name(node) -> str | None:
@@ -142,6 +151,7 @@ def root_name(node) -> str | None:
 
 # weak: cached while the syntax tree lives (the server keeps trees across edits)
 _EFFECTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_YIELDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def effects(node: ast.AST) -> Effects:

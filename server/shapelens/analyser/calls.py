@@ -15,7 +15,7 @@ from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
 from .macs import call_macs
-from .models import FunctionalModel, ModelObj, SequentialModel, flatten
+from .models import MAX_MODEL_NESTING, FunctionalModel, ModelObj, SequentialModel, flatten, too_deep
 from .recorder import Recorder
 from .result import CallResult
 from .values import InputObj, Instance, LayerObj, Node, Operation, OpObj, SymTensor, UnknownOp, oversized
@@ -301,6 +301,9 @@ def unary_tensor_op(rec: Recorder, op_class: str, snake: str, operand: SymTensor
 
 # ---- Sequential ------------------------------------------------------------------------------
 
+_TOO_DEEP = f"analysis stopped: models nested more than {MAX_MODEL_NESTING} deep"
+
+
 def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer, rebuild: bool = True) -> None:
     """``Sequential.add``: the first layer's ``input_shape=`` (or a ``keras.Input``) builds it."""
     if isinstance(item, SymTensor) and item.node is not None and isinstance(item.node.operation, InputObj):
@@ -311,6 +314,10 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
     if isinstance(item, Instance):
         item = item.keras_object
     if not isinstance(item, Operation):
+        model.complete = False
+        return
+    if isinstance(item, ModelObj) and too_deep(item, MAX_MODEL_NESTING - 1):
+        rec.limit(site, _TOO_DEEP)
         model.complete = False
         return
     if isinstance(item, InputObj):
@@ -367,6 +374,9 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
     the graph without adding nodes to its layers): only the outer node gets the new shapes."""
     from .replay import replay_model
 
+    if too_deep(model):
+        rec.limit(site, _TOO_DEEP)
+        return UNKNOWN
     inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
     if isinstance(model, SequentialModel) and model.outputs is None:
         # an unbuilt Sequential called on a tensor builds on it (an InputLayer, a Functional)

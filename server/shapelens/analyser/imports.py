@@ -8,6 +8,8 @@ from .control import Scope
 from .keras_api import canonical, classify
 from .values import KerasRef
 
+MAX_IMPORTED_CHARS = 4_000_000   # imported source read per analysis, all modules together
+
 
 class ImportsMixin:
     def stmt_Import(self, stmt, scope):
@@ -55,7 +57,11 @@ class ImportsMixin:
             return None
         if name in self.rec.modules:            # Python runs a module once per process
             return self.rec.modules[name]
-        self.rec.modules[name] = None           # an import cycle sees the module as unknown
+        key = self.module_key(name)             # aliases of one file (symlinks) are one module
+        if key in self.rec.modules:
+            self.rec.modules[name] = self.rec.modules[key]
+            return self.rec.modules[key]
+        self.rec.modules[name] = self.rec.modules[key] = None   # an import cycle sees the module as unknown
         try:
             source = self.module_loader(name)
         except Exception:  # noqa: BLE001 - a loader failing is a missing module, nothing more
@@ -63,6 +69,11 @@ class ImportsMixin:
         if source is None:
             return None
         from .parsing import parse_with_recovery, sanitize, too_large
+        self.rec.imported_chars += len(source)
+        if self.rec.imported_chars > MAX_IMPORTED_CHARS:
+            self.rec.limit(stmt, f"analysis stopped: the imported modules exceed {MAX_IMPORTED_CHARS:,} "
+                                 f"characters in total; {name} is not read")
+            return None
         source = sanitize(source)
         if too_large(source):
             return None
@@ -79,5 +90,14 @@ class ImportsMixin:
         finally:
             self.rec.foreign = saved
             self.steps = sub.steps
-        self.rec.modules[name] = scope
+        self.rec.modules[name] = self.rec.modules[key] = scope
         return scope
+
+    def module_key(self, name: str):
+        """The resolved real path of the file ``name`` reads (the name if the loader can't tell)."""
+        locate = getattr(self.module_loader, "locate", None)
+        try:
+            path = locate(name) if locate is not None else None
+        except Exception:  # noqa: BLE001 - a loader failing is a missing module, nothing more
+            path = None
+        return ("file", path) if path is not None else ("name", name)

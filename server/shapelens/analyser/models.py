@@ -92,6 +92,24 @@ class ModelObj(Operation):
                 op.set_trainable(value)
 
 
+MAX_MODEL_NESTING = 100      # models inside models (Python's 1,000 frames, a few per level)
+
+
+def too_deep(model: ModelObj, limit: int = MAX_MODEL_NESTING) -> bool:
+    """Whether ``model`` nests models more than ``limit`` deep (walked without recursion).
+    Every walk over a model (rows, totals, MACs, calls) recurses once per level, so deeper
+    models are refused where they are built or called, with an ``analysis-limit`` note."""
+    stack, depth_of = [(model, 0)], {id(model): 0}
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        for op in current.sublayers():
+            if isinstance(op, ModelObj) and depth_of.get(id(op), -1) < depth + 1:
+                depth_of[id(op)] = depth + 1
+                stack.append((op, depth + 1))
+    return False
+
 class FunctionalModel(ModelObj):
     def __init__(self, name, inputs, outputs, site, class_name="Functional"):
         super().__init__(name, class_name, site)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from itertools import islice
 
 MAX_REPAIRS = 40                  # lines blanked at most while recovering from syntax errors
 REPAIR_BUDGET = 4_000_000         # characters re-parsed at most while recovering
@@ -92,12 +93,24 @@ def sanitize(source: str) -> str:
 
 
 def too_large(source: str) -> str | None:
-    """Why a text is too large to analyse, or None."""
-    lines = len(split_lines(source)) if len(source) > MAX_LINES else 0
-    if len(source) > MAX_CHARS or lines > MAX_LINES or _too_many_tokens(source):
-        return (f"analysis stopped: file too large ({len(source):,} characters; the limits are "
-                f"{MAX_CHARS:,} characters, {MAX_LINES:,} lines and {MAX_TOKENS:,} tokens)")
+    """Why a text is too large to analyse, or None.  The cheap checks first, none of them
+    building a list: a 50 MB text was split into lines and tokens (over 1 GB) to say so."""
+    if len(source) > MAX_CHARS or _line_count(source) > MAX_LINES or _too_many_tokens(source):
+        return size_note(f"{len(source):,} characters")
     return None
+
+
+def size_note(size: str) -> str:
+    return (f"analysis stopped: file too large ({size}; the limits are "
+            f"{MAX_CHARS:,} characters, {MAX_LINES:,} lines and {MAX_TOKENS:,} tokens)")
+
+
+def _line_count(source: str) -> int:
+    """``len(split_lines(source))`` without the list."""
+    if len(source) <= MAX_LINES:
+        return 0
+    breaks = source.count("\n") + source.count("\r") - source.count("\r\n")
+    return breaks + (0 if source.endswith(("\n", "\r")) else 1)
 
 
 MAX_TOKENS = 250_000               # Python's parser needs ~3 KB per token: bound its memory
@@ -105,4 +118,4 @@ _TOKEN = re.compile(r"\w+|[^\s\w]")
 
 
 def _too_many_tokens(source: str) -> bool:
-    return len(source) > MAX_TOKENS and len(_TOKEN.findall(source)) > MAX_TOKENS
+    return len(source) > MAX_TOKENS and next(islice(_TOKEN.finditer(source), MAX_TOKENS, None), None) is not None

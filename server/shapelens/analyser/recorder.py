@@ -48,6 +48,7 @@ class Recorder:
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
         self.modules: dict = {}     # imported workspace modules, run once per analysis (as Python does)
+        self.imported_chars = 0     # their source read so far (bounded: imports.MAX_IMPORTED_CHARS)
         self._reported: set = set()
         self.activity = 0           # layers named and calls recorded (a loop's iteration added any?)
 

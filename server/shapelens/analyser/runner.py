@@ -177,6 +177,11 @@ class RecordingLoader:
         self.loaded[name] = source
         return source
 
+    def locate(self, name: str):
+        """The wrapped loader's real path for ``name`` (one module per file), if it can tell."""
+        locate = getattr(self.loader, "locate", None)
+        return locate(name) if locate is not None else None
+
 
 # ---- whole-file analysis -------------------------------------------------------------------------
 
@@ -185,7 +190,7 @@ def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
 
     ``reuse(name, model)`` may return a ``(report, macs)`` worked out before for that object."""
     reports, objects, macs = [], [], []
-    for name, model in module_models(scope_vars):
+    for name, model in module_models(scope_vars, recorder):
         cached = reuse(name, model) if reuse is not None else None
         if cached is None:
             cached = (model_report(name, model, recorder), model_macs(model, recorder))

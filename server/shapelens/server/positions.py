@@ -19,6 +19,25 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+def apply_edit(text: str, start, end, new_text: str, encoding: str = UTF16) -> str:
+    """``text`` with the LSP range ``start``–``end`` (positions with ``line`` and ``character``
+    in ``encoding``) replaced by ``new_text``, on LSP's lines.  pygls counts lines with
+    ``str.splitlines``, which also breaks at form feeds, ``\\v``, ``\\x1c``–``\\x1e``,
+    ``\\x85``, ``\\u2028`` and ``\\u2029``: its edits landed on the wrong lines."""
+    lines = split_lines(text)
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    converter = Converter(lines, encoding)
+
+    def offset(position) -> int:
+        line = max(0, position.line)
+        if line >= len(lines):
+            return len(text)
+        return starts[line] + converter.from_client(line, max(0, position.character))
+
+    first, last = offset(start), offset(end)
+    return text[:first] + new_text + text[max(first, last):]
+
+
 def normalise_encoding(encoding) -> str:
     value = str(getattr(encoding, "value", encoding) or UTF16).lower()
     return value if value in (UTF8, UTF16, UTF32) else UTF16

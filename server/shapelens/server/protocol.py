@@ -25,6 +25,8 @@ from pygls.exceptions import (
 )
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol, lsp_method
 
+from .positions import apply_edit, normalise_encoding
+
 log = logging.getLogger(__name__)
 
 
@@ -182,7 +184,31 @@ class ShapeLensProtocol(LanguageServerProtocol):
         if unquote(params.text_document.uri) not in self.workspace.text_documents:
             log.warning("Ignoring didChange for %s: the document is not open", params.text_document.uri)
             return
-        yield from super().lsp_text_document__did_change(params)
+        for change in params.content_changes:     # on LSP's lines, not str.splitlines's (positions.apply_edit)
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                document = self.workspace.get_text_document(params.text_document.uri)
+                change = types.TextDocumentContentChangeWholeDocument(text=apply_edit(
+                    document.source, change.range.start, change.range.end, change.text,
+                    normalise_encoding(self.workspace.position_encoding)))
+            self.workspace.update_text_document(params.text_document, change)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args):
+        """pygls's ``shutdown`` cancels the pending handlers while iterating over
+        ``_request_futures``; a cancelled future's done callback (``_execute_handler``'s) removes
+        it from that dict at once, so ``shutdown`` right after ``initialized`` (its
+        ``workspace/configuration`` still pending) or during a request answered -32603
+        "dictionary changed size during iteration" and the exit code became 1.  Same, on a copy."""
+        current = self.msg_id
+        if (handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield handler, args, None
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):

@@ -5,7 +5,7 @@
 --
 --   require('shapelens').setup({
 --     inlay_hints = true,   -- turn hints on when the server attaches
---     cmd = nil,            -- e.g. { '/path/to/venv/bin/python', '-m', 'shapelens', 'serve' }
+--     cmd = nil,            -- e.g. { '/path/to/venv/bin/shapelens', 'serve' }
 --     settings = nil,       -- the server's settings, e.g. { inlayHints = { showParams = false } }
 --   })
 
