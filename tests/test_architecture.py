@@ -1,8 +1,9 @@
 """The one-way arrows of ``ARCHITECTURE.md``, checked on the source (``ast``, nothing imported):
 
-* the language server (``shapelens/server/``), the CLI (``shapelens/cli.py``) and ``report.py`` use only the
+* the language server (``shapelens/server/``), the CLI (``shapelens/cli.py``), ``report.py`` and
+  ``ci_formats.py`` (SARIF and GitHub output of ``check``) use only the
   analyser's public API — the names ``shapelens.analyser`` exports in ``__all__`` — plus public
-  modules of ``shapelens.engine`` and ``shapelens.report`` (and ``shapelens.__version__``); never
+  modules of ``shapelens.engine``, ``shapelens.report`` and ``shapelens.ci_formats`` (and ``shapelens.__version__``); never
   ``shapelens.analyser.<module>``, never a private name, never another object's private attribute
   (their own ``self._x`` and ``super()._x`` aside);
 * the engine imports nothing else of ShapeLens; the analyser imports only the engine;
@@ -62,7 +63,8 @@ def _analyser_exports() -> set:
     raise AssertionError("shapelens/analyser/__init__.py has no __all__")
 
 
-FRONT_ENDS = sorted((PACKAGE / "server").glob("*.py")) + [PACKAGE / "cli.py", PACKAGE / "report.py"]
+FRONT_ENDS = sorted((PACKAGE / "server").glob("*.py")) + [PACKAGE / "cli.py", PACKAGE / "report.py",
+                                                          PACKAGE / "ci_formats.py"]
 
 
 def _front_end_violations(path: pathlib.Path) -> list[str]:
@@ -88,7 +90,7 @@ def _front_end_violations(path: pathlib.Path) -> list[str]:
             problems.append(f"{where}: {module} is the analyser's inside (use shapelens.analyser)")
         elif module == "shapelens.engine" or module.startswith("shapelens.engine."):
             pass
-        elif module == "shapelens.report":
+        elif module in ("shapelens.report", "shapelens.ci_formats"):
             pass
         elif module == "shapelens.server" or module.startswith("shapelens.server."):
             if own == "shapelens.cli" and module not in ("shapelens.server",):

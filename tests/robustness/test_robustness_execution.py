@@ -299,16 +299,26 @@ SHADOWED_AT_START = ["shapelens", "importlib", "runpy", "pkgutil", "types", "enu
                      "typing", "logging", "threading", "asyncio", "pygls", "lsprotocol", "cattrs", "attrs"]
 
 
-def _editor_commands() -> dict:
+def _editor_commands(bundle: Path) -> dict:
     """How each editor starts the server: VS Code's ``<python> -c <SAFE_PATH>…`` (read from
-    ``editors/vscode/src/config.ts``) and Neovim's console script."""
+    ``editors/vscode/src/config.ts``; ``shapelens.importStrategy: fromEnvironment``), VS Code's
+    bundled server ``<python> -I bundled/tool/launch.py`` (the default, ``useBundled``: a bundle
+    laid out in ``bundle`` as packaging does, its dependencies from this interpreter) and Neovim's
+    console script."""
     config = (REPO / "editors" / "vscode" / "src" / "config.ts").read_text(encoding="utf-8")
     safe_path = re.search(r"export const SAFE_PATH = '(.*)';", config).group(1)
     code = f"{safe_path}; from shapelens.cli import main; sys.exit(main())"
-    return {"vscode": [sys.executable, "-c", code, "serve"], "neovim": [str(SHAPELENS), "serve"]}
+    launcher = bundle / "tool" / "launch.py"
+    if not launcher.exists():
+        launcher.parent.mkdir(parents=True)
+        shutil.copy(REPO / "editors" / "vscode" / "bundled" / "tool" / "launch.py", launcher)
+        shutil.copytree(REPO / "server" / "shapelens", bundle / "libs" / "shapelens",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return {"vscode": [sys.executable, "-c", code, "serve"], "vscode-bundled": [sys.executable, "-I", str(launcher), "serve"],
+            "neovim": [str(SHAPELENS), "serve"]}
 
 
-@pytest.mark.parametrize("editor", ["vscode", "neovim"])
+@pytest.mark.parametrize("editor", ["vscode", "vscode-bundled", "neovim"])
 def test_editors_start_the_server_without_the_workspace_on_sys_path(project, editor):
     """Issue 13, failure 5: editors start the server in the workspace folder.  With ``python -m``
     the folder comes first on ``sys.path`` before any of our code runs, so a workspace
@@ -322,7 +332,7 @@ def test_editors_start_the_server_without_the_workspace_on_sys_path(project, edi
             f"open({str(project.markers / ('shadow_' + name))!r}, 'w').close()\n", encoding="utf-8")
     env = dict(os.environ)
     env.pop("PYTHONSAFEPATH", None)
-    server = RawServer(cwd=cwd, env=env, command=_editor_commands()[editor])
+    server = RawServer(cwd=cwd, env=env, command=_editor_commands(project.root.parent / "bundled")[editor])
     try:
         server.initialize(cwd.as_uri())
         uri = (cwd / "model.py").as_uri()

@@ -1,8 +1,10 @@
 // The parts of the extension that need no VS Code API: which interpreter runs the server, the
-// command line it gets, the settings sent to it and the message shown when `shapelens` is missing.
+// command line it gets (the bundled server or the interpreter's own, `shapelens.importStrategy`),
+// the settings sent to it and the messages shown when it cannot run.
 // Kept free of `import 'vscode'` so that the unit tests run under plain Node.
 
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 
 /** The server's settings: section "shapelens" (the `shapelens.*` keys of package.json). */
 export interface ServerSettings {
@@ -95,6 +97,35 @@ function expandHome(path: string): string {
 }
 
 /**
+ * `useBundled` (the default): the ShapeLens server inside the extension (bundled/libs, put there
+ * when the .vsix is packaged) runs on the interpreter; `fromEnvironment`: the `shapelens`
+ * installed in the interpreter runs. Same name and meaning as in the ruff and pylint extensions.
+ */
+export type ImportStrategy = 'useBundled' | 'fromEnvironment';
+
+export function importStrategy(setting: unknown): ImportStrategy {
+  return setting === 'fromEnvironment' ? 'fromEnvironment' : 'useBundled';
+}
+
+/** The oldest Python the server runs on (pyproject.toml's requires-python). */
+export const MIN_PYTHON: readonly [number, number] = [3, 10];
+
+/** The bundled server's launcher inside the installed extension. */
+export function bundledLauncher(extensionPath: string): string {
+  return join(extensionPath, 'bundled', 'tool', 'launch.py');
+}
+
+/** Where the server's code comes from: the launcher for `useBundled`, nothing for `fromEnvironment`. */
+export interface ServerSource {
+  strategy: ImportStrategy;
+  launcher?: string;
+}
+
+export function serverSource(strategy: ImportStrategy, extensionPath: string): ServerSource {
+  return strategy === 'useBundled' ? { strategy, launcher: bundledLauncher(extensionPath) } : { strategy };
+}
+
+/**
  * Python run before anything is imported: drops the working directory (the workspace folder)
  * from `sys.path`. `python -m shapelens` would put it first before our code runs, so a workspace
  * `shapelens.py` or `importlib.py` would be imported — run — instead of ours; PYTHONSAFEPATH only
@@ -102,8 +133,25 @@ function expandHome(path: string): string {
  */
 export const SAFE_PATH = 'import sys; sys.path[:] = [p for p in sys.path if p not in ("", ".")]';
 
-/** Command line of the language server: `<interpreter> -c "<SAFE_PATH>; ..." serve` (stdio). */
-export function serverCommand(interpreter: Interpreter): { command: string; args: string[] } {
+/**
+ * Command line of the language server (stdio).
+ *
+ * `useBundled`: `<interpreter> -I <launcher> serve`. Isolated mode keeps the workspace folder (the
+ * working directory), PYTHON* variables and the user site-packages off `sys.path`; the launcher
+ * puts bundled/libs first, so neither the workspace nor the interpreter's own packages can shadow
+ * the server's modules.
+ *
+ * `fromEnvironment`: `<interpreter> -c "<SAFE_PATH>; from shapelens.cli import main; ..." serve`.
+ * Not `-I`, which would also drop PYTHONPATH and the user site-packages, where a
+ * `pip install --user shapelens` lives.
+ */
+export function serverCommand(
+  interpreter: Interpreter,
+  source: ServerSource = { strategy: 'fromEnvironment' },
+): { command: string; args: string[] } {
+  if (source.launcher) {
+    return { command: interpreter.command, args: [...interpreter.args, '-I', source.launcher, 'serve'] };
+  }
   const code = `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`;
   return { command: interpreter.command, args: [...interpreter.args, '-c', code, 'serve'] };
 }
@@ -147,29 +195,77 @@ export function safeEnvironment(): NodeJS.ProcessEnv {
   return { ...process.env, PYTHONSAFEPATH: '1' };
 }
 
-export type ImportCheck = { ok: true; version: string } | { ok: false; reason: string };
+export type Probe =
+  | { ok: true; version: string; python: string; location: string }
+  | { ok: false; problem: 'no-python' | 'too-old' | 'not-importable'; reason: string };
 
-/** Checks that `shapelens` imports in the interpreter (runs `<interpreter> -c "import shapelens"`). */
-export function checkImportable(interpreter: Interpreter, timeoutMs = 20000): Promise<ImportCheck> {
-  const code = `${SAFE_PATH}; import shapelens; sys.stdout.write(getattr(shapelens, "__version__", "?"))`;
+/** Python code run with `-c`: the Python version, then where `shapelens` imports from (as the server would import it). */
+export function probeCode(source: ServerSource): string {
+  const libs = source.launcher ? `sys.path.insert(0, ${JSON.stringify(join(source.launcher, '..', '..', 'libs'))})\n` : '';
+  return (
+    'import sys\n' +
+    `if sys.version_info[:2] < (${MIN_PYTHON[0]}, ${MIN_PYTHON[1]}):\n` +
+    "    sys.stdout.write('too-old %d.%d.%d' % tuple(sys.version_info[:3]))\n" +
+    '    sys.exit(0)\n' +
+    libs +
+    'import os, shapelens\n' +
+    "sys.stdout.write('ok %d.%d.%d ' % tuple(sys.version_info[:3]) + getattr(shapelens, '__version__', '?') + ' ' + os.path.dirname(os.path.abspath(shapelens.__file__)))\n"
+  );
+}
+
+/** Parses what `probeCode` printed (or how the interpreter failed). */
+export function parseProbe(error: (Error & { code?: unknown }) | null, stdout: string, stderr: string): Probe {
+  if (error && error.code === 'ENOENT') {
+    return { ok: false, problem: 'no-python', reason: 'not found' };
+  }
+  const out = stdout.trim();
+  const tooOld = /^too-old (\S+)/.exec(out);
+  if (tooOld) {
+    return { ok: false, problem: 'too-old', reason: `Python ${tooOld[1]}` };
+  }
+  const ok = /^ok (\S+) (\S+) (.+)$/.exec(out);
+  if (!error && ok) {
+    return { ok: true, python: ok[1], version: ok[2], location: ok[3] };
+  }
+  const lines = stderr.trim().split('\n');
+  const last = lines[lines.length - 1] || (error ? error.message : `unexpected output: ${out}`);
+  if (error && error.code === 'EACCES') {
+    return { ok: false, problem: 'no-python', reason: 'not executable' };
+  }
+  // Python ran and an import failed: a traceback; anything else did not behave as a Python
+  return { ok: false, problem: /Traceback|Error:/.test(stderr) ? 'not-importable' : 'no-python', reason: last };
+}
+
+/** Runs the probe in the interpreter: its version and where the server's `shapelens` imports from. */
+export function probeInterpreter(interpreter: Interpreter, source: ServerSource, timeoutMs = 20000): Promise<Probe> {
   return new Promise((resolve) => {
     execFile(
       interpreter.command,
-      [...interpreter.args, '-c', code],
+      // as the server runs: isolated for the bundle, the workspace dropped from sys.path otherwise
+      source.launcher
+        ? [...interpreter.args, '-I', '-c', probeCode(source)]
+        : [...interpreter.args, '-c', `${SAFE_PATH}\n${probeCode(source)}`],
       { timeout: timeoutMs, windowsHide: true, env: safeEnvironment() },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve({ ok: true, version: String(stdout).trim() });
-          return;
-        }
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          resolve({ ok: false, reason: 'interpreter not found' });
-          return;
-        }
-        const lines = String(stderr).trim().split('\n');
-        resolve({ ok: false, reason: lines[lines.length - 1] || error.message });
-      },
+      (error, stdout, stderr) => resolve(parseProbe(error, String(stdout), String(stderr))),
     );
   });
+}
+
+/** The message for an interpreter that cannot run the server (no Python, too old, no shapelens). */
+export function problemMessage(interpreter: Interpreter, source: ServerSource, probe: Probe & { ok: false }): string {
+  const who = [interpreter.command, ...interpreter.args].join(' ');
+  const where = describeSource(interpreter);
+  const need = `Python ${MIN_PYTHON[0]}.${MIN_PYTHON[1]} or newer`;
+  const choose = 'Select an interpreter in the Python extension or set shapelens.interpreter.';
+  switch (probe.problem) {
+    case 'no-python':
+      return `ShapeLens needs ${need} to run its server, and "${who}" (${where}) could not be run: ${probe.reason}. ${choose}`;
+    case 'too-old':
+      return `ShapeLens needs ${need} to run its server; "${who}" (${where}) is ${probe.reason}. ${choose}`;
+    default:
+      if (source.strategy === 'useBundled') {
+        return `ShapeLens: the server bundled with the extension does not import with ${who} (${where}): ${probe.reason}`;
+      }
+      return `${missingServerMessage(interpreter, probe.reason)} (shapelens.importStrategy is fromEnvironment; useBundled needs no install)`;
+  }
 }

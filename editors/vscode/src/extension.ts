@@ -1,5 +1,8 @@
-// ShapeLens for VS Code: starts `<python> -m shapelens serve` (stdio) for Python files and lets
-// vscode-languageclient do the rest (inlay hints, hover, diagnostics, settings).
+// ShapeLens for VS Code: starts the ShapeLens language server (stdio) for Python files and lets
+// vscode-languageclient do the rest (inlay hints, hover, diagnostics, settings). The server is the
+// one bundled in the extension (`shapelens.importStrategy`: useBundled, the default) or the one
+// installed in the interpreter (fromEnvironment), run with the Python selected in the Python
+// extension, else shapelens.interpreter, else python3.
 
 import * as vscode from 'vscode';
 import {
@@ -12,13 +15,15 @@ import {
 import {
   Interpreter,
   chooseInterpreter,
-  checkImportable,
+  importStrategy,
   initializationOptions,
   installCommand,
-  missingServerMessage,
+  probeInterpreter,
+  problemMessage,
   safeEnvironment,
   serverCommand,
   serverSettings,
+  serverSource,
 } from './config';
 
 const SECTION = 'shapelens';
@@ -26,6 +31,7 @@ const PYTHON_EXTENSION_ID = 'ms-python.python';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+let extensionPath = '';
 let starting: Promise<void> | undefined;
 
 /** Minimal shape of the parts of the Python extension's API used here. */
@@ -99,25 +105,33 @@ function currentSettings() {
 
 async function startServer(): Promise<void> {
   const interpreter = await resolveInterpreter();
-  const { command, args } = serverCommand(interpreter);
+  const strategy = importStrategy(vscode.workspace.getConfiguration(SECTION).get('importStrategy'));
+  const source = serverSource(strategy, extensionPath);
+  const { command, args } = serverCommand(interpreter, source);
   output.info(`Interpreter (${interpreter.source}): ${[interpreter.command, ...interpreter.args].join(' ')}`);
+  output.info(`Import strategy: ${strategy}`);
 
-  const check = await checkImportable(interpreter);
-  if (!check.ok) {
-    const message = missingServerMessage(interpreter, check.reason);
+  const probe = await probeInterpreter(interpreter, source);
+  if (!probe.ok) {
+    const message = problemMessage(interpreter, source, probe);
     output.error(message);
     const copy = 'Copy Install Command';
     const settings = 'Open Settings';
-    void vscode.window.showErrorMessage(message, copy, settings).then(async (choice) => {
+    const fixable = probe.problem === 'not-importable' && strategy === 'fromEnvironment';
+    const setting = fixable ? `${SECTION}.importStrategy` : `${SECTION}.interpreter`;
+    const buttons = fixable ? [copy, settings] : [settings];
+    void vscode.window.showErrorMessage(message, ...buttons).then(async (choice) => {
       if (choice === copy) {
         await vscode.env.clipboard.writeText(installCommand(interpreter));
       } else if (choice === settings) {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'shapelens.interpreter');
+        await vscode.commands.executeCommand('workbench.action.openSettings', setting);
       }
     });
     return;
   }
-  output.info(`shapelens ${check.version}: starting ${[command, ...args].join(' ')}`);
+  const from = strategy === 'useBundled' ? 'bundled with the extension' : 'installed in the interpreter';
+  output.info(`shapelens ${probe.version} (${from}, ${probe.location}) on Python ${probe.python}`);
+  output.info(`Starting ${[command, ...args].join(' ')}`);
 
   // No `transport`: stdio without the `--stdio` argument that TransportKind.stdio would append.
   const serverOptions: ServerOptions = { command, args, options: { env: safeEnvironment() } };
@@ -189,6 +203,7 @@ function restartServer(): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('ShapeLens', { log: true });
+  extensionPath = context.extensionPath;
   context.subscriptions.push(output);
 
   context.subscriptions.push(
@@ -198,8 +213,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('shapelens.showOutput', () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration(`${SECTION}.interpreter`)) {
-        output.info('shapelens.interpreter changed: restarting');
+      if (event.affectsConfiguration(`${SECTION}.interpreter`) || event.affectsConfiguration(`${SECTION}.importStrategy`)) {
+        output.info('shapelens.interpreter or shapelens.importStrategy changed: restarting');
         await restartServer();
       } else if (event.affectsConfiguration(SECTION)) {
         await notifySettings();

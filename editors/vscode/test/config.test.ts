@@ -2,7 +2,7 @@
 // (esbuild bundles this file into out/test/, then `node --test` runs it).
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -10,13 +10,18 @@ import { after, describe, test } from 'node:test';
 import {
   DEFAULT_SETTINGS,
   SAFE_PATH,
+  bundledLauncher,
   chooseInterpreter,
-  checkImportable,
+  importStrategy,
   initializationOptions,
   installCommand,
   missingServerMessage,
+  parseProbe,
+  probeInterpreter,
+  problemMessage,
   serverCommand,
   serverSettings,
+  serverSource,
 } from '../src/config';
 
 const packageJson = require('../package.json');
@@ -64,11 +69,27 @@ describe('interpreter choice', () => {
 });
 
 describe('server command', () => {
-  test('runs the server module over stdio', () => {
-    assert.deepEqual(serverCommand(chooseInterpreter(undefined, undefined)), {
+  test('fromEnvironment: the server module of the interpreter, with the workspace dropped from sys.path', () => {
+    assert.deepEqual(serverCommand(chooseInterpreter(undefined, undefined), serverSource('fromEnvironment', '/ext')), {
       command: 'python3',
       args: ['-c', `${SAFE_PATH}; from shapelens.cli import main; sys.exit(main())`, 'serve'],
     });
+  });
+
+  test('useBundled (the default): the launcher inside the extension, isolated (-I)', () => {
+    assert.equal(importStrategy(undefined), 'useBundled');
+    assert.equal(importStrategy('nonsense'), 'useBundled');
+    assert.equal(importStrategy('fromEnvironment'), 'fromEnvironment');
+    assert.deepEqual(serverCommand(chooseInterpreter(['/venv/bin/python'], undefined), serverSource('useBundled', '/ext')), {
+      command: '/venv/bin/python',
+      args: ['-I', '/ext/bundled/tool/launch.py', 'serve'],
+    });
+  });
+
+  test('package.json contributes shapelens.importStrategy as in the ruff and pylint extensions', () => {
+    const property = packageJson.contributes.configuration.properties['shapelens.importStrategy'];
+    assert.deepEqual(property.enum, ['useBundled', 'fromEnvironment']);
+    assert.equal(property.default, 'useBundled');
   });
 
   test('install command quotes paths with spaces', () => {
@@ -137,7 +158,7 @@ describe('settings', () => {
   });
 });
 
-describe('import check', () => {
+describe('interpreter probe', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shapelens-test-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -147,30 +168,66 @@ describe('import check', () => {
     chmodSync(path, 0o755);
     return path;
   }
+  const bundled = serverSource('useBundled', '/ext');
+  const fromEnvironment = serverSource('fromEnvironment', '/ext');
 
-  test('an interpreter where shapelens imports', async () => {
-    const python = fakePython('good', 'printf 0.1.0');
-    assert.deepEqual(await checkImportable(chooseInterpreter(undefined, python)), { ok: true, version: '0.1.0' });
+  test('an interpreter where shapelens imports: versions and where from', async () => {
+    const python = fakePython('good', 'printf "ok 3.11.7 0.1.0 /ext/bundled/libs/shapelens"');
+    assert.deepEqual(await probeInterpreter(chooseInterpreter(undefined, python), bundled), {
+      ok: true,
+      python: '3.11.7',
+      version: '0.1.0',
+      location: '/ext/bundled/libs/shapelens',
+    });
   });
 
-  test('an interpreter without shapelens: the last line of the traceback', async () => {
+  test('an interpreter without shapelens: the last line of the traceback, and the install command', async () => {
     const python = fakePython(
       'bad',
       `echo 'Traceback (most recent call last):' >&2; echo "ModuleNotFoundError: No module named 'shapelens'" >&2; exit 1`,
     );
-    assert.deepEqual(await checkImportable(chooseInterpreter(undefined, python)), {
-      ok: false,
-      reason: "ModuleNotFoundError: No module named 'shapelens'",
+    const interpreter = chooseInterpreter(undefined, python);
+    const probe = await probeInterpreter(interpreter, fromEnvironment);
+    assert.deepEqual(probe, { ok: false, problem: 'not-importable', reason: "ModuleNotFoundError: No module named 'shapelens'" });
+    assert.ok(!probe.ok);
+    const message = problemMessage(interpreter, fromEnvironment, probe);
+    assert.match(message, /not importable by/);
+    assert.match(message, /-m pip install shapelens/);
+    assert.match(message, /importStrategy is fromEnvironment; useBundled needs no install/);
+  });
+
+  test('an interpreter that does not exist: no Python', async () => {
+    const interpreter = chooseInterpreter(undefined, join(dir, 'no-such-python'));
+    const probe = await probeInterpreter(interpreter, bundled);
+    assert.deepEqual(probe, { ok: false, problem: 'no-python', reason: 'not found' });
+    assert.ok(!probe.ok);
+    assert.match(problemMessage(interpreter, bundled, probe), /needs Python 3\.10 or newer to run its server, and ".*no-such-python" \(the shapelens\.interpreter setting\) could not be run: not found/);
+  });
+
+  test('a Python that is too old', async () => {
+    const interpreter = chooseInterpreter(undefined, fakePython('old', 'printf "too-old 3.8.10"'));
+    const probe = await probeInterpreter(interpreter, bundled);
+    assert.deepEqual(probe, { ok: false, problem: 'too-old', reason: 'Python 3.8.10' });
+    assert.ok(!probe.ok);
+    assert.match(problemMessage(interpreter, bundled, probe), /needs Python 3\.10 or newer .* is Python 3\.8\.10\./);
+  });
+
+  test('what the probe printed is parsed; a non-Python is not taken for one', () => {
+    assert.deepEqual(parseProbe(null, 'ok 3.12.1 0.2.0 /a b/shapelens\n', ''), {
+      ok: true, python: '3.12.1', version: '0.2.0', location: '/a b/shapelens',
     });
+    assert.equal(parseProbe(Object.assign(new Error('x'), { code: 1 }), '', 'Unknown option: -I\nusage: python').ok, false);
   });
 
-  test('an interpreter that does not exist', async () => {
-    const result = await checkImportable(chooseInterpreter(undefined, join(dir, 'no-such-python')));
-    assert.deepEqual(result, { ok: false, reason: 'interpreter not found' });
-  });
-
-  test('the real interpreter of the project, when there is one', { skip: !process.env.SHAPELENS_PYTHON }, async () => {
-    const result = await checkImportable(chooseInterpreter(undefined, process.env.SHAPELENS_PYTHON));
-    assert.equal(result.ok, true);
+  const python = process.env.SHAPELENS_PYTHON || 'python3';
+  test(`a real Python (${python}) runs the probe; with a fake bundle it imports from the bundle`, async () => {
+    const ext = join(dir, 'ext');
+    mkdirSync(join(ext, 'bundled/libs/shapelens'), { recursive: true });
+    writeFileSync(join(ext, 'bundled/libs/shapelens/__init__.py'), "__version__ = '9.9.9'\n");
+    const probe = await probeInterpreter(chooseInterpreter(undefined, python), serverSource('useBundled', ext));
+    assert.ok(probe.ok, JSON.stringify(probe));
+    assert.equal(probe.version, '9.9.9');
+    assert.equal(probe.location, join(ext, 'bundled/libs/shapelens'));
+    assert.equal(bundledLauncher(ext), join(ext, 'bundled/tool/launch.py'));
   });
 });

@@ -2,19 +2,22 @@
 // in the browser), opens example files by clicking them in the Explorer, and checks in headless
 // Chromium (playwright-core) what a person would see: the inlay hint after a Conv2D line, the
 // derivation in the hover, an error squiggle under a bad merge; also that a setting changed in
-// the Settings editor changes the hints, that "ShapeLens: Restart Server" works, that an
-// interpreter without shapelens gets a message with the install command, and that an untitled
-// Python buffer gets hints. Screenshots and the extension's log go to $ARTIFACTS.
+// the Settings editor changes the hints, that "ShapeLens: Restart Server" works, that
+// `shapelens.importStrategy: fromEnvironment` with an interpreter without shapelens gets a message
+// with the install command, that no Python gets a message whose button opens the setting, and that
+// an untitled Python buffer gets hints. Screenshots and the extension's log go to $ARTIFACTS.
+//
+// Only the .vsix is installed: the server is the one bundled in it, run by `python3` on PATH, which
+// is a fresh virtual environment without shapelens (nothing is pip-installed for this test).
 //
 // Every wait is on a condition (a DOM element, a log line, a process exit), bounded by a timeout
 // that only decides when to give up. Every process started here is in one process group that is
 // killed at the end; HOME, XDG dirs and TMPDIR point into a temporary folder that is removed.
 //
-//   SHAPELENS_VSIX=.../shapelens.vsix SHAPELENS_PYTHON=.venv/bin/python node --test e2e.test.mjs
+//   SHAPELENS_VSIX=.../shapelens.vsix node --test e2e.test.mjs
 //
 // Environment:
 //   SHAPELENS_VSIX      the packaged extension (default: editors/vscode/shapelens.vsix)
-//   SHAPELENS_PYTHON    interpreter with shapelens installed (default: .venv/bin/python)
 //   ARTIFACTS           where screenshots and logs go (default: tests/editors/artifacts/vscode)
 //   SHAPELENS_UPDATE_SCREENSHOT=1  also write the README screenshot editors/vscode/screenshot.png
 //   CHROMIUM            browser binary (default: /usr/bin/chromium)
@@ -34,7 +37,6 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const vsix = resolve(process.env.SHAPELENS_VSIX ?? join(repo, 'editors/vscode/shapelens.vsix'));
-const python = resolve(process.env.SHAPELENS_PYTHON ?? join(repo, '.venv/bin/python'));
 const artifacts = resolve(process.env.ARTIFACTS ?? join(repo, 'tests/editors/artifacts/vscode'));
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const codeServer = join(here, 'node_modules/.bin/code-server');
@@ -388,6 +390,13 @@ async function setSettingsInUI(values, target = 'User') {
         [key, String(value)],
         { timeout: WAIT },
       );
+    } else if (await row.locator('select').count()) {
+      await row.locator('select').selectOption(String(value));
+      await page.waitForFunction(
+        ([key, value]) => document.querySelector(`.setting-item-contents[data-key="${key}"] select`)?.value === value,
+        [key, String(value)],
+        { timeout: WAIT },
+      );
     } else {
       const input = row.locator('input');
       await input.fill(String(value));
@@ -456,7 +465,6 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
   before(async () => {
     assert.ok(existsSync(vsix), `the extension is built: ${vsix}`);
     assert.ok(existsSync(codeServer), `code-server is installed: ${codeServer} (npm ci in ${here})`);
-    assert.ok(existsSync(python), `the interpreter exists: ${python}`);
     for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
     mkdirSync(artifacts, { recursive: true });
 
@@ -464,7 +472,6 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
     copyFileSync(example('examples/errors/add_mismatch.py', 'tests/editors/fixtures/add_mismatch.py'), join(dirs.workspace, 'add_mismatch.py'));
 
     userSettings = {
-      'shapelens.interpreter': python,
       'shapelens.trace.server': 'messages',
       'editor.inlayHints.enabled': 'on',
       'editor.hover.delay': 300,
@@ -489,8 +496,11 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
     writeFileSync(join(root, 'config.yaml'), 'auth: none\ncert: false\n');
 
     const common = ['--config', join(root, 'config.yaml'), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-    // an interpreter without shapelens (for the "not importable" message)
+    // `python3` on PATH (for code-server, its extension host and the server): a fresh venv
+    // without shapelens, so the server that runs can only be the one inside the .vsix
     await run('python3', ['-m', 'venv', '--without-pip', join(root, 'empty-venv')]);
+    env.PATH = `${dirname(emptyPython)}:${env.PATH}`;
+    await assert.rejects(run('python3', ['-I', '-c', 'import shapelens']), /No module named 'shapelens'/);
     const installed = await run(codeServer, [...common, '--install-extension', vsix, '--force']);
     log(installed.trim().split('\n').pop());
     const listed = await run(codeServer, [...common, '--list-extensions', '--show-versions']);
@@ -617,26 +627,58 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
       (text) => text.includes('Restart requested') && text.split('ShapeLens server started').length - 1 > starts,
       'the restarted server',
     );
-    assert.match(after, /Interpreter \(setting\): /);
+    assert.match(after, /Interpreter \(default\): python3\n/);
+    assert.match(after, /Import strategy: useBundled/);
+    // the server bundled in the extension runs, isolated (-I) from the workspace
+    assert.match(after, /shapelens \d+\.\d+\.\d+\S* \(bundled with the extension, \S*\/extensions\/shapelens\.shapelens-[^/]+\/bundled\/libs\/shapelens\) on Python 3\.\d+/);
+    assert.match(after, /Starting python3 -I \S*\/bundled\/tool\/launch\.py serve/);
     // the new server gives the hints again
     await waitForLineContaining(CONV_LINE, CONV_HINT);
   });
 
-  editorTest('an interpreter without shapelens: a message that says so, with the install command', 'missing', async () => {
+  editorTest('importStrategy fromEnvironment without shapelens installed: a message with the install command', 'missing', async () => {
     const starts = (await waitForLog(() => true, 'the log')).split('ShapeLens server started').length - 1;
-    await setSettingsInUI({ 'shapelens.interpreter': emptyPython }, 'Remote');
+    await setSettingsInUI({ 'shapelens.importStrategy': 'fromEnvironment' });
     const toast = page.locator('.notification-toast', { hasText: 'not importable' }).first();
     await toast.waitFor({ state: 'visible', timeout: WAIT });
     const text = (await toast.innerText()).replace(/\u00a0/g, ' ');
     log(`notification: ${text.replace(/\n+/g, ' | ')}`);
-    assert.ok(text.includes(`${emptyPython} -m pip install shapelens`), text);
+    assert.ok(text.includes('python3 -m pip install shapelens'), text);
+    assert.ok(text.includes('useBundled needs no install'), text);
     assert.ok(text.includes('Copy Install Command') && text.includes('Open Settings'), text);
     await screenshot('vscode-missing-server.png');
     await toast.locator('.codicon-notifications-clear, .codicon-close').first().click();
-    // back to the interpreter that has shapelens: the server starts again
-    await setSettingsInUI({ 'shapelens.interpreter': python }, 'Remote');
+    // back to the bundled server: it starts again
+    await setSettingsInUI({ 'shapelens.importStrategy': 'useBundled' });
     await waitForLog((log) => log.split('ShapeLens server started').length - 1 > starts, 'the server to start again');
     await showTab('cats_vs_dogs.py');
+    await waitForLineContaining(CONV_LINE, CONV_HINT);
+  });
+
+  editorTest('no Python: a message whose button opens the interpreter setting', 'no-python', async () => {
+    const starts = (await waitForLog(() => true, 'the log')).split('ShapeLens server started').length - 1;
+    const missing = join(root, 'no-such-python');
+    await setSettingsInUI({ 'shapelens.interpreter': missing }, 'Remote');
+    await runCommand('View: Close All Editor Groups');   // the settings editor, so that the button's one is seen
+    const toast = page.locator('.notification-toast', { hasText: 'needs Python 3.10 or newer' }).first();
+    await toast.waitFor({ state: 'visible', timeout: WAIT });
+    const text = (await toast.innerText()).replace(/\u00a0/g, ' ');
+    log(`notification: ${text.replace(/\n+/g, ' | ')}`);
+    assert.ok(text.includes(`"${missing}"`) && text.includes('could not be run'), text);
+    await screenshot('vscode-no-python.png');
+    await toast.locator('.monaco-button', { hasText: 'Open Settings' }).first().click();
+    // the Settings editor opens, searching for that setting (in code-server, a remote window, the
+    // machine-overridable setting itself is listed on the Remote tab)
+    await page.waitForFunction(
+      () => (document.querySelector('.settings-editor .settings-header .search-container')?.textContent ?? '')
+        .replace(/\u00a0/g, ' ').includes('shapelens.interpreter'),
+      undefined,
+      { timeout: WAIT },
+    );
+    // an empty setting: python3 again, and the server starts
+    await setSettingsInUI({ 'shapelens.interpreter': '' }, 'Remote');
+    await waitForLog((log) => log.split('ShapeLens server started').length - 1 > starts, 'the server to start again');
+    await openFromExplorer('cats_vs_dogs.py', CONV_LINE);
     await waitForLineContaining(CONV_LINE, CONV_HINT);
   });
 
