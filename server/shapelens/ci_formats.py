@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from . import __version__
 from .engine.errors import CODES
 
-INFORMATION_URI = "https://github.com/shapelens/shapelens"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 # code -> (short description, help text); the shape-error codes come from ``engine.errors.CODES``
@@ -68,7 +67,6 @@ def _rule(code: str) -> dict:
         "shortDescription": {"text": short},
         "fullDescription": {"text": short},
         "help": {"text": HELP[code], "markdown": HELP[code]},
-        "helpUri": f"{INFORMATION_URI}#error-codes",
         "defaultConfiguration": {"level": "error" if code in CODES else "note"},
     }
 
@@ -134,7 +132,7 @@ def sarif_log(results, unusable: Sequence[str] = ()) -> dict:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "ShapeLens", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": INFORMATION_URI, "rules": rules}},
+                                "rules": rules}},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": [_sarif_result(path, d, locate, indexes)
