@@ -27,6 +27,12 @@ def call_macs(op: LayerObj, positional: list, keywords: dict, output):
     instance = getattr(op, "instance", None)
     if instance is not None and instance.cls.lookup("call") is not MISSING:
         return UNKNOWN
+    return engine_call_macs(name, op.engine.args, positional, keywords, output)
+
+
+def engine_call_macs(name: str, args, positional: list, keywords: dict, output):
+    """``layer_macs`` of a call given the engine arguments it was called with: attention layers
+    take their query/value/key (or ``inputs`` list), every other layer its first input."""
     if name in _ATTENTION:
         if name in ("Attention", "AdditiveAttention"):
             first = positional[0] if positional else keywords.get("inputs")
@@ -39,7 +45,7 @@ def call_macs(op: LayerObj, positional: list, keywords: dict, output):
     else:
         inputs = positional[0] if positional else next(iter(keywords.values()), UNKNOWN)
     try:
-        return layer_macs(name, op.engine.args, inputs, output)
+        return layer_macs(name, args, inputs, output)
     except Exception:  # noqa: BLE001 - MACs are an extra: never break the analysis
         return UNKNOWN
 

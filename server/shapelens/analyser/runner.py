@@ -19,10 +19,11 @@ import threading
 from dataclasses import dataclass, field
 
 from ..engine.layer import REGISTRY
-from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs
+from ..engine.macs import ZERO_MAC_LAYERS, op_macs
 from ..engine.shape import UNKNOWN
 from .analysis import model_report, module_models, run_interpreter, start_analysis
 from .interpreter import Interpreter
+from .macs import engine_call_macs
 from .models import ModelObj
 from .recorder import Recorder
 from .result import Analysis
@@ -121,23 +122,7 @@ class ServerRecorder(Recorder):
             return
         positional = local.get("engine_pos") or []
         keywords = local.get("engine_kw") or {}
-        name = op.class_name
-        if name in ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention",
-                    "Attention", "AdditiveAttention"):
-            if name in ("Attention", "AdditiveAttention"):
-                first = positional[0] if positional else keywords.get("inputs")
-                inputs = list(first) if isinstance(first, list) else [first]
-            else:
-                inputs = [positional[i] if len(positional) > i else keywords.get(k)
-                          for i, k in enumerate(("query", "value", "key"))]
-            while inputs and inputs[-1] is None:
-                inputs.pop()
-        else:
-            inputs = positional[0] if positional else next(iter(keywords.values()), UNKNOWN)
-        try:
-            macs = layer_macs(name, engine.args, inputs, result.output)
-        except Exception:  # noqa: BLE001 - MACs are an extra: never break the analysis
-            macs = UNKNOWN
+        macs = engine_call_macs(op.class_name, engine.args, positional, keywords, result.output)
         result.server_macs = macs
         node = local.get("node")
         if self.log is not None:
