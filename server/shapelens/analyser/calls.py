@@ -279,7 +279,8 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
         try:
             shape = matmul(a, b) if op_class == "Matmul" else broadcast_shapes(a, b)
         except ShapeError as error:
-            rec.error(site, error.code, error.message)
+            if not (inputs and all(t.constant for t in inputs)):   # NumPy's errors are not ours
+                rec.error(site, error.code, error.message)
             shape = UNKNOWN
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(shape, node)
