@@ -36,7 +36,6 @@ DATASETS = {
     "imdb": ((), ()),
     "reuters": ((), ()),
 }
-_IMAGE_DATASETS = frozenset({"cifar10", "cifar100"})
 
 # NumPy functions whose output shape is the ``keras.ops`` function's of the same name.
 NUMPY_AS_OPS = frozenset((
@@ -67,6 +66,8 @@ def constant(shape):
     """A concrete array of this shape, or ``UNKNOWN`` when its shape is not known at all."""
     if not isinstance(shape, tuple) or not all(d is UNKNOWN or (is_int(d) and d >= 0) for d in shape):
         return UNKNOWN
+    if shape == ():
+        return UNKNOWN          # a NumPy scalar (``sizes[i]``): a number whose value we don't know
     return SymTensor(shape, constant=True)
 
 
@@ -221,11 +222,9 @@ def tf_call(name: str, positional, keywords):
     return UNKNOWN
 
 
-def load_data(dataset: str, channels_last: bool):
+def load_data(dataset: str):
     """``keras.datasets.<dataset>.load_data()``: ``((x_train, y_train), (x_test, y_test))``."""
     sample, label = DATASETS[dataset]
-    if dataset in _IMAGE_DATASETS and not channels_last:
-        sample = (UNKNOWN,) * len(sample)
     part = (constant((UNKNOWN,) + sample), constant((UNKNOWN,) + label))
     return (part, (constant((UNKNOWN,) + sample), constant((UNKNOWN,) + label)))
 
@@ -272,7 +271,14 @@ def pad_sequences(positional, keywords):
 
 
 def call_array_function(path: str, positional, keywords, channels_last: bool = True):
-    """The value of a call that makes a concrete array, or ``MISSING`` for other functions."""
+    """The value of a call that makes a concrete array, or ``MISSING`` for other functions.
+    After ``set_image_data_format`` (not to ``channels_last``) arrays are unknown: the layers'
+    rules assume channels_last, so known data shapes would give them wrong numbers."""
+    made = _array_function(path, positional, keywords)
+    return UNKNOWN if made is not MISSING and not channels_last else made
+
+
+def _array_function(path: str, positional, keywords):
     parts = path.split(".")
     if parts[0] == "numpy" and len(parts) > 1:
         return numpy_call(".".join(parts[1:]), positional, keywords)
@@ -282,7 +288,7 @@ def call_array_function(path: str, positional, keywords, channels_last: bool = T
         return MISSING
     name = parts[-1]
     if name == "load_data" and len(parts) >= 3 and parts[-3] == "datasets" and parts[-2] in DATASETS:
-        return load_data(parts[-2], channels_last)
+        return load_data(parts[-2])
     if name == "to_categorical" and "utils" in parts:
         return to_categorical(positional, keywords)
     if name == "pad_sequences" and ("utils" in parts or "sequence" in parts):

@@ -286,7 +286,8 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
     node.outputs = wrap_output(shape, node)
     node.replay = ("operator", op_class, left, right)
     if inputs and all(t.constant for t in inputs) and isinstance(node.outputs, SymTensor):
-        node.outputs.constant = True        # arithmetic on concrete arrays gives one
+        node.outputs.constant = True        # arithmetic on concrete arrays gives one (no op, no call)
+        return node.outputs
     rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
     return node.outputs
 
