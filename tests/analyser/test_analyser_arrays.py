@@ -68,6 +68,20 @@ SNIPPETS = {
         block = Block()
         _ = block(np.zeros([1, 2, 3, 3]))
         """,
+    "models_survive_a_long_loop_over_arrays": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        model = keras.Sequential([keras.Input((5,)), layers.Dense(1)])
+        batch = np.zeros((4, 5))
+        for step in range(5000):
+            noise = np.random.normal(size=(4, 5))
+            batch = np.concatenate([batch[:2], noise[:2]])
+            labels = np.ones((4, 1)) * 0.5
+            model.count_params()
+        print(batch.shape, labels.shape)
+        """,
     "array_constant_in_graph": """
         import numpy as np
         import keras
@@ -147,3 +161,38 @@ def test_numpy_shape_errors_are_not_reported(tmp_path):
         c = np.concatenate([np.zeros((2, 3)), np.zeros((2, 4))])
         """).lstrip(), encoding="utf-8")
     assert ours(path)["diagnostics"] == []
+
+
+def test_arrays_after_channels_first_are_unknown(tmp_path):
+    """The layers' rules assume channels_last: after ``set_image_data_format("channels_first")``
+    data shapes are not passed on (a wrong number otherwise)."""
+    path = tmp_path / "channels_first.py"
+    path.write_text(textwrap.dedent("""
+        import numpy as np
+        import keras
+        from keras import layers
+        keras.backend.set_image_data_format("channels_first")
+        images = np.zeros((4, 1, 28, 28))
+        model = keras.Sequential([keras.Input(images.shape[1:]), layers.Conv2D(8, 3)])
+        """).lstrip(), encoding="utf-8")
+    rows = ours(path)["models"][0]["layers"]
+    assert [(r["output_shape"], r["params"]) for r in rows] == [("?", None)]
+
+
+def test_numpy_scalars_are_unknown_numbers(tmp_path):
+    """``sizes[0]`` of a NumPy array is a number whose value is not modelled: ``?``, no error."""
+    path = tmp_path / "scalars.py"
+    path.write_text(textwrap.dedent("""
+        import numpy as np
+        import keras
+        from keras import layers
+
+        sizes = np.array([1, 1]) * 2
+        inputs = keras.Input((8, 8, 3))
+        x = layers.MaxPooling2D(pool_size=(sizes[0], sizes[1]))(inputs)
+        model = keras.Model(inputs, layers.UpSampling2D(size=(sizes[1], sizes[1]))(x))
+        """).lstrip(), encoding="utf-8")
+    report = ours(path)
+    assert report["diagnostics"] == []
+    assert [r["output_shape"] for r in report["models"][0]["layers"]] == [
+        "(None, 8, 8, 3)", "(None, ?, ?, 3)", "(None, ?, ?, 3)"]
