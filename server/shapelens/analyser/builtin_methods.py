@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
-from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
 from .arrays import array_method
+from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
 from .values import BuiltinMethod, Instance, Operation, SymTensor, hashable
 
 
