@@ -10,7 +10,8 @@ so no half-built model or list is reported as if complete.
 A long loop whose further iterations nothing can observe stops early (``Interpreter.loop_is_inert``
 asks after ``INERT_AFTER`` exact iterations): its body calls none of the user's functions or
 classes, its last iteration built no layer and recorded no call, and every name it binds or
-mutates is ``?`` or is read nowhere outside the loop (nor is a model collected at module level).
+mutates is ``?`` or is read nowhere outside the loop (nor is a model collected at module level), or
+holds a concrete array (NumPy data), which then becomes ``?``.
 A loop that builds layers (``for f in [32, 64]: x = layers.Conv2D(f, 3)(x)``) is unrolled exactly.
 """
 
@@ -23,7 +24,7 @@ from collections import Counter
 from ..engine.shape import UNKNOWN
 from .control import MAX_STEPS, STMT_STEPS, Scope
 from .models import ModelObj
-from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, UserClass, UserFunction
+from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, SymTensor, UserClass, UserFunction
 
 MAX_REACHED = 200            # user functions followed when working out what a statement may change
 
@@ -316,8 +317,12 @@ class BudgetMixin:
         for name in code.loads:
             if isinstance(scope.lookup(name), (UserFunction, BoundMethod, UserClass)):
                 return False
+        arrays = []
         for name in code.stores:
-            if not self._unobserved(name, scope.lookup(name), code, scope):
+            value = scope.lookup(name)
+            if isinstance(value, SymTensor) and value.constant and name in scope.vars:
+                arrays.append(name)     # a concrete array: forgotten below, never stale
+            elif not self._unobserved(name, value, code, scope):
                 return False
         for name, method in code.roots:
             value = scope.lookup(name) if name is not None else MISSING
@@ -325,6 +330,8 @@ class BudgetMixin:
                 continue
             if name in code.stores or not self._unobserved(name, value, code, scope):
                 return False            # (a loop variable may alias an object living outside)
+        for name in arrays:             # its value after further iterations is not known
+            scope.vars[name] = UNKNOWN
         return True
 
     def _unobserved(self, name, value, code: Effects, scope) -> bool:

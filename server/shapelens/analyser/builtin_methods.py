@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
+from .arrays import array_method
 from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
-from .values import BuiltinMethod, Instance, Operation, hashable
+from .values import BuiltinMethod, Instance, Operation, SymTensor, hashable
 
 
 class BuiltinMethodsMixin:
@@ -31,6 +32,8 @@ class BuiltinMethodsMixin:
             return self.dict_method(receiver, name, positional)
         if isinstance(receiver, str):
             return self.str_method(receiver, name, positional)
+        if isinstance(receiver, SymTensor) and receiver.constant:
+            return array_method(receiver, name, positional, keywords)
         if isinstance(receiver, Instance) and receiver.keras_object is not None:
             return self.model_method(receiver.keras_object, name, positional, keywords, node, receiver)
         if isinstance(receiver, Operation):

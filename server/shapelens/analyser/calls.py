@@ -279,13 +279,15 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
         try:
             shape = matmul(a, b) if op_class == "Matmul" else broadcast_shapes(a, b)
         except ShapeError as error:
-            rec.error(site, error.code, error.message)
+            if not (inputs and all(t.constant for t in inputs)):   # NumPy's errors are not ours
+                rec.error(site, error.code, error.message)
             shape = UNKNOWN
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(shape, node)
     node.replay = ("operator", op_class, left, right)
     if inputs and all(t.constant for t in inputs) and isinstance(node.outputs, SymTensor):
-        node.outputs.constant = True        # arithmetic on concrete arrays gives one
+        node.outputs.constant = True        # arithmetic on concrete arrays gives one (no op, no call)
+        return node.outputs
     rec.record_call(site, CallResult(op.name, op_class, shape, NO_PARAMS, None, [a, b], NO_PARAMS))
     return node.outputs
 

@@ -8,7 +8,7 @@ import ast
 import operator
 
 from ..engine.shape import UNKNOWN
-from . import calls, op_calls
+from . import arrays, calls, op_calls
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .keras_api import canonical
 from .models import ModelObj
@@ -255,6 +255,8 @@ class ExpressionsMixin:
         return slice(*parts)
 
     def subscript(self, obj, key, node):
+        if isinstance(obj, SymTensor) and obj.constant:   # indexing a concrete array: no op
+            return arrays.constant(_getitem_shape(obj.shape, key))
         if isinstance(obj, SymTensor):
             return self.tensor_getitem(obj, key, node)
         if obj is UNKNOWN or key is UNKNOWN:
@@ -296,6 +298,9 @@ class ExpressionsMixin:
                 return obj.shape if isinstance(obj.shape, tuple) else UNKNOWN
             if attr == "ndim":
                 return len(obj.shape) if isinstance(obj.shape, tuple) else UNKNOWN
+            if obj.constant:                # a concrete array: ``x.T``, ``x.reshape(...)``
+                found = arrays.array_attribute(obj, attr)
+                return BuiltinMethod(obj, attr) if found is MISSING else found
             return UNKNOWN
         if isinstance(obj, Instance):
             if attr in obj.attrs:

@@ -11,7 +11,7 @@ from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN
-from . import calls, op_calls
+from . import arrays, calls, op_calls
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
@@ -241,7 +241,11 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if kind == "external" and path.startswith("math."):
             fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN
-        return UNKNOWN
+        if name == "set_image_data_format":      # cifar arrays follow it (arrays.load_data)
+            self.channels_last = positional[:1] == ["channels_last"]
+            return None
+        made = arrays.call_array_function(path, positional, keywords, getattr(self, "channels_last", True))
+        return UNKNOWN if made is MISSING else made
 
     def activation_get(self, name, positional, keywords):
         """``keras.activations.get(identifier)`` (what custom layers keep as ``self.activation``)
