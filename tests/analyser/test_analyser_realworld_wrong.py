@@ -29,7 +29,12 @@ SNIPPETS = {
                               for layer in src.layers])
         b = keras.Sequential([layer for layer in src.layers if not isinstance(layer, MyDrop)])
         c = keras.Sequential([layer for layer in src.layers if isinstance(layer, layers.Layer)])
-        d = keras.Sequential([layer for layer in src.layers if issubclass(type(layer), layers.Dense)])
+        d = keras.Sequential([layers.Dense(3) if issubclass(MyDrop, layers.Dropout) else layers.Dense(5),
+                              layers.Dense(1) if issubclass(layers.LSTM, layers.RNN) else layers.Dense(7)])
+        d.build((None, 2))
+        e = keras.Sequential([keras.Input(shape=(3,))]
+                             + [layers.Dense(4) if isinstance(n, int) and not isinstance(n, bool) else layers.Dense(9)
+                                for n in (2, 5.0, True, "x", [1])])
         """,
     "second_mask_not_consumed_with_initial_state": """
         import keras

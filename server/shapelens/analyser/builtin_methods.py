@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
 from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
+from .typechecks import TYPE_CHECKS, type_check
 from .values import BuiltinMethod, Instance, Operation, hashable
 
 
@@ -17,6 +18,8 @@ class BuiltinMethodsMixin:
             return None
         if name.startswith("super-"):
             return self.super_layer_method(receiver, name[len("super-"):], positional, keywords, node)
+        if receiver is None and name in TYPE_CHECKS:
+            return type_check(name, positional, keywords)
         if receiver is None:
             fn = BUILTINS.get(name)
             if fn is None:
