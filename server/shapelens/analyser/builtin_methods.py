@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..engine.shape import UNKNOWN
 from .arrays import array_method
 from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
+from .typechecks import TYPE_CHECKS, type_check
 from .values import BuiltinMethod, Instance, Operation, SymTensor, hashable
 
 
@@ -18,6 +19,8 @@ class BuiltinMethodsMixin:
             return None
         if name.startswith("super-"):
             return self.super_layer_method(receiver, name[len("super-"):], positional, keywords, node)
+        if receiver is None and name in TYPE_CHECKS:
+            return type_check(name, positional, keywords)
         if receiver is None:
             fn = BUILTINS.get(name)
             if fn is None:

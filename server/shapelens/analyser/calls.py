@@ -158,7 +158,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
         if op.engine.weights is None:
             op.engine.weights = UNKNOWN_PARAMS
     mask = inputs[0].mask if inputs else None
-    if mask is not None and op.engine.keras_name in MASK_CONSUMERS:
+    if mask is not None and op.engine.keras_name in MASK_CONSUMERS and tensor_arguments(positional, keywords) == 1:
         inputs = inputs + [mask]
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
@@ -174,6 +174,13 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
                                      derivation, engine_pos[0] if engine_pos else UNKNOWN,
                                      op.param_count(), op, (engine_pos, engine_kw), node.macs))
     return node.outputs
+
+
+def tensor_arguments(positional: list, keywords: dict) -> int:
+    """How many arguments hold tensors: Keras passes the first input's mask as ``mask=`` only
+    when there is exactly one (``Layer.__call__``, step 6), so ``rnn(x, initial_state=s)`` does not
+    consume the mask and its ``NotEqual`` is no row."""
+    return sum(1 for v in list(positional) + list(keywords.values()) if tensors_in(v))
 
 
 def is_private(inputs: list[SymTensor]) -> bool:

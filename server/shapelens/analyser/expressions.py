@@ -13,6 +13,7 @@ from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .keras_api import canonical
 from .models import ModelObj
 from .pybuiltins import BUILTINS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
+from .typechecks import TYPE_CHECKS
 from .values import (
     MISSING,
     BoundMethod,
@@ -70,7 +71,7 @@ class ExpressionsMixin:
             return value
         if node.id == "__name__":
             return self.module_name
-        if node.id in BUILTINS:
+        if node.id in BUILTINS or node.id in TYPE_CHECKS:
             return BuiltinMethod(None, node.id)
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]

@@ -176,6 +176,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return
         if isinstance(op, SubclassModel) and op.name is None:
             self.name_subclass(op, keywords)
+        if isinstance(op, SubclassModel):
+            op.input_shape_arg = layer_input_shape_arg(keywords)
         inputs = positional[0] if positional else keywords.get("inputs")
         outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")
         if isinstance(op, SubclassModel) and inputs is not None and outputs is not None:
@@ -357,3 +359,12 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if name == "__call__":
             return self.call(op, positional, keywords, node)
         return None if name in ("summary", "compile", "fit", "evaluate", "save", "load_weights") else UNKNOWN
+
+
+def layer_input_shape_arg(keywords: dict):
+    """``Layer.__init__``'s ``input_dim=`` (first) or ``input_shape=``, which a Sequential builds
+    on when the layer comes first; None when neither is given."""
+    dim = keywords.get("input_dim")
+    if dim is not None:
+        return (dim,) if isinstance(dim, int) and not isinstance(dim, bool) else UNKNOWN
+    return keywords.get("input_shape")

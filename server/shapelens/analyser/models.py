@@ -269,8 +269,28 @@ def row_output(op: Operation) -> str:
     if built is not None:   # a layer with a build(): its compute_output_shape on the build shape
         return format_output(built)
     if isinstance(op, ModelObj) and not isinstance(op, SubclassModel) and op.outputs is not None:
-        return format_output(op.outputs)
+        return _never_called_output(op.outputs)
     return "?"
+
+
+def _never_called_output(outputs) -> str:
+    """A model never called on symbolic tensors prints its ``output_shape``: several outputs are
+    its flat list of shapes put through ``format_shape`` as if it were one shape, so Keras shows
+    ``((None, 2), (None, 2))`` (each shape as Python writes a tuple)."""
+    flat = flatten(outputs)
+    if len(flat) == 1:
+        return format_output(outputs)
+    texts = []
+    for t in flat:
+        shape = t.shape if isinstance(t, SymTensor) else UNKNOWN
+        if shape is UNKNOWN or not isinstance(shape, tuple) or any(not _plain_dim(d) for d in shape):
+            return "?"
+        texts.append(repr(shape))
+    return "(" + ", ".join(texts) + ")"
+
+
+def _plain_dim(dim) -> bool:
+    return dim is None or (isinstance(dim, int) and not isinstance(dim, bool) and dim.bit_length() <= 1000)
 
 
 def is_layer_built(op: Operation) -> bool:
