@@ -127,8 +127,9 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         layer.name = rec.unique_name(layer.name)
     obj = LayerObj(layer, site)
     shape = engine_kw.get("input_shape")
-    if shape is None and is_int(engine_kw.get("input_dim")):
-        shape = (engine_kw["input_dim"],)
+    if shape is None and engine_kw.get("input_dim") is not None:
+        dim = engine_kw["input_dim"]
+        shape = (dim if is_int(dim) else UNKNOWN,)     # an unknown size still builds the model
     if shape is not None:
         obj.input_shape_arg = shape
         if engine_kw.get("batch_size") is not None:
