@@ -48,6 +48,24 @@ EXACT = {
         q = keras.applications.densenet.preprocess_input(planes, data_format="channels_first")
         cf = keras.Model(planes, layers.Flatten()(layers.Add()([p, q])))
         """,
+    "built_model_recalled_on_unknown_batch": """
+        import sys
+        import numpy as np
+        import keras
+        from keras import layers
+
+        class Wrapper(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.body = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(5)])
+
+            def call(self, data):
+                return self.body(data)
+
+        wrapped = Wrapper()
+        rows = np.ones((len(sys.argv) + 6, 3), "float32")
+        result = wrapped.body(rows)
+        """,
 }
 
 # A snippet, and for each model the (row index, field) pairs that must be ``?`` (the rest exact).

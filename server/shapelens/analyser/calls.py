@@ -393,6 +393,13 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
         model.outputs = x
         model.inputs = inputs
         shapes = output_shapes(x)
+    elif model.outputs is not None and not tensors_in(inputs):
+        # concrete data (or a value we cannot know): a built model runs eagerly, no node, and
+        # its summary keeps the shapes it was built with
+        shapes = _unknown_like(model.outputs)
+        rec.record_call(site, CallResult(model.name, model.class_name, shapes, model.param_count(), None,
+                                         output_shapes(inputs), model.param_count(), model), kind="model")
+        return shapes
     elif isinstance(model, (SequentialModel, FunctionalModel)):
         shapes = replay_model(model, output_shapes(inputs))
     elif hasattr(model, "output_for"):
