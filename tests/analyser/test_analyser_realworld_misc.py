@@ -80,6 +80,25 @@ WITH_UNKNOWNS = {
         mlp.add(layers.Dense(3))
         wide = keras.Sequential([layers.Dense(5, input_shape=(width,)), layers.Dense(2)])
         """, {"mlp": {(0, "params")}, "wide": {(0, "params")}}),
+    "rnn_over_user_cell": ("""
+        import keras
+        from keras import layers
+
+        class Accumulator(layers.Layer):
+            def __init__(self, width):
+                super().__init__()
+                self.state_size = width
+                self.output_size = width
+                self.step = layers.Dense(width)
+
+            def call(self, inputs, states):
+                total = self.step(inputs) + states[0]
+                return total, [total]
+
+        seq = keras.Sequential([keras.Input(shape=(7, 4)), layers.RNN(Accumulator(6), return_sequences=True),
+                                layers.Dense(2)])
+        last = keras.Sequential([keras.Input(shape=(5, 3)), layers.RNN(Accumulator(4)), layers.Dense(1)])
+        """, {"seq": {(0, "params")}, "last": {(0, "params")}}),
 }
 
 

@@ -116,6 +116,8 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
     engine_kw = {k: to_engine(v) for k, v in keywords.items()}
     if class_name not in REGISTRY:
         return None
+    if class_name == "RNN":      # a cell of the user's own class: the RNN rule on its sizes
+        _user_cell_argument(positional, keywords, engine_pos, engine_kw)
     try:
         layer = create_layer(class_name, engine_pos, engine_kw)
     except ShapeError as error:
@@ -135,6 +137,21 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         if engine_kw.get("batch_size") is not None:
             obj.input_batch = engine_kw.get("batch_size")
     return obj
+
+
+def _user_cell_argument(positional, keywords, engine_pos, engine_kw) -> None:
+    from ..engine.layers.rnn import UserCell
+
+    cell = positional[0] if positional else keywords.get("cell")
+    if not isinstance(cell, Instance) or "state_size" not in cell.attrs:
+        return
+    state = to_engine(cell.attrs["state_size"])
+    state = list(state) if isinstance(state, tuple) else state
+    user_cell = UserCell(state, to_engine(cell.attrs["output_size"]) if "output_size" in cell.attrs else None)
+    if positional:
+        engine_pos[0] = user_cell
+    else:
+        engine_kw["cell"] = user_cell
 
 
 def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, site: ast.AST | None,
