@@ -67,7 +67,9 @@ class ApplicationModel(ModelObj):
 
     def output_for(self, input_shape):
         """The backbone's output for an input of another size (Keras recomputes it)."""
-        if not isinstance(input_shape, tuple) or input_shape == self.app.input_shape:
+        if not isinstance(input_shape, tuple):
+            return UNKNOWN          # never the backbone's own shape: the input could be any
+        if input_shape == self.app.input_shape:
             return self.app.output_shape
         name, positional, keywords = self.call_spec
         try:

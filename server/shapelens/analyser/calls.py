@@ -116,6 +116,8 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
     engine_kw = {k: to_engine(v) for k, v in keywords.items()}
     if class_name not in REGISTRY:
         return None
+    if class_name == "RNN":      # a cell of the user's own class: the RNN rule on its sizes
+        _user_cell_argument(positional, keywords, engine_pos, engine_kw)
     try:
         layer = create_layer(class_name, engine_pos, engine_kw)
     except ShapeError as error:
@@ -127,13 +129,29 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         layer.name = rec.unique_name(layer.name)
     obj = LayerObj(layer, site)
     shape = engine_kw.get("input_shape")
-    if shape is None and is_int(engine_kw.get("input_dim")):
-        shape = (engine_kw["input_dim"],)
+    if shape is None and engine_kw.get("input_dim") is not None:
+        dim = engine_kw["input_dim"]
+        shape = (dim if is_int(dim) else UNKNOWN,)     # an unknown size still builds the model
     if shape is not None:
         obj.input_shape_arg = shape
         if engine_kw.get("batch_size") is not None:
             obj.input_batch = engine_kw.get("batch_size")
     return obj
+
+
+def _user_cell_argument(positional, keywords, engine_pos, engine_kw) -> None:
+    from ..engine.layers.rnn import UserCell
+
+    cell = positional[0] if positional else keywords.get("cell")
+    if not isinstance(cell, Instance) or "state_size" not in cell.attrs:
+        return
+    state = to_engine(cell.attrs["state_size"])
+    state = list(state) if isinstance(state, tuple) else state
+    user_cell = UserCell(state, to_engine(cell.attrs["output_size"]) if "output_size" in cell.attrs else None)
+    if positional:
+        engine_pos[0] = user_cell
+    else:
+        engine_kw["cell"] = user_cell
 
 
 def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, site: ast.AST | None,
@@ -401,6 +419,13 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
         model.outputs = x
         model.inputs = inputs
         shapes = output_shapes(x)
+    elif model.outputs is not None and not tensors_in(inputs):
+        # concrete data (or a value we cannot know): a built model runs eagerly, no node, and
+        # its summary keeps the shapes it was built with
+        shapes = _unknown_like(model.outputs)
+        rec.record_call(site, CallResult(model.name, model.class_name, shapes, model.param_count(), None,
+                                         output_shapes(inputs), model.param_count(), model), kind="model")
+        return shapes
     elif isinstance(model, (SequentialModel, FunctionalModel)):
         shapes = replay_model(model, output_shapes(inputs))
     elif hasattr(model, "output_for"):

@@ -226,6 +226,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             if not isinstance(layer, LayerObj):
                 return UNKNOWN
             return calls.apply_layer(rec, layer, [inputs], {}, node)
+        if kind == "application" and name == "preprocess_input":
+            from .preprocess import preprocess_input
+            return preprocess_input(self, path, positional, keywords, node)
         if kind == "application":
             return self.make_application(name, positional, keywords, node)
         if kind == "clone":

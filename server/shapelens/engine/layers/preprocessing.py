@@ -7,8 +7,12 @@
   the input's shape.  On a symbolic input Keras only runs their ``compute_output_shape``, so the
   errors mirrored here are the constructor's argument checks.
 
-Not covered: StringLookup, IntegerLookup and TextVectorization (their output width depends on a
-vocabulary usually adapted from data), HashedCrossing, Pipeline and the audio layers.
+* TextVectorization: no weights (its vocabulary is a lookup table); the
+  output width of the non-``int`` modes is the vocabulary's size, known only with
+  ``pad_to_max_tokens=True``.
+
+Not covered: StringLookup, IntegerLookup (their output width depends on a vocabulary usually
+adapted from data), HashedCrossing, Pipeline and the audio layers.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any, ClassVar
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..layer import Layer, ParamCount, register
+from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, register
 from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
 from ..utils import standardize_data_format
 from .reshaping import keras_tensor_shape
@@ -360,6 +364,38 @@ class Hashing(Layer):
         out = input_shape[:-1] + (self.args["num_bins"],)
         why.step("output", f"{mode}: the last axis becomes num_bins", "", format_shape(out))
         return keras_tensor_shape(out)
+
+
+@register("TextVectorization")
+class TextVectorization(Layer):
+    signature = ("max_tokens=None, standardize='lower_and_strip_punctuation', split='whitespace', "
+                 "ngrams=None, output_mode='int', output_sequence_length=None, pad_to_max_tokens=False, "
+                 "vocabulary=None, idf_weights=None, sparse=False, ragged=False, encoding='utf-8', "
+                 "name=None, **kwargs")
+
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
+        # the idf weights of "tf_idf" are a variable Keras may count: unknown, never a guess
+        mode = self.args["output_mode"]
+        return UNKNOWN_PARAMS if mode is UNKNOWN or mode == "tf_idf" else NO_PARAMS
+
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
+        """Keras's ``TextVectorization.compute_output_shape`` (then its lookup layer's)."""
+        mode = self.args["output_mode"]
+        if not isinstance(input_shape, tuple) or mode is UNKNOWN:
+            return UNKNOWN
+        if mode == "int":
+            length = self.args["output_sequence_length"]
+            return (input_shape[0] if input_shape else UNKNOWN, length if is_int(length) or length is None else UNKNOWN)
+        if self.args["split"] is None:
+            if len(input_shape) <= 1:
+                input_shape = input_shape + (1,)
+        else:
+            input_shape = input_shape + (None,)
+        tokens = self.args["max_tokens"]
+        depth = tokens if self.args["pad_to_max_tokens"] is True and is_int(tokens) else UNKNOWN
+        if mode == "one_hot" and not (len(input_shape) > 1 and input_shape[-1] == 1):
+            return input_shape + (depth,)
+        return input_shape[:-1] + (depth,)
 
 
 # ---- image layers --------------------------------------------------------------------------------

@@ -221,8 +221,31 @@ class StackedRNNCells(Layer):
         return UNKNOWN
 
 
+class UserCell:
+    """A cell of the user's own class (``state_size``/``output_size`` set in its ``__init__``):
+    Keras's RNN asks it only for its sizes; the weights its code makes are not counted here."""
+
+    trainable = True
+
+    def __init__(self, state_size, output_size=None):
+        self._state, self._output = state_size, output_size
+
+    def state_size(self):
+        sizes = self._state if isinstance(self._state, list) else [self._state]
+        return self._state if sizes and all(is_int(s) for s in sizes) else UNKNOWN
+
+    def output_size(self):
+        if self._output is not None:
+            return self._output if is_int(self._output) else UNKNOWN
+        state = self.state_size()
+        return state[0] if isinstance(state, list) else state    # Keras: the first state's size
+
+    def cell_params(self, step_shape, why) -> ParamCount:
+        return UNKNOWN_PARAMS
+
+
 def is_cell(value) -> bool:
-    return isinstance(value, (RecurrentCell, StackedRNNCells))
+    return isinstance(value, (RecurrentCell, StackedRNNCells, UserCell))
 
 
 # ---- the RNN layer ----------------------------------------------------------------------------
