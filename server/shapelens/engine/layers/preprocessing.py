@@ -423,10 +423,10 @@ class _SizedImageLayer(_ImageLayer):
             )
         out = list(input_shape)
         out[h_axis], out[w_axis] = self.args["height"], self.args["width"]
-        out = keras_tensor_shape(tuple(out))
-        why.step("height", "the `height` argument", "", format_dim(out[h_axis]))
-        why.step("width", "the `width` argument", "", format_dim(out[w_axis]))
-        return out
+        resized = keras_tensor_shape(tuple(out))
+        why.step("height", "the `height` argument", "", format_dim(resized[h_axis]))
+        why.step("width", "the `width` argument", "", format_dim(resized[w_axis]))
+        return resized
 
 
 @register("Resizing")
