@@ -13,6 +13,8 @@ returns its input.  A NumPy input gives a NumPy array (no rows); we do not know 
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from ..engine.shape import UNKNOWN
 from . import calls, op_calls
 from .values import SymTensor
@@ -55,6 +57,7 @@ def preprocess_input(interp, path: str, positional, keywords, node):
     else:   # caffe: 'RGB' -> 'BGR'
         if first and ndim is None:
             return UNKNOWN
+        index: Callable[[int], tuple[Any, ...]]
         if not first:
             axis, index = -1, (lambda i: (Ellipsis, i))
         elif ndim == 3:
@@ -63,6 +66,7 @@ def preprocess_input(interp, path: str, positional, keywords, node):
             axis, index = 1, (lambda i: (slice(None), i, slice(None)))
         parts = [interp.tensor_getitem(x, index(i), node) for i in (2, 1, 0)]
         x = op_calls.call_op(interp, "keras.ops.stack", "stack", "op", [parts], {"axis": axis}, node)
+    mean_shape: Any
     if ndim is None:
         mean_shape = UNKNOWN
     elif first:

@@ -10,23 +10,25 @@ take the one known batch size.  Operators on tensors (``x + y``) follow
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, Shapes, format_dim, format_shape, is_int, is_shape_list
+from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_dim, format_shape, is_int, is_shape_list
 
 
-def _is_one(dim) -> bool:
+def _is_one(dim: object) -> bool:
     return is_int(dim) and dim == 1
 
 
-def _keras_list(shape: tuple) -> str:
+def _keras_list(shape: tuple[Any, ...]) -> str:
     """Keras prints the operands of ``broadcast_shapes`` as lists: ``[None, 4]``."""
     return "[" + ", ".join(format_dim(d) for d in shape) + "]"
 
 
-def broadcast_shapes(a, b, why: Derivation | None = None):
+def broadcast_shapes(a: Shape, b: Shape, why: Derivation | None = None) -> Shape:
     """The shape of ``x + y`` (also ``-``, ``*``) for symbolic tensors of shapes ``a`` and ``b``.
 
     Mirrors ``keras.src.ops.operation_utils.broadcast_shapes``: shapes are aligned from the
@@ -36,9 +38,9 @@ def broadcast_shapes(a, b, why: Derivation | None = None):
     if not (isinstance(a, tuple) and isinstance(b, tuple)):
         return UNKNOWN
     rank = max(len(a), len(b))
-    padded_a = (1,) * (rank - len(a)) + a
-    padded_b = (1,) * (rank - len(b)) + b
-    out = []
+    padded_a: tuple[Any, ...] = (1,) * (rank - len(a)) + a
+    padded_b: tuple[Any, ...] = (1,) * (rank - len(b)) + b
+    out: list[Dim] = []
     for x, y in zip(padded_a, padded_b):
         if _is_one(x):
             out.append(y)
@@ -54,14 +56,14 @@ def broadcast_shapes(a, b, why: Derivation | None = None):
                 f"Cannot broadcast shape, the failure dim has value {x}, which cannot be "
                 f"broadcasted to {y}. Input shapes are: {_keras_list(a)} and {_keras_list(b)}.",
             )
-    out = tuple(out)
+    result = tuple(out)
     if why is not None:
         why.step("output", "broadcast(x.shape, y.shape), aligned from the right",
-                 f"broadcast({format_shape(a)}, {format_shape(b)})", format_shape(out))
-    return out
+                 f"broadcast({format_shape(a)}, {format_shape(b)})", format_shape(result))
+    return result
 
 
-def _elementwise(shape1, shape2):
+def _elementwise(shape1: Shape, shape2: Shape) -> Shape:
     """``Merge._compute_elemwise_op_output_shape`` on shapes without their batch axis."""
     if shape1 is UNKNOWN or shape2 is UNKNOWN:
         return UNKNOWN
@@ -69,7 +71,7 @@ def _elementwise(shape1, shape2):
         return _elementwise(shape2, shape1)
     if not shape2:
         return shape1
-    out = list(shape1[: -len(shape2)])
+    out: list[Dim] = list(shape1[: -len(shape2)])
     for i, j in zip(shape1[-len(shape2):], shape2):
         if i is None or j is None:
             out.append(None)
@@ -90,7 +92,7 @@ def _elementwise(shape1, shape2):
     return tuple(out)
 
 
-def _at(shape: tuple, index: int, what: str):
+def _at(shape: tuple[Any, ...], index: int, what: str) -> Any:
     """``shape[index]``, with the error Keras's own indexing would raise."""
     try:
         return shape[index]
@@ -118,7 +120,7 @@ class Merge(Layer):
             return UNKNOWN
         return self.compute_output_shape(shapes, why)
 
-    def _input_shapes(self, inputs):
+    def _input_shapes(self, inputs: Any) -> list[Shape] | Unknown:
         """The list of input shapes (entries may be ``?``), or ``?`` when not known."""
         if isinstance(inputs, list) or is_shape_list(inputs):
             if not inputs:
@@ -130,7 +132,7 @@ class Merge(Layer):
             raise ShapeError("wrong-input-count", self.not_a_list.format(shape=format_shape(inputs)))
         return UNKNOWN
 
-    def build(self, shapes: list) -> None:
+    def build(self, shapes: list[Shape]) -> None:
         batch_sizes = {s[0] for s in shapes if isinstance(s, tuple) and s and is_int(s[0])}
         if len(batch_sizes) > 1:
             raise ShapeError("incompatible-shapes",
@@ -139,13 +141,13 @@ class Merge(Layer):
         self._fold(shapes)
 
     @staticmethod
-    def _fold(shapes: list):
+    def _fold(shapes: list[Shape]) -> Shape:
         out = shapes[0][1:] if shapes[0] is not UNKNOWN else UNKNOWN
         for s in shapes[1:]:
             out = _elementwise(out, s[1:] if s is not UNKNOWN else UNKNOWN)
         return out
 
-    def compute_output_shape(self, shapes, why):
+    def compute_output_shape(self, shapes: Any, why: Derivation) -> Shapes:
         out = self._fold(shapes)
         if any(s == () for s in shapes):
             raise ShapeError("wrong-rank",
@@ -155,6 +157,7 @@ class Merge(Layer):
             return UNKNOWN
         known = {s[0] for s in shapes if s is not UNKNOWN and is_int(s[0])}
         unknown = any(s is UNKNOWN or s[0] is UNKNOWN for s in shapes)
+        batch: Dim
         if len(known) == 1:
             batch = known.pop()
         else:
@@ -174,7 +177,7 @@ class Add(Merge):
 
 @register("Subtract")
 class Subtract(Merge):
-    def build(self, shapes):
+    def build(self, shapes: list[Shape]) -> None:
         super().build(shapes)
         if len(shapes) != 2:
             raise ShapeError("wrong-input-count",
@@ -208,14 +211,14 @@ class Concatenate(Merge):
     not_a_list = ("A `Concatenate` layer should be called on a list of at least 1 input. "
                   "Received: input_shape={shape}")
 
-    def build(self, shapes):
+    def build(self, shapes: list[Shape]) -> None:
         """Keras's check: the inputs, without the concatenation axis, have one rank and
         agree on every axis where two of them have a size (``None`` matches anything).
         Run on the shapes we know: if those already disagree, all of them do."""
         axis = self.args["axis"]
         if not is_int(axis):
             return
-        reduced = []
+        reduced: list[tuple[Any, ...]] = []
         for s in shapes:
             if s is UNKNOWN:
                 continue
@@ -239,9 +242,9 @@ class Concatenate(Merge):
                 f"concatenation axis. Received: input_shape={format_shape(shapes)}",
             )
 
-    def compute_output_shape(self, shapes, why):
+    def compute_output_shape(self, shapes: Any, why: Derivation) -> Shapes:
         axis = self.args["axis"]
-        first = shapes[0]
+        first: Shape = shapes[0]
         if not is_int(axis) or first is UNKNOWN:
             return UNKNOWN
         out = list(first)
@@ -263,11 +266,11 @@ class Concatenate(Merge):
                 break
             total = UNKNOWN if UNKNOWN in (total, size) else total + size
         out[axis] = total
-        out = tuple(out)
+        result = tuple(out)
         why.step(f"axis {axis}", "sum of the inputs' sizes on the axis (None if any is None)",
                  " + ".join(sizes), format_dim(total))
-        why.step("output", "first input's shape with the summed axis", "", format_shape(out))
-        return out
+        why.step("output", "first input's shape with the summed axis", "", format_shape(result))
+        return result
 
 
 @register("Dot")
@@ -292,7 +295,7 @@ class Dot(Merge):
                              "Invalid format for argument `axes`: list elements should be "
                              f"integers. Received: axes={axes}")
 
-    def _axes(self, shape1: tuple, shape2: tuple):
+    def _axes(self, shape1: tuple[Any, ...], shape2: tuple[Any, ...]) -> list[int] | None:
         """The two axes, as ``Dot.build`` resolves them; ``None`` if unknown."""
         axes = self.args["axes"]
         if isinstance(axes, int):
@@ -306,11 +309,11 @@ class Dot(Merge):
             return None
         return list(axes)
 
-    def _require_two(self, shapes):
+    def _require_two(self, shapes: list[Shape]) -> None:
         if len(shapes) != 2:
             raise ShapeError("wrong-input-count", self.not_a_list.format(shape=format_shape(shapes)))
 
-    def build(self, shapes):
+    def build(self, shapes: list[Shape]) -> None:
         self._require_two(shapes)
         shape1, shape2 = shapes
         if shape1 is UNKNOWN or shape2 is UNKNOWN:
@@ -327,8 +330,10 @@ class Dot(Merge):
                 f"{format_shape(shape1)}, {format_shape(shape2)}",
             )
 
-    def compute_output_shape(self, shapes, why):
+    def compute_output_shape(self, shapes: Any, why: Derivation) -> Shapes:
         self._require_two(shapes)
+        shape1: Shape
+        shape2: Shape
         shape1, shape2 = shapes
         if shape1 is UNKNOWN or shape2 is UNKNOWN:
             return UNKNOWN

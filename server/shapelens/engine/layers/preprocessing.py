@@ -18,13 +18,13 @@ adapted from data), HashedCrossing, Pipeline and the audio layers.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, register
-from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_dim, format_shape, is_int
 from ..utils import standardize_data_format
 from .reshaping import keras_tensor_shape
 
@@ -33,7 +33,7 @@ FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("nearest", "bilinear")
 
 
-def _known(value) -> bool:
+def _known(value: object) -> bool:
     """True when ``value`` holds no ``UNKNOWN`` (at any nesting level)."""
     if value is UNKNOWN:
         return False
@@ -42,14 +42,14 @@ def _known(value) -> bool:
     return True
 
 
-def _same_shape(input_shape, why):
+def _same_shape(input_shape: Shapes, why: Derivation) -> Shapes:
     why.step("output", "same shape as the input", "", format_shape(input_shape))
     return input_shape
 
 
 # ---- argument checks shared by the image layers (mirroring their private helpers) ------------------
 
-def check_factor(value, bounds: tuple, name: str = "factor") -> None:
+def check_factor(value: Any, bounds: tuple[Any, ...], name: str = "factor") -> None:
     """``BaseImagePreprocessingLayer._set_factor`` (and the layers' ``_set_factor_by_name``):
     a number in ``[low, high]`` or a pair overlapping it."""
     low, high = bounds
@@ -69,7 +69,7 @@ def check_factor(value, bounds: tuple, name: str = "factor") -> None:
         raise ShapeError("invalid-argument", message)
 
 
-def check_each_factor(value, name: str, out_of_range, prefix: str) -> None:
+def check_each_factor(value: Any, name: str, out_of_range: Callable[[Any], bool], prefix: str) -> None:
     """RandomZoom / RandomTranslation / RandomShear / Solarization ``_set_factor``: a number, or a
     pair of numbers, each checked by ``out_of_range``."""
     if not _known(value):
@@ -82,7 +82,7 @@ def check_each_factor(value, name: str, out_of_range, prefix: str) -> None:
             raise ShapeError("invalid-argument", f"{prefix}Received: input_number={v}")
 
 
-def check_value_range(value) -> None:
+def check_value_range(value: object) -> None:
     if value is UNKNOWN:
         return
     if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -90,12 +90,12 @@ def check_value_range(value) -> None:
                                              f"Received: value_range={value}")
 
 
-def check_choice(value, allowed, name: str) -> None:
+def check_choice(value: object, allowed: tuple[Any, ...], name: str) -> None:
     if _known(value) and value not in allowed:
         raise ShapeError("invalid-argument", f"Unknown `{name}` {value}. Expected of one {allowed}.")
 
 
-def check_unit_interval(value, message: str) -> None:
+def check_unit_interval(value: Any, message: str) -> None:
     """``if x < 0 or x > 1: raise`` (a non-number fails the comparison itself)."""
     if value is UNKNOWN:
         return
@@ -131,13 +131,13 @@ class Rescaling(Layer):
         return _same_shape(input_shape, why)
 
 
-def literal_shape(value):
+def literal_shape(value: object) -> tuple[Any, ...] | None:
     """``np.shape`` of a (nested) list literal; ``None`` when it cannot be known statically."""
     if not _known(value):
         return None
     if not isinstance(value, (tuple, list)):
         return ()
-    inner = [literal_shape(v) for v in value]
+    inner: list[Any] = [literal_shape(v) for v in value]
     if any(s is None for s in inner) or len(set(inner)) > 1:
         return None
     return (len(value),) + (inner[0] if inner else ())
@@ -147,7 +147,7 @@ def literal_shape(value):
 class Normalization(Layer):
     signature = "axis=-1, mean=None, variance=None, invert=False, **kwargs"
 
-    def axes(self):
+    def axes(self) -> tuple[Any, ...] | Unknown:
         axis = self.args["axis"]
         if axis is None:
             return ()
@@ -218,7 +218,7 @@ class Normalization(Layer):
         return ParamCount(0, total)
 
     @staticmethod
-    def check_broadcast(mean_shape, keep: list, input_shape: tuple) -> None:
+    def check_broadcast(mean_shape: tuple[Any, ...] | None, keep: list[int], input_shape: tuple[Any, ...]) -> None:
         """``build`` broadcasts the given mean/variance onto the kept axes."""
         if mean_shape is None:
             return
@@ -238,7 +238,7 @@ class CategoryEncoding(Layer):
     signature = "num_tokens=None, output_mode='multi_hot', sparse=False, **kwargs"
     call_signature = "inputs, count_weights=None"
 
-    def mode(self):
+    def mode(self) -> object:
         mode = self.args["output_mode"]
         return "multi_hot" if mode == "binary" else mode
 
@@ -260,7 +260,7 @@ class CategoryEncoding(Layer):
         if not input_shape:
             out = (tokens,)
         elif mode == "one_hot" and len(input_shape) > 1:
-            last = input_shape[-1]
+            last: Dim = input_shape[-1]
             if last is UNKNOWN:
                 return UNKNOWN
             out = input_shape + (tokens,) if last != 1 else input_shape[:-1] + (tokens,)
@@ -301,7 +301,7 @@ class Discretization(Layer):
         if bins is None and boundaries is None:
             raise ShapeError("invalid-argument", "You need to set either `num_bins` or `bin_boundaries`.")
 
-    def depth(self, why):
+    def depth(self, why: Derivation) -> Any:
         boundaries = self.args["bin_boundaries"]
         if boundaries is None:
             return self.args["num_bins"]
@@ -318,9 +318,10 @@ class Discretization(Layer):
             return UNKNOWN
         depth = self.depth(why)
         if mode == "one_hot":
-            if len(input_shape) > 1 and input_shape[-1] is UNKNOWN:
+            last_dim: Dim = input_shape[-1] if len(input_shape) > 1 else None
+            if last_dim is UNKNOWN:
                 return UNKNOWN
-            if len(input_shape) > 1 and input_shape[-1] == 1:
+            if last_dim == 1:
                 out = input_shape[:-1] + (depth,)
             else:
                 out = input_shape + (depth,)
@@ -404,11 +405,11 @@ class _ImageLayer(Layer):
     """``BaseImagePreprocessingLayer``: same shape out, constructor checks declared per class."""
 
     call_signature = "data, training=True"
-    factor_bounds: ClassVar[tuple | None] = None     # base `_set_factor(factor)` range
+    factor_bounds: ClassVar[tuple[Any, ...] | None] = None     # base `_set_factor(factor)` range
     factor_or_zero: ClassVar[bool] = False           # factor passed through the base __init__
     value_range: ClassVar[bool] = False              # `_set_value_range` is called
-    fill_modes: ClassVar[tuple] = ()
-    interpolations: ClassVar[tuple] = ()
+    fill_modes: ClassVar[tuple[str, ...]] = ()
+    interpolations: ClassVar[tuple[str, ...]] = ()
 
     def validate(self) -> None:
         if self.args.given("data_format"):     # the default (None) is always valid
@@ -424,7 +425,7 @@ class _ImageLayer(Layer):
         if self.interpolations:
             check_choice(self.args["interpolation"], self.interpolations, "interpolation")
 
-    def data_format(self):
+    def data_format(self) -> str | Unknown:
         return standardize_data_format(self.args.get("data_format"))
 
     def call(self, call_args: Args, why: Derivation) -> Shapes:
@@ -439,7 +440,7 @@ class _ImageLayer(Layer):
 class _SizedImageLayer(_ImageLayer):
     """Resizing / CenterCrop / RandomCrop: output height and width are the arguments."""
 
-    def spatial_axes(self, input_shape: tuple) -> tuple:
+    def spatial_axes(self, input_shape: tuple[Any, ...]) -> tuple[int, int]:
         """Indices of the height and width axes Keras overwrites."""
         first = 1 if len(input_shape) == 4 else 0        # a batch of images, else one image
         first += self.data_format() == "channels_first"
@@ -459,10 +460,10 @@ class _SizedImageLayer(_ImageLayer):
             )
         out = list(input_shape)
         out[h_axis], out[w_axis] = self.args["height"], self.args["width"]
-        out = keras_tensor_shape(tuple(out))
-        why.step("height", "the `height` argument", "", format_dim(out[h_axis]))
-        why.step("width", "the `width` argument", "", format_dim(out[w_axis]))
-        return out
+        resized = keras_tensor_shape(tuple(out))
+        why.step("height", "the `height` argument", "", format_dim(resized[h_axis]))
+        why.step("width", "the `width` argument", "", format_dim(resized[w_axis]))
+        return resized
 
 
 @register("Resizing")
@@ -476,7 +477,7 @@ class Resizing(_SizedImageLayer):
 class CenterCrop(_SizedImageLayer):
     signature = "height, width, data_format=None, **kwargs"
 
-    def spatial_axes(self, input_shape):
+    def spatial_axes(self, input_shape: tuple[Any, ...]) -> tuple[int, int]:
         if len(input_shape) not in (3, 4):
             raise ShapeError("wrong-rank", "`input_shape` must be a non-nested tuple or list of rank-1 with "
                                            "size 3 (unbatched) or 4 (batched). Received: "
@@ -488,7 +489,7 @@ class CenterCrop(_SizedImageLayer):
 class RandomCrop(_SizedImageLayer):
     signature = "height, width, seed=None, data_format=None, name=None, **kwargs"
 
-    def spatial_axes(self, input_shape):
+    def spatial_axes(self, input_shape: tuple[Any, ...]) -> tuple[int, int]:
         return (-2, -1) if self.data_format() == "channels_first" else (-3, -2)
 
 

@@ -8,26 +8,30 @@ axis stays ``None`` whatever the argument, an unknown (``?``) one stays unknown.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, Callable, ClassVar, overload
 
 from ..args import Args
 from ..conv_utils import axis_labels
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import Layer, register
-from ..shape import UNKNOWN, Dim, Shape, Shapes, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_dim, format_shape, is_int
 from ..utils import require_rank, standardize_data_format, standardize_tuple
 
 ORDINALS = ("1st", "2nd", "3rd")
 
 
-def keras_tensor_shape(shape):
+@overload
+def keras_tensor_shape(shape: tuple[Any, ...]) -> tuple[Any, ...]: ...
+@overload
+def keras_tensor_shape(shape: Unknown | list[Any]) -> Unknown | list[Any]: ...
+def keras_tensor_shape(shape: Shapes) -> Shapes:
     """The checks ``KerasTensor`` applies to a computed output shape
     (``keras.src.backend.common.variables.standardize_shape``): a float or string dimension,
     or a negative one, makes Keras raise; ``True``/``False`` count as 1/0."""
     if not isinstance(shape, tuple):
         return shape
-    dims = []
+    dims: list[Dim] = []
     for d in shape:
         if d is None or d is UNKNOWN:
             dims.append(d)
@@ -49,7 +53,7 @@ def keras_tensor_shape(shape):
     return tuple(dims)
 
 
-def _tuple_text(values) -> str:
+def _tuple_text(values: Any) -> str:
     """Python's own spelling of a (nested) tuple, with ``?`` for unknown items."""
     if isinstance(values, (tuple, list)):
         inner = ", ".join(_tuple_text(v) for v in values)
@@ -57,7 +61,7 @@ def _tuple_text(values) -> str:
     return format_dim(values) if values is None or values is UNKNOWN else str(values)
 
 
-def _grow(dim, fn, *values):
+def _grow(dim: Dim, fn: Callable[..., int], *values: Any) -> Dim:
     """``fn(dim, *values)`` for a known axis; ``None`` stays ``None`` (Keras skips dynamic axes)."""
     if dim is None:
         return None
@@ -66,7 +70,7 @@ def _grow(dim, fn, *values):
     return fn(dim, *values)
 
 
-def _spatial_axes(rank: int, data_format) -> tuple:
+def _spatial_axes(rank: int, data_format: str) -> tuple[int, ...]:
     """Indices of the spatial axes of a ``rank``-D (batch and channels included) input."""
     if data_format == "channels_first":
         return tuple(range(2, rank))
@@ -131,9 +135,9 @@ class Reshape(Layer):
                 f"Received: target_shape={_tuple_text(target)}.",
             )
 
-    def target(self):
+    def target(self) -> tuple[Any, ...] | Unknown:
         """``tuple(target_shape)`` with Keras's normalisation: a non-integer dimension is dynamic."""
-        value = self.args["target_shape"]
+        value: object = self.args["target_shape"]
         if value is UNKNOWN:
             return UNKNOWN
         if isinstance(value, (int, float)) or value is None:
@@ -158,7 +162,7 @@ class Reshape(Layer):
         why.step("output", "(batch,) + target_shape", "", format_shape(out))
         return out
 
-    def resolve(self, dims: tuple, target: tuple, why) -> tuple:
+    def resolve(self, dims: tuple[Any, ...], target: tuple[Any, ...], why: Derivation) -> tuple[Any, ...]:
         """``operation_utils.compute_reshape_output_shape`` for the non-batch axes."""
         if None in dims or None in target:
             return tuple(None if d == -1 else d for d in target)
@@ -231,7 +235,7 @@ class Permute(Layer):
         return out
 
 
-def _positive_int(value, name: str) -> None:
+def _positive_int(value: object, name: str) -> None:
     """``RepeatVector(n)`` / ``UpSampling1D(size)``: a plain positive ``int``."""
     if value is UNKNOWN:
         return
@@ -275,10 +279,10 @@ class _UpSampling(Layer):
         standardize_data_format(self.args["data_format"])
         self.size()
 
-    def size(self) -> tuple:
+    def size(self) -> tuple[Any, ...]:
         return standardize_tuple(self.args["size"], self.rank, "size")
 
-    def data_format(self):
+    def data_format(self) -> str | Unknown:
         return standardize_data_format(self.args["data_format"])
 
     def call(self, call_args: Args, why: Derivation) -> Shapes:
@@ -309,10 +313,10 @@ class UpSampling1D(_UpSampling):
     def validate(self) -> None:
         _positive_int(self.args["size"], "size")
 
-    def size(self):
+    def size(self) -> tuple[Any, ...]:
         return (self.args["size"],)
 
-    def data_format(self):
+    def data_format(self) -> str | Unknown:
         return "channels_last"
 
 
@@ -337,7 +341,7 @@ class UpSampling3D(_UpSampling):
 
 # ---- ZeroPadding and Cropping ----------------------------------------------------------------------
 
-def _pairs(value, rank: int, name: str, *, negative_int_ok: bool):
+def _pairs(value: Any, rank: int, name: str, *, negative_int_ok: bool) -> tuple[Any, ...]:
     """``ZeroPadding2D/3D`` and ``Cropping2D/3D`` argument: an int, ``rank`` ints, or ``rank`` pairs.
 
     Returns one ``(before, after)`` pair per spatial axis."""
@@ -372,10 +376,10 @@ class _Resize(Layer):
         self.data_format()
         self.pairs()
 
-    def pairs(self) -> tuple:
+    def pairs(self) -> tuple[Any, ...]:
         return _pairs(self.args[self.argument], self.rank, self.argument, negative_int_ok=self.sign > 0)
 
-    def data_format(self):
+    def data_format(self) -> str | Unknown:
         return standardize_data_format(self.args["data_format"])
 
     def call(self, call_args: Args, why: Derivation) -> Shapes:
@@ -403,7 +407,7 @@ class _Resize(Layer):
                          f"{dim} {op} {before} {op} {after}", out[axis])
         return keras_tensor_shape(tuple(out))
 
-    def too_large(self, input_shape, pairs) -> str:
+    def too_large(self, input_shape: tuple[Any, ...], pairs: tuple[Any, ...]) -> str:
         return ("Values in `cropping` argument should be smaller than the corresponding spatial "
                 f"dimension of the input. Received: input_shape={_tuple_text(input_shape)}, "
                 f"cropping={_tuple_text(pairs)}")
@@ -414,7 +418,7 @@ class ZeroPadding1D(_Resize):
     signature = "padding=1, data_format=None, **kwargs"
     rank = 1
 
-    def pairs(self):
+    def pairs(self) -> tuple[Any, ...]:
         return (standardize_tuple(self.args["padding"], 2, "padding", allow_zero=True),)
 
 
@@ -437,13 +441,13 @@ class Cropping1D(_Resize):
     sign = -1
     argument = "cropping"
 
-    def pairs(self):
+    def pairs(self) -> tuple[Any, ...]:
         return (standardize_tuple(self.args["cropping"], 2, "cropping", allow_zero=True),)
 
-    def data_format(self):
+    def data_format(self) -> str | Unknown:
         return "channels_last"
 
-    def too_large(self, input_shape, pairs) -> str:
+    def too_large(self, input_shape: tuple[Any, ...], pairs: tuple[Any, ...]) -> str:
         return ("`cropping` parameter of `Cropping1D` layer must be smaller than the input length. "
                 f"Received: input_shape={_tuple_text(input_shape)}, cropping={_tuple_text(pairs[0])}")
 
