@@ -403,11 +403,42 @@ TRAINING_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_bat
 
 def built_only_by_training(model: dict, source: str) -> bool:
     """A model Keras shows unbuilt (every row ``?``, 0 params) that the file trains or predicts
-    with: real Keras builds it on the data in ``fit``, which the offline oracle does not run, so
-    what Keras would print is not known here."""
+    with, directly or through a function of its own (``train(model, data)`` whose body calls
+    ``model.fit``): real Keras builds it on the data in ``fit``, which the offline oracle does not
+    run, so what Keras would print is not known here."""
     unbuilt = model["layers"] and all(row["output_shape"] == "?" and row["params"] == 0 for row in model["layers"])
+    if not unbuilt:
+        return False
     methods = "|".join(TRAINING_METHODS)
-    return bool(unbuilt) and re.search(rf"\b{re.escape(model['name'])}\.(?:{methods})\(", source) is not None
+    if re.search(rf"\b{re.escape(model['name'])}\.(?:{methods})\(", source) is not None:
+        return True
+    return model["name"] in names_passed_to_trainers(source)
+
+
+def names_passed_to_trainers(source: str) -> set:
+    """Names passed (as a plain argument) to a function of the file that trains its parameter."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    trainers: dict = {}
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        trained = {node.func.value.id for node in ast.walk(fn)
+                   if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                   and node.func.attr in TRAINING_METHODS and isinstance(node.func.value, ast.Name)}
+        positions = {i for i, name in enumerate(params) if name in trained}
+        if positions:
+            trainers[fn.name] = (positions, {params[i] for i in positions})
+    passed = set()
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in trainers:
+            positions, names = trainers[call.func.id]
+            passed |= {a.id for i, a in enumerate(call.args) if i in positions and isinstance(a, ast.Name)}
+            passed |= {k.value.id for k in call.keywords if k.arg in names and isinstance(k.value, ast.Name)}
+    return passed
 
 
 def measure(path: Path, config: dict) -> dict:

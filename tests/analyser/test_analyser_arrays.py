@@ -163,20 +163,24 @@ def test_numpy_shape_errors_are_not_reported(tmp_path):
     assert ours(path)["diagnostics"] == []
 
 
-def test_arrays_after_channels_first_are_unknown(tmp_path):
-    """The layers' rules assume channels_last: after ``set_image_data_format("channels_first")``
-    data shapes are not passed on (a wrong number otherwise)."""
+def test_cifar_arrays_after_channels_first_are_unknown(tmp_path):
+    """The cifar loaders transpose their images to Keras's image data format: after
+    ``set_image_data_format("channels_first")`` their shapes are not known (a wrong number
+    otherwise), while a NumPy array keeps its own (the layers follow the format)."""
     path = tmp_path / "channels_first.py"
     path.write_text(textwrap.dedent("""
         import numpy as np
         import keras
         from keras import layers
         keras.backend.set_image_data_format("channels_first")
+        (x_train, y_train), _ = keras.datasets.cifar10.load_data()
+        model = keras.Sequential([keras.Input(x_train.shape[1:]), layers.Conv2D(8, 3)])
         images = np.zeros((4, 1, 28, 28))
-        model = keras.Sequential([keras.Input(images.shape[1:]), layers.Conv2D(8, 3)])
+        other = keras.Sequential([keras.Input(images.shape[1:]), layers.Conv2D(8, 3)])
         """).lstrip(), encoding="utf-8")
-    rows = ours(path)["models"][0]["layers"]
-    assert [(r["output_shape"], r["params"]) for r in rows] == [("?", None)]
+    models = ours(path)["models"]
+    assert [(r["output_shape"], r["params"]) for r in models[0]["layers"]] == [("(None, 8, ?, ?)", None)]
+    assert [(r["output_shape"], r["params"]) for r in models[1]["layers"]] == [("(None, 8, 26, 26)", 80)]
 
 
 def test_numpy_scalars_are_unknown_numbers(tmp_path):

@@ -363,7 +363,7 @@ def test_keras_2_add_weight_spelling_is_the_error_keras_3_raises(tmp_path):
 
 
 def test_custom_layer_called_on_a_value_not_known_to_be_a_tensor_reports_nothing():
-    """``layer(tf.zeros([10, 5]))``: the analyser cannot see the argument, and Keras may stop
+    """``layer(next_batch())``: the analyser cannot see the argument, and Keras may stop
     before ``build`` (a bad argument), so nothing found inside ``build``/``call`` is an error."""
     source = textwrap.dedent("""
         import tensorflow as tf
@@ -377,7 +377,7 @@ def test_custom_layer_called_on_a_value_not_known_to_be_a_tensor_reports_nothing
                 return tf.matmul(x, self.w)
 
         layer = Legacy()
-        out = layer(tf.zeros([10, 5]))
+        out = layer(next_batch())
         """)
     analysis = analyse_source(source, "eager_call.py")
     assert not [d for d in analysis.diagnostics if d.severity == "error"]

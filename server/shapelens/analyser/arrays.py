@@ -222,9 +222,11 @@ def tf_call(name: str, positional, keywords):
     return UNKNOWN
 
 
-def load_data(dataset: str):
+def load_data(dataset: str, channels_last: bool = True):
     """``keras.datasets.<dataset>.load_data()``: ``((x_train, y_train), (x_test, y_test))``."""
     sample, label = DATASETS[dataset]
+    if len(sample) == 3 and not channels_last:
+        sample = (UNKNOWN,) * 3         # transposed to the data format the code set
     part = (constant((UNKNOWN,) + sample), constant((UNKNOWN,) + label))
     return (part, (constant((UNKNOWN,) + sample), constant((UNKNOWN,) + label)))
 
@@ -270,15 +272,14 @@ def pad_sequences(positional, keywords):
     return constant((count, maxlen) + sample)
 
 
-def call_array_function(path: str, positional, keywords, channels_last: bool = True):
+def call_array_function(path: str, positional, keywords, image_data_format: object = "channels_last"):
     """The value of a call that makes a concrete array, or ``MISSING`` for other functions.
-    After ``set_image_data_format`` (not to ``channels_last``) arrays are unknown: the layers'
-    rules assume channels_last, so known data shapes would give them wrong numbers."""
-    made = _array_function(path, positional, keywords)
-    return UNKNOWN if made is not MISSING and not channels_last else made
+    ``image_data_format`` is Keras's global one: the cifar loaders transpose their images to it, so
+    under any other format than ``channels_last`` their arrays are unknown."""
+    return _array_function(path, positional, keywords, image_data_format == "channels_last")
 
 
-def _array_function(path: str, positional, keywords):
+def _array_function(path: str, positional, keywords, channels_last: bool):
     parts = path.split(".")
     if parts[0] == "numpy" and len(parts) > 1:
         return numpy_call(".".join(parts[1:]), positional, keywords)
@@ -288,7 +289,7 @@ def _array_function(path: str, positional, keywords):
         return MISSING
     name = parts[-1]
     if name == "load_data" and len(parts) >= 3 and parts[-3] == "datasets" and parts[-2] in DATASETS:
-        return load_data(parts[-2])
+        return load_data(parts[-2], channels_last)
     if name == "to_categorical" and "utils" in parts:
         return to_categorical(positional, keywords)
     if name == "pad_sequences" and ("utils" in parts or "sequence" in parts):

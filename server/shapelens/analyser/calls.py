@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import REGISTRY, ShapeError, create_layer
+from ..engine.args import parse_signature
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, is_int
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
@@ -110,12 +111,16 @@ def make_input(rec: Recorder, batch_shape, name, site: ast.AST | None) -> SymTen
 
 # ---- layers --------------------------------------------------------------------------------
 
-def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, site: ast.AST):
-    """Construct a layer stand-in; ``None`` when the engine does not know the class."""
+def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, site: ast.AST,
+              image_data_format: object = "channels_last"):
+    """Construct a layer stand-in; ``None`` when the engine does not know the class.
+    ``image_data_format`` is Keras's global one, the default of a ``data_format`` left unset."""
     engine_pos = [to_engine(v) for v in positional]
     engine_kw = {k: to_engine(v) for k, v in keywords.items()}
     if class_name not in REGISTRY:
         return None
+    if image_data_format != "channels_last":
+        _default_data_format(class_name, engine_pos, engine_kw, image_data_format)
     if class_name == "RNN":      # a cell of the user's own class: the RNN rule on its sizes
         _user_cell_argument(positional, keywords, engine_pos, engine_kw)
     try:
@@ -137,6 +142,20 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         if engine_kw.get("batch_size") is not None:
             obj.input_batch = engine_kw.get("batch_size")
     return obj
+
+
+def _default_data_format(class_name, engine_pos, engine_kw, image_data_format) -> None:
+    """A ``data_format`` the code leaves unset (or ``None``) is Keras's global image data format."""
+    signature = parse_signature(REGISTRY[class_name].signature)
+    names = signature.names + signature.keyword_only
+    if "data_format" not in names or engine_kw.get("data_format") is not None:
+        return
+    if "data_format" in signature.names and signature.names.index("data_format") < len(engine_pos):
+        index = signature.names.index("data_format")
+        if engine_pos[index] is None:
+            engine_pos[index] = image_data_format
+        return
+    engine_kw["data_format"] = image_data_format
 
 
 def _user_cell_argument(positional, keywords, engine_pos, engine_kw) -> None:

@@ -197,7 +197,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             self.image_data_format = given if given in ("channels_last", "channels_first") else UNKNOWN
             return None
         if kind == "layer":
-            obj = calls.new_layer(rec, name, positional, keywords, node)
+            obj = calls.new_layer(rec, name, positional, keywords, node, self.image_data_format)
             if obj is None or obj == "error":
                 return UnknownOp(rec.unique_name(to_snake_case(name)), name, node)
             if obj.class_name == "Lambda":
@@ -246,10 +246,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if kind == "external" and path.startswith("math."):
             fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN
-        if name == "set_image_data_format":      # cifar arrays follow it (arrays.load_data)
-            self.channels_last = positional[:1] == ["channels_last"]
-            return None
-        made = arrays.call_array_function(path, positional, keywords, getattr(self, "channels_last", True))
+        made = arrays.call_array_function(path, positional, keywords, self.image_data_format)
         return UNKNOWN if made is MISSING else made
 
     def activation_get(self, name, positional, keywords):

@@ -16,6 +16,7 @@ without symbolic tensors makes the result unknown, since that argument could hav
 from __future__ import annotations
 
 import ast
+import inspect
 
 from ..engine import ShapeError
 from ..engine.layer import to_snake_case
@@ -35,6 +36,19 @@ def op_name_of(path: str, name: str, kind: str) -> str:
         if "ops" in parts:
             return ".".join(parts[parts.index("ops") + 1:])
     return name
+
+
+def _default_data_format(rule, engine_pos, engine_kw, image_data_format) -> None:
+    """An op's ``data_format=None`` is Keras's global image data format, once the code sets one."""
+    names = list(inspect.signature(rule.fn).parameters)
+    if "data_format" not in names or engine_kw.get("data_format") is not None:
+        return
+    index = names.index("data_format")
+    if index < len(engine_pos):
+        if engine_pos[index] is None:
+            engine_pos[index] = image_data_format
+        return
+    engine_kw["data_format"] = image_data_format
 
 
 def call_op(interp, path: str, name: str, kind: str, positional: list, keywords: dict, node):
@@ -63,6 +77,8 @@ def call_op(interp, path: str, name: str, kind: str, positional: list, keywords:
         class_name = "ReLU" if name == "relu" else camel_case(name)
     snake = to_snake_case(class_name) if kind == "activation" or rule is not None else name
     engine_pos, engine_kw = engine_arguments(rule, positional, keywords)
+    if rule is not None and interp.image_data_format != "channels_last":
+        _default_data_format(rule, engine_pos, engine_kw, interp.image_data_format)
     try:
         shape = op_output_shape(qualified, engine_pos, engine_kw, traced=bool(traced) and not symbolic)
     except ShapeError as error:

@@ -43,7 +43,7 @@ def preprocess_input(interp, path: str, positional, keywords, node):
     if mode == "identity":
         return x
     if data_format is None:
-        data_format = "channels_last"       # keras.config.image_data_format()'s default
+        data_format = interp.image_data_format      # keras.config.image_data_format()
     if mode not in ("tf", "torch", "caffe") or data_format not in ("channels_last", "channels_first"):
         return UNKNOWN
     rec = interp.rec

@@ -78,7 +78,7 @@ class UserLayersMixin:
         if not isinstance(given, str):
             keywords["name"] = self.rec.unique_name(to_snake_case(instance.cls.name))
         site = instance.site if instance.site is not None else node
-        obj = calls.new_layer(self.rec, parent, positional, keywords, node)
+        obj = calls.new_layer(self.rec, parent, positional, keywords, node, self.image_data_format)
         if obj is None or obj == "error":
             instance.keras_object = UnknownOp(keywords["name"], instance.cls.name, site)
             return
