@@ -66,6 +66,19 @@ EXACT = {
         rows = np.ones((len(sys.argv) + 6, 3), "float32")
         result = wrapped.body(rows)
         """,
+    "backend_int_shape_sizes_a_decoder": """
+        import keras
+        from keras import layers
+        from keras.src.legacy import backend as K      # what tf.keras.backend is under Keras 3
+        image = keras.Input(shape=(12, 12, 1))
+        x = layers.Conv2D(4, 3, strides=2, padding="same")(image)
+        saved = K.int_shape(x)
+        encoder = keras.Model(image, layers.Flatten()(x))
+        code = keras.Input(shape=(5,))
+        y = layers.Dense(saved[1] * saved[2] * saved[3])(code)
+        y = layers.Reshape((saved[1], saved[2], saved[3]))(y)
+        decoder = keras.Model(code, layers.Conv2DTranspose(1, 3, strides=2, padding="same")(y))
+        """,
 }
 
 # A snippet, and for each model the (row index, field) pairs that must be ``?`` (the rest exact).

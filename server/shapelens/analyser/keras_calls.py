@@ -51,6 +51,9 @@ def dense_weight(engine, attr: str):
 
 # Keras's global image data format: ``"channels_last"`` unless the code sets another (the engine's
 # layers assume the default too).  ``keras.backend`` keeps the Keras 2 spellings.
+# ``tf.keras.backend.int_shape(x)`` (``keras.src.legacy.backend``): the static shape as a tuple
+# (``None`` where it is dynamic).
+INT_SHAPE = frozenset({"keras.backend.int_shape", "keras.legacy.backend.int_shape"})   # tf.keras.backend
 IMAGE_DATA_FORMAT_GETTERS = frozenset({"keras.backend.image_data_format", "keras.config.image_data_format"})
 IMAGE_DATA_FORMAT_SETTERS = frozenset({"keras.backend.set_image_data_format", "keras.config.set_image_data_format"})
 
@@ -192,6 +195,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         rec = self.rec
         if path in IMAGE_DATA_FORMAT_GETTERS:
             return self.image_data_format
+        if path in INT_SHAPE:
+            x = positional[0] if positional else keywords.get("x")
+            return x.shape if isinstance(x, SymTensor) and isinstance(x.shape, tuple) else UNKNOWN
         if path in IMAGE_DATA_FORMAT_SETTERS:
             given = positional[0] if positional else keywords.get("data_format", UNKNOWN)
             self.image_data_format = given if given in ("channels_last", "channels_first") else UNKNOWN
