@@ -102,7 +102,10 @@ async def test_hints_in_a_cell_reflect_the_cells_above_and_follow_edits(client):
     assert c[(1, 36)] == "Model: 54,170 params (211.60 KB)"
     assert await labels(client, "md") == {}
 
+    refreshes = client.refreshes
     notebook.edit("a", 3, 22, 24, "30")               # (28, 28, 1) -> (30, 28, 1) in cell a
+    # the editor asks again for the hints of the cells below (VS Code asks only for the edited cell)
+    await wait_until(client, lambda: client.refreshes > refreshes)
     assert (await labels(client, "b"))[(1, 31)] == "(None, 28, 26, 8) · 80 params"
     assert (await labels(client, "c"))[(0, 29)] == "(None, 10) · 58,250 params"
 

@@ -12,6 +12,7 @@ thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated en
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import logging
@@ -50,6 +51,7 @@ class ShapeLensServer(LanguageServer):
         self._documents: Documents | None = None
         self.config_supported = False
         self.refresh_supported = False
+        self.refreshing: set = set()                    # workspace/inlayHint/refresh requests under way
         self.markdown = True
 
     def report_server_error(self, error: Exception, source) -> None:
@@ -88,8 +90,19 @@ class ShapeLensServer(LanguageServer):
         return converter
 
     def analysed(self, doc: Document, snapshot: Snapshot) -> None:
-        """A document version was analysed: publish its diagnostics."""
+        """A document version was analysed: publish its diagnostics.  A notebook's edit in one
+        cell changes the hints of the cells below, which the client asks for only on a refresh."""
         self.publish(doc, snapshot)
+        if snapshot.notebook is not None and len(snapshot.notebook.cells) > 1 and self.refresh_supported:
+            task = asyncio.ensure_future(self.refresh_hints())
+            self.refreshing.add(task)                   # a task nobody holds may be collected
+            task.add_done_callback(self.refreshing.discard)
+
+    async def refresh_hints(self) -> None:
+        try:
+            await self.workspace_inlay_hint_refresh_async(None)
+        except Exception as error:  # noqa: BLE001 - a client that fails the refresh keeps its hints
+            log.info("workspace/inlayHint/refresh failed: %s", error)
 
     def publish(self, doc: Document, snapshot: Snapshot) -> None:
         if self.settings.diagnostics_enabled:
@@ -167,10 +180,7 @@ class ShapeLensServer(LanguageServer):
     async def settings_changed(self) -> None:
         """Hints and diagnostics follow the new settings at once."""
         if self.refresh_supported:
-            try:
-                await self.workspace_inlay_hint_refresh_async(None)
-            except Exception as error:  # noqa: BLE001
-                log.info("workspace/inlayHint/refresh failed: %s", error)
+            await self.refresh_hints()
         for doc in list(self.documents.docs.values()):
             if doc.latest is not None:
                 self.publish(doc, doc.latest)

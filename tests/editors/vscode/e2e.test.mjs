@@ -49,6 +49,40 @@ const MERGE_LINE = 'out = layers.Add()([inputs, x])';
 const UNTITLED_CONV_LINE = 'x = layers.Conv2D(16, 3)(image_input)';
 const UNTITLED_TEXT = ['from keras import layers', 'image_input = layers.Input(shape=(150, 150, 3))', UNTITLED_CONV_LINE, ''].join('\n');
 
+// A Jupyter notebook (VS Code's built-in notebook editor; no Jupyter extension, no kernel): the
+// code cells are one module, so the Conv2D in the third code cell is sized by the Input of the second.
+const NB_INPUT_LINE = 'inputs = keras.Input(shape=(28, 28, 1))';
+const NB_CONV_LINE = "x = layers.Conv2D(16, 3, activation='relu')(inputs)";
+const NB_CONV_HINT = '(None, 26, 26, 16) · 160 params';
+const NB_CONV_HINT_EDITED = '(None, 30, 26, 16) · 160 params'; // after the Input's first 28 became 32
+const NB_DENSE_LINE = 'outputs = layers.Dense(10)(x)';
+const NB_CELLS = [
+  ['markdown', '# A small CNN, cell by cell'],
+  ['code', '%matplotlib inline\nimport keras\nfrom keras import layers'],
+  ['code', NB_INPUT_LINE],
+  ['code', [NB_CONV_LINE, 'x = layers.MaxPooling2D()(x)', 'x = layers.Flatten()(x)', NB_DENSE_LINE,
+    'model = keras.Model(inputs, outputs)'].join('\n')],
+];
+
+/** The .ipynb JSON of NB_CELLS (nbformat 4, a Python kernelspec; never run: no outputs). */
+function notebookJson(cells) {
+  const source = (text) => text.split('\n').map((line, i, all) => (i < all.length - 1 ? `${line}\n` : line));
+  return JSON.stringify({
+    cells: cells.map(([kind, text]) => ({
+      cell_type: kind,
+      metadata: {},
+      source: source(text),
+      ...(kind === 'code' ? { execution_count: null, outputs: [] } : {}),
+    })),
+    metadata: {
+      kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' },
+      language_info: { name: 'python' },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  }, null, 1);
+}
+
 const WAIT = Number(process.env.SHAPELENS_WAIT_MS) || 90_000; // upper bound for one condition; never a fixed delay
 
 const runId = `shapelens-e2e-${process.pid}-${Date.now()}`;
@@ -470,6 +504,7 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
 
     copyFileSync(example('examples/cats_vs_dogs.py', 'tests/editors/fixtures/cats_vs_dogs.py'), join(dirs.workspace, 'cats_vs_dogs.py'));
     copyFileSync(example('examples/errors/add_mismatch.py', 'tests/editors/fixtures/add_mismatch.py'), join(dirs.workspace, 'add_mismatch.py'));
+    writeFileSync(join(dirs.workspace, 'small_cnn.ipynb'), notebookJson(NB_CELLS));
 
     userSettings = {
       'shapelens.trace.server': 'messages',
@@ -491,6 +526,7 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
       'chat.commandCenter.enabled': false,
       'workbench.layoutControl.enabled': false,
       'git.enabled': false,
+      'workbench.editorAssociations': { '*.ipynb': 'jupyter-notebook' }, // the notebook editor, not the JSON
     };
     writeUserSettings(userSettings);
     writeFileSync(join(root, 'config.yaml'), 'auth: none\ncert: false\n');
@@ -726,5 +762,36 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
     const text = await hoverAndRead(MERGE_LINE, 'Add', ['incompatible shapes', '(32,) and (16,)']);
     log(`hover on the error: ${text.replace(/\n+/g, ' | ')}`);
     await screenshot('vscode-error.png');
+  });
+  editorTest('a Jupyter notebook gets hints and hovers in its Python cells, and an edit in one cell updates the next', 'notebook', async () => {
+    await openFromExplorer('small_cnn.ipynb', 'cells');
+    await runCommand('View: Reopen Editor With...');
+    await pickFocused('Jupyter Notebook');
+    // the notebook editor (cells), not the JSON text
+    await page.locator('.notebook-editor .cell-list-container').first().waitFor({ timeout: WAIT });
+    const text = await waitForLineContaining(NB_CONV_LINE, NB_CONV_HINT);
+    log(`notebook cell: ${text}`);
+    assert.ok(text.indexOf(NB_CONV_HINT) > text.indexOf(NB_CONV_LINE), text);
+    const dense = await waitForLineContaining(NB_DENSE_LINE, '(None, 10) ·');
+    log(`notebook cell: ${dense}`);
+    const hover = await hoverAndRead(NB_CONV_LINE, 'Conv2D', ['Conv2D', '(None, 26, 26, 16)', '= 160']);
+    log(`notebook hover: ${hover.replace(/\n+/g, ' | ')}`);
+    // the README's picture of a notebook: the editor part only
+    const editor = await page.locator('.part.editor').boundingBox();
+    const readme = join(artifacts, 'notebook-screenshot.png');
+    await page.screenshot({ path: readme, clip: editor });
+    log(`screenshot ${readme} (${statSync(readme).size} bytes)`);
+    if (process.env.SHAPELENS_UPDATE_SCREENSHOT === '1') {
+      copyFileSync(readme, join(repo, 'editors/vscode/notebook-screenshot.png'));
+      log('updated editors/vscode/notebook-screenshot.png');
+    }
+    await page.mouse.move(5, 5);
+    // an edit in the Input's cell: the Conv2D's hint in the cell below follows
+    const { x, y } = await wordCenter(NB_INPUT_LINE, '28');
+    await page.mouse.dblclick(x, y);
+    await page.keyboard.type('32');
+    const edited = await waitForLineContaining(NB_CONV_LINE, NB_CONV_HINT_EDITED);
+    log(`after the edit: ${edited}`);
+    assert.ok(readFileSync(join(dirs.workspace, 'small_cnn.ipynb'), 'utf8').includes('28, 28, 1'), 'nothing was saved');
   });
 });
