@@ -52,6 +52,9 @@ def summary_table(model: ModelReport) -> str:
             out.append(line("├", "┼", "┤", "─"))
         out.append(cells(row))
     out.append(line("└", "┴", "┘", "─"))
+    if not model.rows_complete:
+        out.append(" (more rows not known: part of this model is built in a branch or a loop that "
+                   "cannot be decided statically)")
     p = model.params
     out.append(f" Total params: {count_text(p.total)} ({memory_text(p.total)})")
     out.append(f" Trainable params: {count_text(p.trainable)} ({memory_text(p.trainable)})")
@@ -82,6 +85,7 @@ def file_json(path: str, analysis: Analysis, locate=None) -> dict:
             "trainable_params": _json_count(model.params.trainable),
             "non_trainable_params": _json_count(model.params.non_trainable),
             "macs": _json_count(model.macs),
+            "rows_complete": model.rows_complete,
             "layers": [{
                 "name": row.name,
                 "class": row.class_name,

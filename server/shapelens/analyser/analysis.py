@@ -116,7 +116,7 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
     params = model.param_count()
     sequential_like = getattr(model, "sequential_like", lambda: True)()
     return ModelReport(variable, model.class_name, model.name, span, rows, params, sequential_like,
-                       total_macs)
+                       total_macs, getattr(model, "rows_known", True))
 
 
 __all__ = ["analyse_source", "module_models", "parse_lines", "parse_with_recovery"]

@@ -145,11 +145,13 @@ class ExpressionsMixin:
         if cond is False:
             return self.eval(node.orelse, scope)
         self.rec.uncertain += 1
+        self.rec.branching += 1
         try:
             a = self.eval(node.body, scope)
             b = self.eval(node.orelse, scope)
         finally:
             self.rec.uncertain -= 1
+            self.rec.branching -= 1
         return a if (a is b or (plain(a) and plain(b) and a == b)) else UNKNOWN
 
     def expr_BoolOp(self, node, scope):

@@ -45,6 +45,7 @@ from ..engine.shape import UNKNOWN
 from .control import Break, Continue, Limit, Return, Scope, Stop
 from .parsing import parse_lines as parse_with_recovery
 from .parsing import sanitize, split_lines, too_large
+from .recorder import UNSURE
 from .result import Span
 from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
 from .values import MISSING, KerasRef, UserClass, UserFunction
@@ -283,10 +284,15 @@ class _CountingRecorder(ServerRecorder):
         self.uid_delta: dict = defaultdict(int)
 
     def unique_name(self, prefix: str) -> str:
-        if prefix not in self.uid_start:
-            self.uid_start[prefix] = self.uid_count(prefix)
+        for key in (prefix, prefix + UNSURE):       # the name depends on both counters
+            if key not in self.uid_start:
+                self.uid_start[key] = self.uid_count(key)
         self.uid_delta[prefix] += 1
         return super().unique_name(prefix)
+
+    def mark_unsure(self, prefix: str) -> None:
+        self.uid_delta[prefix + UNSURE] += 1
+        super().mark_unsure(prefix)
 
 
 class IncrementalAnalysis:

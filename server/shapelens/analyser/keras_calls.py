@@ -292,6 +292,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
     def make_sequential(self, positional, keywords, node):
         name = keywords.get("name", positional[2] if len(positional) > 2 else None)
         model = SequentialModel(name if isinstance(name, str) else self.rec.unique_name("sequential"), node)
+        model.made_branching = self.rec.branching
         layers = positional[0] if positional else keywords.get("layers")
         if isinstance(layers, (list, tuple)):
             for item in layers:
@@ -300,6 +301,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 self.rec.unique_name("functional")   # the one rebuild after the constructor
         elif layers is UNKNOWN:
             model.complete = False
+            model.rows_known = False
         return model
 
     def make_application(self, name, positional, keywords, node):

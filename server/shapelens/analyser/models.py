@@ -66,6 +66,7 @@ class ModelObj(Operation):
     def __init__(self, name, class_name, site):
         super().__init__(name, class_name, site)
         self.complete = True       # False when part of the model could not be worked out
+        self.rows_known = True     # False when it may have rows we cannot list (an undecided branch)
         self.inputs = None         # structure of SymTensor
         self.outputs = None
 
@@ -120,6 +121,7 @@ class FunctionalModel(ModelObj):
             self.complete = False
         if any(op.class_name == "?" for op in self.operations):   # built through an unknown branch
             self.complete = False
+            self.rows_known = False
             self.operations = [op for op in self.operations if op.class_name != "?"]
 
     def summary_layers(self):

@@ -37,6 +37,10 @@ class SpanMaker:
                     end_line, self._char_col(end_line, end_col))
 
 
+# The counter key that marks a name prefix whose count an undecided branch may have changed.
+UNSURE = "?"
+
+
 class Recorder:
     def __init__(self, lines: list[str]):
         self.spans = SpanMaker(lines)
@@ -44,6 +48,7 @@ class Recorder:
         self._uids: dict[str, int] = defaultdict(int)
         self.traces: list[list] = []  # calls made by subclassed models' call(), innermost last
         self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
+        self.branching = 0          # > 0 inside an undecided branch or a loop of unknown length
         self.foreign = 0            # > 0 while running code from another file (an imported module)
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
@@ -54,11 +59,21 @@ class Recorder:
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
-        """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``..."""
+        """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``...
+        Once a branch that may not run (an undecided ``if``, a loop of unknown length) has named a
+        layer of this prefix, the later counts are not known: ``prefix_?``."""
         self.activity += 1
         count = self._uids[prefix]
         self._uids[prefix] = count + 1
+        unsure = self._uids[prefix + UNSURE] > 0
+        if self.branching and not unsure:
+            self.mark_unsure(prefix)
+        if unsure:
+            return f"{prefix}_?"
         return prefix if count == 0 else f"{prefix}_{count}"
+
+    def mark_unsure(self, prefix: str) -> None:
+        self._uids[prefix + UNSURE] += 1
 
     def uid_counts(self) -> dict:
         """The counters themselves (shared with builders that name layers the same way)."""

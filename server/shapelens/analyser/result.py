@@ -70,6 +70,7 @@ class ModelReport:
     params: ParamCount
     sequential_like: bool = True
     macs: object = UNKNOWN            # one forward pass, per example (docs/macs.md)
+    rows_complete: bool = True        # False: a branch or loop that cannot be decided may add rows
 
 
 @dataclass

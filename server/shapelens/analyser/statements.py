@@ -114,8 +114,10 @@ class StatementsMixin:
         """Follow branches that may or may not run; names they change become ``?`` unless every
         branch agrees."""
         before = dict(scope.vars)
+        containers = _containers_changed_by(branches, scope)
         outcomes = []
         self.rec.uncertain += 1
+        self.rec.branching += 1
         try:
             for body in branches:
                 scope.vars.clear()
@@ -127,6 +129,7 @@ class StatementsMixin:
                 outcomes.append(dict(scope.vars))
         finally:
             self.rec.uncertain -= 1
+            self.rec.branching -= 1
         scope.vars.clear()
         names = dict.fromkeys(before)          # ordered: models keep their module order
         for outcome in outcomes:
@@ -141,6 +144,7 @@ class StatementsMixin:
                 scope.vars[name] = calls.either_tensor(values)
             else:
                 scope.vars[name] = UNKNOWN
+        _forget_changed(containers, scope)
 
     def stmt_For(self, stmt, scope):
         iterable = self.eval(stmt.iter, scope)
@@ -306,3 +310,50 @@ def _as_load(target):
         return ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load(),
                              lineno=target.lineno, col_offset=target.col_offset)
     return target
+
+
+def _containers_changed_by(branches, scope) -> list:
+    """The lists, dicts and sets the branches may change in place (held by a name, or by an
+    attribute of an instance a name holds), each with a shallow copy to compare afterwards."""
+    mutated: set = set()
+    for body in branches:
+        for stmt in body:
+            mutated |= touched_names(stmt, scope)[1]
+    found = []
+    for name in mutated:
+        value = scope.lookup(name)
+        places = [(name, None, value)]
+        if isinstance(value, Instance):
+            places += [(None, (value, key), item) for key, item in value.attrs.items()]
+        for place_name, attribute, item in places:
+            if isinstance(item, (list, dict, set)):
+                found.append((place_name, attribute, item, _copy(item)))
+    return found
+
+
+def _copy(container):
+    return dict(container) if isinstance(container, dict) else type(container)(container)
+
+
+def _same(container, copy) -> bool:
+    if isinstance(container, dict):
+        return container.keys() == copy.keys() and all(container[k] is copy[k] for k in copy)
+    if isinstance(container, set):
+        return container == copy
+    return len(container) == len(copy) and all(a is b for a, b in zip(container, copy))
+
+
+def _forget_changed(containers, scope) -> None:
+    """A container an undecided branch changed holds what only some runs would put there: ``?``."""
+    for name, attribute, container, copy in containers:
+        if _same(container, copy):
+            continue
+        if name is not None:
+            forget(set(), {name}, scope)
+        else:
+            instance, key = attribute
+            if instance.attrs.get(key) is container:
+                instance.attrs[key] = UNKNOWN
+            if isinstance(instance.keras_object, ModelObj):      # its layers may hide in there
+                instance.keras_object.complete = False
+                instance.keras_object.rows_known = False
