@@ -119,6 +119,7 @@ class FunctionalModel(ModelObj):
         self.operations, self.nodes_by_depth = map_graph(flatten(inputs), flatten(outputs))
         if any(not isinstance(t, SymTensor) for t in flatten(outputs) + flatten(inputs)):
             self.complete = False
+            self.rows_known = False
         if any(op.class_name == "?" for op in self.operations):   # built through an unknown branch
             self.complete = False
             self.rows_known = False
