@@ -11,7 +11,7 @@ from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN
-from . import arrays, calls, op_calls
+from . import arrays, calls, npvalues, op_calls
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
@@ -172,6 +172,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
     def super_init(self, instance: Instance, positional, keywords, node):
         """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional; in a
         subclass of a built-in layer it makes the parent's rule with these arguments."""
+        positional = [npvalues.keras_argument(v) for v in positional]
+        keywords = {k: npvalues.keras_argument(v) for k, v in keywords.items()}
         op = instance.keras_object
         parent = builtin_layer_parent(instance.cls) if op is None else None
         if parent is not None:
