@@ -4,7 +4,8 @@ the test says (never a wrong number, never a false error).
 
 * items of small NumPy int arrays built from literals (``pool_sizes = np.array([1, 1]) * 2``,
   then ``MaxPooling2D((pool_sizes[i], pool_sizes[i]))``), forgotten as soon as anything could
-  change them, and a bare ``np.int64`` at a Keras call unknown (Keras rejects it in places).
+  change them, and a bare ``np.int64`` at a Keras call unknown (Keras rejects it in places);
+* a custom layer's own ``compute_output_shape``, which Keras uses for its output on graph tensors.
 """
 
 import textwrap
@@ -49,6 +50,56 @@ EXACT = {
         for size in np.array([4, 6]):
             model.add(layers.Dense(int(size + 1)))
         model.add(layers.Dense(int(np.array([7])[0] - both[0])))
+        """,
+    "custom_layer_output_from_its_compute_output_shape": """
+        import keras
+        from keras import layers, ops
+
+        class Doubler(layers.Layer):
+            def compute_output_shape(self, input_shape):
+                shape = list(input_shape)
+                assert len(shape) == 2
+                shape[-1] *= 2
+                return tuple(shape)
+
+            def call(self, inputs):
+                inputs -= ops.mean(inputs, axis=1, keepdims=True)
+                return ops.concatenate([ops.relu(inputs), ops.relu(-inputs)], axis=1)
+
+        class Projection(layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.inner = layers.Dense(4)
+
+            def build(self, input_shape):
+                self.scale = self.add_weight(shape=(input_shape[-1],))
+
+            def compute_output_shape(self, input_shape):
+                return input_shape[:-1] + (4,)
+
+            def call(self, x):
+                return self.inner(x * self.scale)
+
+        class Widen(layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.inner = layers.Dense(6)
+
+            def compute_output_shape(self, input_shape):
+                return (input_shape[0], 6)
+
+            def call(self, x):
+                return self.inner(x)
+
+        model = keras.Sequential()
+        model.add(layers.Dense(16, input_shape=(8,)))
+        model.add(Doubler())
+        model.add(layers.Dropout(0.1))
+        model.add(layers.Dense(3))
+        inputs = keras.Input((5, 3))
+        projected = keras.Model(inputs, Projection()(inputs))
+        flat = keras.Input((7,))
+        widened = keras.Model(flat, Widen()(flat))
         """,
 }
 

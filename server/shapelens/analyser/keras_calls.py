@@ -152,15 +152,17 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
             self.remember_build_output(instance, calls.output_shapes(inputs))
         call = instance.cls.lookup("call")
+        declared = self.declared_output_shape(instance, positional, keywords)
         result = UNKNOWN
         trace = None
-        if isinstance(call, UserFunction):
+        untraced = declared is not None and isinstance(build, UserFunction) and _may_build_sublayers(instance)
+        if isinstance(call, UserFunction) and not untraced:     # Keras would not run it: no builds
             self.rec.traces.append([])
             try:
                 result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
             finally:
                 trace = self.rec.traces.pop()
-        shapes = calls.output_shapes(tensor_structure(result))
+        shapes = calls.output_shapes(tensor_structure(result)) if declared is None else declared
         if op.inputs is None:
             op.inputs, op.outputs = inputs, result
         macs = UNKNOWN
@@ -367,6 +369,24 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if name == "__call__":
             return self.call(op, positional, keywords, node)
         return None if name in ("summary", "compile", "fit", "evaluate", "save", "load_weights") else UNKNOWN
+
+
+def _may_build_sublayers(instance: Instance) -> bool:
+    """Whether tracing the layer's ``call`` could build a sublayer Keras leaves unbuilt (its
+    attributes hold an unbuilt layer, a model or a custom layer); otherwise it is traced anyway,
+    for the shapes shown inside it."""
+    values = list(instance.attrs.values())
+    while values:
+        value = values.pop()
+        if isinstance(value, (list, tuple)) and len(value) <= 64:
+            values.extend(value)
+        elif isinstance(value, dict) and len(value) <= 64:
+            values.extend(value.values())
+        elif isinstance(value, Instance) and value.keras_object is not None:
+            return True
+        elif isinstance(value, Operation) and not (isinstance(value, LayerObj) and value.built):
+            return True
+    return False
 
 
 def layer_input_shape_arg(keywords: dict):
