@@ -143,6 +143,38 @@ WITH_UNKNOWNS = {
         """, {"net": {(0, "output_shape"), (0, "params"), (1, "output_shape"), (2, "params")}}),
 }
 
+# A subclassed model using element-wise functions, called eagerly; the oracle runs the keras.ops
+# spelling (it has no TensorFlow), the TensorFlow spellings must give the same rows.
+ELEMENTWISE_BLOCK = """
+    import keras
+    {imports}
+    from keras import layers
+
+    class Block(keras.Model):
+        def __init__(self):
+            super().__init__(name="")
+            self.conv_a = layers.Conv2D(2, (1, 1))
+            self.norm_a = layers.BatchNormalization()
+            self.conv_b = layers.Conv2D(3, 1, padding="same")
+
+        def call(self, x, training=False):
+            y = {relu}(self.norm_a(self.conv_a(x), training=training))
+            y = {sigmoid}({tanh}(y))
+            y = self.conv_b({exp}({square}(y)))
+            return {relu}(y + x)
+
+    block = Block()
+    _ = block({zeros}([1, 2, 3, 3]))
+    """
+KERAS_SPELLING = dict(imports="from keras import ops", relu="ops.relu", sigmoid="ops.sigmoid", tanh="ops.tanh",
+                      exp="ops.exp", square="ops.square", zeros="ops.zeros")
+TF_SPELLINGS = [
+    dict(imports="import tensorflow as tf", relu="tf.nn.relu", sigmoid="tf.sigmoid", tanh="tf.math.tanh",
+         exp="tf.exp", square="tf.math.square", zeros="tf.zeros"),
+    dict(imports="import tensorflow as tf", relu="tf.nn.relu", sigmoid="tf.nn.sigmoid", tanh="tf.nn.tanh",
+         exp="tf.math.exp", square="tf.square", zeros="tf.zeros"),
+]
+
 
 def _write(tmp_path, name, text):
     path = tmp_path / f"{name}.py"
@@ -153,6 +185,16 @@ def _write(tmp_path, name, text):
 @pytest.mark.parametrize("name", sorted(EXACT))
 def test_snippet_matches_keras(name, tmp_path):
     assert_models_match_keras(_write(tmp_path, name, EXACT[name]))
+
+
+def test_tensorflow_elementwise_functions_in_a_subclassed_model_are_keras_ops(tmp_path):
+    path = _write(tmp_path, "keras_spelling", ELEMENTWISE_BLOCK.format(**KERAS_SPELLING))
+    assert_models_match_keras(path)
+    expected = ours(path)["models"]
+    assert all("?" not in str(r["output_shape"]) for r in expected[0]["layers"])
+    for index, spelling in enumerate(TF_SPELLINGS):
+        path = _write(tmp_path, f"tf_spelling_{index}", ELEMENTWISE_BLOCK.format(**spelling))
+        assert ours(path)["models"] == expected, spelling
 
 
 @pytest.mark.parametrize("name", sorted(WITH_UNKNOWNS))

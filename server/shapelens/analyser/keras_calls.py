@@ -35,6 +35,10 @@ from .values import (
 
 # TensorFlow functions a custom layer's ``call`` uses on its tensors, as the keras.ops they equal.
 TF_OPS = {"tensorflow.matmul": "matmul", "tensorflow.linalg.matmul": "matmul"}
+# TensorFlow's element-wise functions inside a traced call: the shape-keeping ``keras.ops`` rule.
+TF_OPS.update({f"tensorflow.{module}{name}": name for module in ("", "math.", "nn.") for name in (
+    "sigmoid", "tanh", "exp", "sqrt", "square", "abs")})
+TF_OPS.update({f"tensorflow.nn.{name}": name for name in ("relu", "relu6", "elu", "selu", "softplus")})
 
 # Arguments a built-in layer keeps as attributes unchanged (what a subclass reads: ``self.units``).
 LAYER_ATTRIBUTES = frozenset({"units", "filters", "output_dim", "input_dim", "num_heads", "key_dim"})
