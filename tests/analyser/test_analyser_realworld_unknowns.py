@@ -49,7 +49,7 @@ EXACT = {
         model.add(layers.Reshape((-1, both[2] * 1)))
         for size in np.array([4, 6]):
             model.add(layers.Dense(int(size + 1)))
-        model.add(layers.Dense(int(np.array([7])[0] - both[0])))
+        model.add(layers.Dense(int(np.array([7])[0] - both[0]), name=f"head_{both[1]}_" + str(-grown[2])))
         """,
     "custom_layer_output_from_its_compute_output_shape": """
         import keras

@@ -33,6 +33,12 @@ class NumpyInt(int):
     def __repr__(self) -> str:
         return f"np.int64({int(self)})"
 
+    def __str__(self) -> str:
+        return str(int(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec)
+
     def __neg__(self):
         return _wrap(-int(self))
 
