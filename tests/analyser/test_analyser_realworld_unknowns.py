@@ -128,10 +128,15 @@ WITH_UNKNOWNS = {
 
         passed = np.array([2, 2])
         bump(passed)
+        late = np.array([2, 2])
+        for step in range(5000):        # a long loop: its late iterations still count
+            if step == 4000:
+                late[0] = 4
         inputs = keras.Input((16, 16, 3))
-        rows = [layers.MaxPooling2D((a[0], a[0]))(inputs) for a in (set_item, alias, view, shuffled, filled, passed)]
+        rows = [layers.MaxPooling2D((a[0], a[0]))(inputs)
+                for a in (set_item, alias, view, shuffled, filled, passed, late)]
         model = keras.Model(inputs, rows)
-        """, {"model": {(i, "output_shape") for i in range(1, 7)}}),
+        """, {"model": {(i, "output_shape") for i in range(1, 8)}}),
     "bare_numpy_int_to_a_keras_layer_is_unknown": ("""
         import numpy as np
         import keras

@@ -145,6 +145,7 @@ class FunctionsMixin:
             return UNKNOWN          # calling a generator function runs none of its body
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
+            npvalues.forget([positional, keywords])     # what the body would change is not known
             return UNKNOWN
         scope = Scope(fn.closure, fn.closure.module)
         self.bind_parameters(fn, positional, keywords, scope, speculative)
