@@ -171,8 +171,10 @@ def module_loads(body) -> Counter:
 
 
 def mutable(value) -> bool:
-    """Values the code could change in place (lists, dicts, Keras objects, instances)."""
-    return isinstance(value, (list, dict, set, Instance, Operation))
+    """Values the code could change in place (lists, dicts, Keras objects, instances, arrays
+    whose items are known)."""
+    return isinstance(value, (list, dict, set, Instance, Operation)) or (
+        isinstance(value, SymTensor) and value.values is not None)
 
 
 def _lookup(scope, name):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 
 from ..engine.shape import UNKNOWN
-from . import calls
+from . import calls, npvalues
 from .budget import forget, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .models import ModelObj
@@ -44,6 +44,7 @@ class StatementsMixin:
     def stmt_AugAssign(self, stmt, scope):
         current = self.eval(_as_load(stmt.target), scope)
         value = self.binop(stmt.op, current, self.eval(stmt.value, scope), stmt)
+        npvalues.forget(current)        # in place: every alias of the array changes
         self.assign(stmt.target, value, scope)
 
     def stmt_Return(self, stmt, scope):
@@ -240,6 +241,7 @@ class StatementsMixin:
             self.set_attribute(obj, target.attr, value)
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value, scope)
+            npvalues.forget(obj)
             key = self.eval(target.slice, scope)
             if isinstance(obj, dict) and hashable(key):
                 obj[key] = value
@@ -279,6 +281,8 @@ class StatementsMixin:
         return [UNKNOWN] * count
 
     def set_attribute(self, obj, attr: str, value) -> None:
+        if isinstance(obj, SymTensor):
+            obj.values = None           # ``a.shape = ...``: the items are no longer ``a[i]``
         if isinstance(obj, Instance):
             obj.attrs[attr] = value
             if attr == "trainable" and obj.keras_object is not None:

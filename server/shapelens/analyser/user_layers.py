@@ -152,6 +152,23 @@ class UserLayersMixin:
         self.remember_build_output(instance, shape)
         return result
 
+    def declared_output_shape(self, instance, positional, keywords):
+        """A custom layer's own ``compute_output_shape`` on graph tensors: Keras's
+        ``compute_output_spec`` takes the output from it (``call`` runs only to build a layer
+        without a ``build``).  None when it does not apply or gives no flat shape."""
+        method = user_override(instance.cls, "compute_output_shape")
+        tensors = calls.tensors_in(positional)
+        if method is None or len(positional) != 1 or not tensors or calls.tensors_in(keywords) \
+                or not all(t.node is not None and not t.constant for t in tensors):
+            return None
+        shape = self.invoke(method, [instance, calls.output_shapes(positional[0])], {}, None)
+        if isinstance(shape, list):
+            shape = tuple(shape)
+        if not isinstance(shape, tuple) or not shape or len(shape) > 64 or not all(
+                d is None or d is UNKNOWN or (type(d) is int and d >= 0) for d in shape):
+            return None
+        return shape
+
     def remember_build_output(self, instance, input_shape):
         """A custom layer built by its own ``build``: outside a graph its summary row shows
         ``compute_output_shape(build shape)``, or ``?`` when the class has none (Keras's raises)."""

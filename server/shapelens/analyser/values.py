@@ -23,7 +23,7 @@ from ..engine.shape import UNKNOWN
 
 
 class SymTensor:
-    __slots__ = ("shape", "node", "index", "mask", "constant")
+    __slots__ = ("shape", "node", "index", "mask", "constant", "values")
 
     def __init__(self, shape, node: "Node | None" = None, index: int = 0, constant: bool = False):
         self.shape = shape
@@ -31,6 +31,7 @@ class SymTensor:
         self.index = index
         self.mask: "SymTensor | None" = None   # Keras's ``_keras_mask`` (Embedding(mask_zero=True), ...)
         self.constant = constant   # a concrete array (``ops.arange(4)``): no node, never traced
+        self.values: tuple | None = None   # a concrete array's int items, when known (npvalues.py)
 
     def __repr__(self) -> str:
         return f"SymTensor({self.shape})"
