@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..conv_utils import window_output_length
 from ..shape import dim_op, is_int
-from .base import Unknown, need, op
+from .base import Unknown, known_shape, op
 
 
 def _format(data_format):
@@ -18,7 +18,7 @@ def _format(data_format):
 
 
 def _images(images, ranks=(3, 4)):
-    need(images)
+    images = known_shape(images)
     if len(images) not in ranks:
         raise Unknown
     return list(images)
@@ -65,7 +65,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
 
 
 def _patches(images, size, strides, dilation_rate, padding, data_format, three_d):
-    need(images)
+    images = known_shape(images)
     n = 3 if three_d else 2
     if is_int(size):
         size = (size,) * n
@@ -160,7 +160,7 @@ def _cropped(size, before, after, target):
 
 @op("image.map_coordinates", tensors=("inputs", "coordinates"))
 def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
-    need(inputs, coordinates)
+    inputs, coordinates = known_shape(inputs), known_shape(coordinates)
     if len(coordinates) < 2 or coordinates[0] != len(inputs):
         raise Unknown
     return coordinates[1:]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..conv_utils import pool_output_length, transpose_output_length, window_output_length
 from ..shape import dim_op, is_int
-from .base import Unknown, axes_set, axis_index, literal_int, need, op
+from .base import Unknown, axes_set, axis_index, known_shape, literal_int, op
 from .numpy import reduce_shape
 
 ACTIVATIONS = (
@@ -19,7 +19,7 @@ _CLASS = {"swish": "Silu", "hard_swish": "HardSilu"}
 
 
 def _same(x):
-    need(x)
+    x = known_shape(x)
     return x
 
 
@@ -29,7 +29,7 @@ for _name in ACTIVATIONS:
 
 @op("softmax", "log_softmax")
 def softmax(x, axis=-1):
-    need(x)
+    x = known_shape(x)
     if axis is not None:
         axes_set(axis, len(x))
     return x
@@ -37,7 +37,7 @@ def softmax(x, axis=-1):
 
 @op("glu")
 def glu(x, axis=-1):
-    need(x)
+    x = known_shape(x)
     ax = axis_index(axis, len(x))
     size = x[ax]
     if is_int(size) and size % 2:
@@ -48,7 +48,7 @@ def glu(x, axis=-1):
 # ---- one-hot --------------------------------------------------------------------------------
 
 def _insert_classes(x, num_classes, axis):
-    need(x)
+    x = known_shape(x)
     n = literal_int(num_classes)
     if axis == -1:
         return x + (n,)
@@ -87,7 +87,7 @@ def _tuple(value, n):
 
 
 def _spatial(inputs, data_format):
-    need(inputs)
+    inputs = known_shape(inputs)
     if len(inputs) < 3:
         raise Unknown
     fmt = _data_format(data_format)
@@ -138,13 +138,13 @@ def _conv(inputs, kernel_spatial, channels, strides, padding, data_format, dilat
 
 @op("conv", tensors=("inputs", "kernel"))
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    need(kernel)
+    kernel = known_shape(kernel)
     return _conv(inputs, kernel[:-2], kernel[-1], strides, padding, data_format, dilation_rate)
 
 
 @op("depthwise_conv", tensors=("inputs", "kernel"))
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    need(kernel, inputs)
+    kernel, inputs = known_shape(kernel), known_shape(inputs)
     channels = dim_op(lambda a, b: a * b, kernel[-2], kernel[-1])
     return _conv(inputs, kernel[:-2], channels, strides, padding, data_format, dilation_rate)
 
@@ -152,7 +152,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
 @op("separable_conv", tensors=("inputs", "depthwise_kernel", "pointwise_kernel"))
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
                    data_format=None, dilation_rate=1):
-    need(depthwise_kernel, pointwise_kernel)
+    depthwise_kernel, pointwise_kernel = known_shape(depthwise_kernel), known_shape(pointwise_kernel)
     return _conv(inputs, depthwise_kernel[:-2], pointwise_kernel[-1], strides, padding, data_format,
                  dilation_rate)
 
@@ -160,7 +160,7 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
 @op("conv_transpose", tensors=("inputs", "kernel"))
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
-    need(kernel)
+    kernel = known_shape(kernel)
     fmt, spatial = _spatial(inputs, data_format)
     n = len(spatial)
     if len(kernel) != n + 2 or padding not in ("valid", "same"):
@@ -174,7 +174,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
 
 
 def _depth_space(x, block_size, data_format, to_space: bool):
-    need(x)
+    x = known_shape(x)
     if len(x) != 4:
         raise Unknown
     b = literal_int(block_size)
@@ -230,7 +230,7 @@ def dot_product_attention(query, key, value, *args, **kwargs):
 
 @op("binary_crossentropy", tensors=("target", "output"))
 def binary_crossentropy(target, output, from_logits=False):
-    need(target, output)
+    target, output = known_shape(target), known_shape(output)
     if target != output:
         raise Unknown
     return output
@@ -238,7 +238,7 @@ def binary_crossentropy(target, output, from_logits=False):
 
 @op("categorical_crossentropy", tensors=("target", "output"))
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    need(target, output)
+    target, output = known_shape(target), known_shape(output)
     if target != output or not output:
         raise Unknown
     return output[:-1]
@@ -246,7 +246,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 @op("sparse_categorical_crossentropy", tensors=("target", "output"))
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    need(target, output)
+    target, output = known_shape(target), known_shape(output)
     if not output:
         raise Unknown
     ax = axis_index(axis, len(output))
@@ -270,7 +270,7 @@ def polar(abs_, angle):
 
 @op("unfold")
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
-    need(x)
+    x = known_shape(x)
     if len(x) != 4:
         raise Unknown
     n, c, h, w = x
@@ -282,7 +282,7 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
 @op("fold")
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    need(x)
+    x = known_shape(x)
     if len(x) != 3:
         raise Unknown
     n, ckk, _ = x

@@ -8,10 +8,11 @@ from argument shapes and literal arguments.  Each rule mirrors the op class's
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..errors import ShapeError
 from ..shape import UNKNOWN, dim_op, dim_product, format_shape, is_int
-from .base import Unknown, axes_set, axis_index, broadcast, literal_int, need, op, shape_arg
+from .base import Tensor, Unknown, axes_set, axis_index, broadcast, known_shape, literal_int, need, op, shape_arg
 
 # ---- elementwise -----------------------------------------------------------------------------
 
@@ -25,7 +26,7 @@ _UNARY_CLASS = {"abs": "Absolute", "conj": "Conjugate"}
 
 
 def _same(x, *args, **kwargs):
-    need(x)
+    x = known_shape(x)
     return x
 
 
@@ -84,9 +85,9 @@ def where(condition, x1=None, x2=None):
 
 # ---- reductions --------------------------------------------------------------------------------
 
-def reduce_shape(shape, axis=None, keepdims=False):
+def reduce_shape(shape: Tensor, axis: object = None, keepdims: object = False) -> tuple[Any, ...]:
     """``keras.src.ops.operation_utils.reduce_shape``."""
-    need(shape)
+    shape = known_shape(shape)
     if axis is None:
         return tuple(1 for _ in shape) if keepdims is True else ()
     if keepdims not in (True, False):
@@ -110,7 +111,7 @@ def count_nonzero(x, axis=None):
 
 @op("average", tensors=("x", "weights"))
 def average(x, axis=None, weights=None):
-    need(x)
+    x = known_shape(x)
     if weights is not None and weights != x:
         return UNKNOWN
     return reduce_shape(x, None if axis is None else [axis])
@@ -118,14 +119,14 @@ def average(x, axis=None, weights=None):
 
 @op("quantile", "percentile", "nanquantile", "nanpercentile", tensors=("x", "q"))
 def quantile(x, q, axis=None, method="linear", keepdims=False):
-    need(q)
+    q = known_shape(q)
     out = reduce_shape(x, axis, keepdims)
     return (q[0],) + out if len(q) > 0 else out
 
 
 @op("trace")
 def trace(x, offset=0, axis1=0, axis2=1):
-    need(x)
+    x = known_shape(x)
     a, b = axis_index(axis1, len(x)), axis_index(axis2, len(x))
     if a == b:
         raise Unknown
@@ -216,7 +217,7 @@ def kaiser(x, beta):
 
 @op("expand_dims")
 def expand_dims(x, axis):
-    need(x)
+    x = known_shape(x)
     axes = axis if isinstance(axis, (list, tuple)) else (axis,)
     rank = len(x) + len(axes)
     positions = sorted(axes_set(axes, rank))
@@ -228,7 +229,7 @@ def expand_dims(x, axis):
 
 @op("squeeze")
 def squeeze(x, axis=None):
-    need(x)
+    x = known_shape(x)
     if axis is None:
         if UNKNOWN in x:
             return UNKNOWN
@@ -250,7 +251,7 @@ def reshape_shape(shape, newshape, traced: bool = False):
     newshape = tuple(newshape)
     if newshape.count(-1) > 1 or any(is_int(d) and d < -1 for d in newshape):
         raise Unknown
-    need(shape)
+    shape = known_shape(shape)
     if UNKNOWN in shape:
         if -1 in newshape:
             return tuple(UNKNOWN if d == -1 else d for d in newshape)
@@ -285,7 +286,7 @@ def reshape(x, newshape=UNKNOWN, *, new_shape=UNKNOWN, traced=False):
 
 
 def _flat(x):
-    need(x)
+    x = known_shape(x)
     if UNKNOWN in x:
         return (UNKNOWN,)
     return (None,) if None in x else (math.prod(x),)
@@ -298,7 +299,7 @@ def ravel(x):
 
 @op("transpose")
 def transpose(x, axes=None):
-    need(x)
+    x = known_shape(x)
     if axes is None:
         return tuple(reversed(x))
     if not isinstance(axes, (list, tuple)) or len(axes) != len(x):
@@ -311,7 +312,7 @@ def transpose(x, axes=None):
 
 @op("swapaxes")
 def swapaxes(x, axis1, axis2):
-    need(x)
+    x = known_shape(x)
     a, b = axis_index(axis1, len(x)), axis_index(axis2, len(x))
     out = list(x)
     out[a], out[b] = out[b], out[a]
@@ -320,7 +321,7 @@ def swapaxes(x, axis1, axis2):
 
 @op("moveaxis")
 def moveaxis(x, source, destination):
-    need(x)
+    x = known_shape(x)
     src = source if isinstance(source, (list, tuple)) else [source]
     dst = destination if isinstance(destination, (list, tuple)) else [destination]
     if len(src) != len(dst):
@@ -340,7 +341,7 @@ def moveaxis(x, source, destination):
 
 @op("flip", "roll")
 def flip(x, *args, axis=None, **kwargs):
-    need(x)
+    x = known_shape(x)
     if axis is not None:
         axes_set(axis, len(x))
     return x
@@ -353,7 +354,7 @@ def fliplr(x):
 
 @op("rot90", tensors=("array",))
 def rot90(array, k=1, axes=(0, 1)):
-    need(array)
+    array = known_shape(array)
     if len(array) < 2 or not isinstance(axes, (list, tuple)) or len(axes) != 2:
         raise Unknown
     a, b = axis_index(axes[0], len(array)), axis_index(axes[1], len(array))
@@ -367,7 +368,7 @@ def rot90(array, k=1, axes=(0, 1)):
 
 
 def _along(x, axis):
-    need(x)
+    x = known_shape(x)
     if axis is None:
         return _flat(x)
     axis_index(axis, len(x))
@@ -386,14 +387,14 @@ def cumsum(x, axis=None, dtype=None):
 
 @op("argpartition")
 def argpartition(x, kth, axis=-1):
-    need(x)
+    x = known_shape(x)
     axis_index(axis, len(x))
     return x
 
 
 @op("diff", tensors=("a",))
 def diff(a, n=1, axis=-1):
-    need(a)
+    a = known_shape(a)
     n = literal_int(n)
     ax = axis_index(axis, len(a))
     out = list(a)
@@ -408,7 +409,7 @@ def tril(x, k=0):
 
 @op("diag")
 def diag(x, k=0):
-    need(x)
+    x = known_shape(x)
     k = literal_int(k)
     if len(x) == 1:
         d = dim_op(lambda s: s + abs(k), x[0])
@@ -429,7 +430,7 @@ def _diagonal_length(rows, cols, k):
 
 @op("diagonal")
 def diagonal(x, offset=0, axis1=0, axis2=1):
-    need(x)
+    x = known_shape(x)
     if len(x) < 2:
         raise Unknown
     a, b = axis_index(axis1, len(x)), axis_index(axis2, len(x))
@@ -441,7 +442,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
 @op("diagflat")
 def diagflat(x, k=0):
-    need(x)
+    x = known_shape(x)
     n = dim_product(x)
     d = dim_op(lambda s: s + abs(literal_int(k)), n)
     return (d, d)
@@ -456,7 +457,7 @@ def broadcast_to(x, shape):
 
 @op("tile")
 def tile(x, repeats):
-    need(x)
+    x = known_shape(x)
     reps = [repeats] if is_int(repeats) else list(repeats) if isinstance(repeats, (list, tuple)) else None
     if reps is None or not all(is_int(r) and r >= 0 for r in reps):
         raise Unknown
@@ -470,7 +471,7 @@ def tile(x, repeats):
 
 @op("repeat")
 def repeat(x, repeats, axis=None):
-    need(x)
+    x = known_shape(x)
     reps = [repeats] if is_int(repeats) else list(repeats) if isinstance(repeats, (list, tuple)) else None
     if reps is None or not all(is_int(r) and r >= 0 for r in reps):
         raise Unknown
@@ -498,7 +499,7 @@ def repeat(x, repeats, axis=None):
 
 @op("pad")
 def pad(x, pad_width, mode="constant", constant_values=None):
-    need(x)
+    x = known_shape(x)
     if is_int(pad_width):
         pad_width = [(pad_width, pad_width)]
     widths = [tuple(p) if isinstance(p, (list, tuple)) else (p, p) for p in pad_width]
@@ -544,7 +545,7 @@ def concatenate(xs, axis=0):
 @op("append", tensors=("x1", "x2"))
 def append(x1, x2, axis=None):
     if axis is None:
-        need(x1, x2)
+        x1, x2 = known_shape(x1), known_shape(x2)
         return (dim_op(lambda a, b: a + b, _flat(x1)[0], _flat(x2)[0]),)
     return concatenate([x1, x2], axis)
 
@@ -600,7 +601,7 @@ def stack(x, axis=0):
 
 def split_shapes(x, indices_or_sections, axis=0, *, exact=True):
     """``_compute_split_output_spec``: a list of shapes."""
-    need(x)
+    x = known_shape(x)
     ax = axis_index(axis, len(x))
     size = x[ax]
     if is_int(indices_or_sections):
@@ -637,7 +638,7 @@ def array_split(x, indices_or_sections, axis=0):
 
 @op("hsplit")
 def hsplit(x, indices_or_sections):
-    need(x)
+    x = known_shape(x)
     return split_shapes(x, indices_or_sections, 0 if len(x) == 1 else 1)
 
 
@@ -666,7 +667,7 @@ def meshgrid(*x, indexing="xy"):
 
 @op("take", tensors=("x", "indices"))
 def take(x, indices, axis=None):
-    need(x, indices)
+    x, indices = known_shape(x), known_shape(indices)
     if axis is None:
         return indices
     ax = axis_index(axis, len(x))
@@ -675,7 +676,7 @@ def take(x, indices, axis=None):
 
 @op("take_along_axis", tensors=("x", "indices"))
 def take_along_axis(x, indices, axis=None):
-    need(x, indices)
+    x, indices = known_shape(x), known_shape(indices)
     if axis is None:
         return indices
     if len(x) != len(indices):
@@ -710,9 +711,9 @@ def digitize(x, bins):
 
 # ---- products --------------------------------------------------------------------------------
 
-def matmul_shape(a, b):
+def matmul_shape(a: Tensor, b: Tensor) -> tuple[Any, ...]:
     """``Matmul.compute_output_spec`` (also ``x @ y``)."""
-    need(a, b)
+    a, b = known_shape(a), known_shape(b)
     if len(a) == 0 or len(b) == 0:
         raise Unknown
     a2 = a if len(a) > 1 else (1,) + a
@@ -739,7 +740,7 @@ def matmul(x1, x2):
 
 @op("dot", tensors=("x1", "x2"))
 def dot(x1, x2):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     if not x1 or not x2:
         return broadcast(x1, x2)
     if len(x1) == 1 and len(x2) == 1:
@@ -755,7 +756,7 @@ def dot(x1, x2):
 
 @op("tensordot", tensors=("x1", "x2"))
 def tensordot(x1, x2, axes=2):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     if is_int(axes):
         return x1 + x2 if axes <= 0 else x1[:-axes] + x2[axes:]
     if not (isinstance(axes, (list, tuple)) and len(axes) == 2):
@@ -771,7 +772,7 @@ def tensordot(x1, x2, axes=2):
 
 @op("inner", tensors=("x1", "x2"))
 def inner(x1, x2):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     if not x1:
         return x2
     if not x2:
@@ -783,13 +784,13 @@ def inner(x1, x2):
 
 @op("outer", tensors=("x1", "x2"))
 def outer(x1, x2):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     return (_flat(x1)[0] if x1 else 1, _flat(x2)[0] if x2 else 1)
 
 
 @op("kron", tensors=("x1", "x2"))
 def kron(x1, x2):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     if len(x1) != len(x2):
         raise Unknown       # Keras's symbolic rule zips the shapes; the arrays would differ
     return tuple(dim_op(lambda a, b: a * b, a, b) for a, b in zip(x1, x2))
@@ -797,7 +798,7 @@ def kron(x1, x2):
 
 @op("cross", tensors=("x1", "x2"))
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = axis_index(axisa, len(x1)), axis_index(axisb, len(x2))
@@ -884,14 +885,14 @@ def _einsum_dim(a, b):
 
 @op("vander")
 def vander(x, N=None, increasing=False):
-    need(x)
+    x = known_shape(x)
     n = x[0] if N is None else literal_int(N)
     return x + (n,)
 
 
 @op("correlate", tensors=("x1", "x2"))
 def correlate(x1, x2, mode="valid"):
-    need(x1, x2)
+    x1, x2 = known_shape(x1), known_shape(x2)
     if len(x1) != 1 or len(x2) != 1:
         raise Unknown
     a, b = x1[0], x2[0]
@@ -912,13 +913,13 @@ def histogram(x, bins=10, range=None):
 
 @op("unravel_index", tensors=("indices",))
 def unravel_index(indices, shape):
-    need(indices)
+    indices = known_shape(indices)
     return [indices for _ in shape_arg(shape)]
 
 
 @op("corrcoef")
 def corrcoef(x):
-    need(x)
+    x = known_shape(x)
     if len(x) == 1:
         return ()
     if len(x) == 2:
