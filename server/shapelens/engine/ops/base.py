@@ -103,6 +103,13 @@ def known_shape(x: Tensor) -> tuple[Any, ...]:
     return x
 
 
+def known_shapes(xs: object) -> list[tuple[Any, ...]]:
+    """A sequence of tensors as shapes of known rank; stop with ``UNKNOWN`` otherwise."""
+    if not isinstance(xs, (list, tuple)):
+        raise Unknown
+    return [known_shape(x) for x in xs]
+
+
 class Unknown(Exception):
     """Raised inside a rule: the answer is ``UNKNOWN``."""
 
