@@ -96,7 +96,7 @@ def _smaller(dim: object, min_size: int) -> bool:
     return is_int(dim) and dim < min_size
 
 
-def obtain_input_shape(input_shape: Any, default_size: int, min_size: int, require_flatten: bool, weights: object,
+def obtain_input_shape(input_shape: Any, default_size: object, min_size: int, require_flatten: bool, weights: object,
                        why: Derivation) -> tuple[Any, ...]:
     """``input_shape``: the user's value (``?``, ``None``, or a sequence the checks below read)."""
     """``imagenet_utils.obtain_input_shape`` for ``channels_last``: the image shape (without
