@@ -347,7 +347,8 @@ def moveaxis(x: Tensor, source: object, destination: object) -> Shapes:
     for s, d in zip(src, dst):
         order[d] = s
     it = iter(rest)
-    return tuple(x[o if o is not None else next(it)] for o in order)
+    resolved = [o if o is not None else next(it) for o in order]
+    return tuple(x[i] for i in resolved)
 
 
 @op("flip", "roll")
