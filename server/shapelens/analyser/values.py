@@ -158,7 +158,7 @@ class UnknownOp(Operation):
     keras_op = False
 
     def param_count(self) -> ParamCount:
-        return ParamCount(UNKNOWN, UNKNOWN)
+        return NO_PARAMS if self.keras_op else ParamCount(UNKNOWN, UNKNOWN)
 
 
 @dataclass(frozen=True)
