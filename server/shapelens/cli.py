@@ -69,7 +69,7 @@ def read_source(path: str) -> str:
 
 
 def python_files(paths: list[str]) -> list[str]:
-    files = []
+    files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, names in os.walk(path):

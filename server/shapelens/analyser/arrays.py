@@ -228,7 +228,7 @@ def tf_call(name: str, positional, keywords):
 
 def load_data(dataset: str, channels_last: bool = True):
     """``keras.datasets.<dataset>.load_data()``: ``((x_train, y_train), (x_test, y_test))``."""
-    sample: tuple = DATASETS[dataset][0]
+    sample: tuple[object, ...] = DATASETS[dataset][0]
     label = DATASETS[dataset][1]
     if len(sample) == 3 and not channels_last:
         sample = (UNKNOWN,) * 3         # transposed to the data format the code set

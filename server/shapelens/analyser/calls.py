@@ -58,7 +58,7 @@ def tensors_in(value, depth: int = 0) -> list[SymTensor]:
     return []
 
 
-def wrap_output(output, node: Node):
+def wrap_output(output, node: Node | None):
     """Engine output structure → SymTensors produced by ``node``."""
     counter = [0]
 

@@ -64,7 +64,7 @@ class Scope:
         self.globals_: set = set()
 
     def lookup(self, name: str):
-        scope = self
+        scope: Scope | None = self
         while scope is not None:
             if name in scope.vars:
                 return scope.vars[name]

@@ -58,7 +58,7 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         self.steps = 0
         self.step_limit = MAX_STEPS   # the current top-level statement's budget ends here (budget.py)
         self.outside_queries = None   # set by the incremental analyser: module-wide reads the loop check used
-        self.module_body = None       # the module's statements (for the loop check)
+        self.module_body: list[ast.stmt] | None = None    # the module's statements (for the loop check)
         self.depth = 0
         self.module_loader = module_loader
         self.import_depth = depth_of_import

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
+from ..engine.macs import Macs
 from ..engine.shape import UNKNOWN
 
 
@@ -47,8 +49,9 @@ class Node:
         self.inputs = inputs
         self.outputs = outputs
         self.is_input = is_input
-        self.replay = None    # how to recompute the outputs on other input shapes (``replay.py``)
-        self.macs = None      # this call's MACs, when worked out as it ran (``macs.py``)
+        # how to recompute the outputs on other input shapes (``replay.py``)
+        self.replay: tuple[Any, ...] | None = None
+        self.macs: Macs | None = None     # this call's MACs, when worked out as it ran (``macs.py``)
 
     def parents(self) -> list["Node"]:
         return [t.node for t in self.inputs if t.node is not None]
@@ -156,7 +159,7 @@ class UnknownOp(Operation):
     keras_op = False
 
     def param_count(self) -> ParamCount:
-        return ParamCount(UNKNOWN, UNKNOWN)
+        return NO_PARAMS if self.keras_op else ParamCount(UNKNOWN, UNKNOWN)
 
 
 @dataclass(frozen=True)

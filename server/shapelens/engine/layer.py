@@ -74,6 +74,7 @@ class Layer:
     keras_name: ClassVar[str] = "Layer"
     signature: ClassVar[str] = "**kwargs"
     call_signature: ClassVar[str] = "inputs, *, training=None, mask=None"
+    passed_kwargs: ClassVar[frozenset[str]] = frozenset()   # **kwargs the Keras class consumes before Layer.__init__
 
     def __init__(self, args: Args, name: str | None = None) -> None:
         self.args = args
