@@ -283,6 +283,8 @@ class _CountingRecorder(ServerRecorder):
         self.uid_delta: dict = defaultdict(int)
 
     def unique_name(self, prefix: str) -> str:
+        if self.shadow:                # a sandboxed trace takes no names
+            return super().unique_name(prefix)
         if prefix not in self.uid_start:
             self.uid_start[prefix] = self.uid_count(prefix)
         self.uid_delta[prefix] += 1

@@ -44,6 +44,8 @@ class Recorder:
         self._uids: dict[str, int] = defaultdict(int)
         self.traces: list[list] = []  # calls made by subclassed models' call(), innermost last
         self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
+        self.shadow = 0             # > 0 while tracing in a sandbox (``traced.py``): no errors, no names used
+        self._shadow_uids: dict[str, int] = defaultdict(int)
         self.foreign = 0            # > 0 while running code from another file (an imported module)
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
@@ -56,9 +58,17 @@ class Recorder:
     def unique_name(self, prefix: str) -> str:
         """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``..."""
         self.activity += 1
-        count = self._uids[prefix]
-        self._uids[prefix] = count + 1
+        if self.shadow:
+            count = self._uids[prefix] + self._shadow_uids[prefix]
+            self._shadow_uids[prefix] += 1
+        else:
+            count = self._uids[prefix]
+            self._uids[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
+
+    def end_shadow(self) -> None:
+        """A sandboxed trace is over: the names it gave out were never taken."""
+        self._shadow_uids.clear()
 
     def uid_counts(self) -> dict:
         """The counters themselves (shared with builders that name layers the same way)."""
@@ -104,7 +114,7 @@ class Recorder:
     def error_target(self, node: ast.AST | None, message: str):
         """Where an error is reported, ``(node, message)``, or None: nowhere in code that may
         not run; at the call in this file when a helper from another module failed on its values."""
-        if self.uncertain:
+        if self.uncertain or self.shadow:
             return None
         if self.foreign:
             if self.anchor is None:
