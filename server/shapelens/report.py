@@ -130,7 +130,7 @@ def traced_class_text(name: str, models, results) -> str | None:
             notes.append("traced by ShapeLens")
     if not lines:
         return None
-    note = BUILD_ONLY_NOTE if notes and all(BUILD_ONLY_NOTE in n for n in notes) else None
+    note = f"`build()`: {BUILD_ONLY_NOTE}" if any(BUILD_ONLY_NOTE in n for n in notes) else None
     out = [f"**{name}** — traced by ShapeLens ({len(lines)} run{'s' if len(lines) != 1 else ''})", "", *lines[:16]]
     if len(lines) > 16:
         out.append(f"- … and {len(lines) - 16} more")
