@@ -226,3 +226,23 @@ def test_an_error_inside_call_is_reported_at_its_line_only_when_the_model_runs(t
     from model_oracle import keras_report
     error = keras_report(path)["error"]
     assert error is not None and error["line"] == errors[0].span.line
+
+
+def test_an_edit_reanalysed_incrementally_traces_as_a_full_analysis():
+    """The sandboxed trace of ``model.build`` leaves nothing behind that a replayed statement
+    would see: after edits, the incremental analysis equals a full one."""
+    from shapelens.analyser import IncrementalAnalysis, analyse_for_editor
+
+    def view(outcome):
+        a = outcome.analysis
+        return (sorted((tuple(vars(s.span).values()), [shape_text(r.output) for r in s.results]) for s in a.sites.values()),
+                [(m.variable, [(r.name, r.output_shape, r.params) for r in m.rows],
+                  [(t.how, t.input_shape, [(r.output_shape, r.params) for r in t.rows]) for t in m.traced])
+                 for m in a.models],
+                sorted((d.span.line, d.code) for d in a.diagnostics))
+
+    source = textwrap.dedent(CLASSES).lstrip() + SOURCES["build_positional"][0]
+    incremental = IncrementalAnalysis()
+    for text in (source, source + "other = Net()\n", source.replace("(None, 10, 10, 3)", "(None, 12, 12, 3)"),
+                 source + "model(np.zeros((2, 10, 10, 3)))\n"):
+        assert view(incremental.update(text)) == view(analyse_for_editor(text))
