@@ -124,7 +124,7 @@ def analyse_paths(paths: list[str]):
 
 
 def cmd_summary(args) -> int:
-    from .report import problem_lines, summary_table, where_text
+    from .report import problem_lines, summary_table, traced_table, where_text
 
     status = 0
     for path, analysis, locate, _problem in analyse_paths(args.paths):
@@ -138,6 +138,10 @@ def cmd_summary(args) -> int:
             print(f"{model.variable} = {model.class_name}  ({where})")
             print(summary_table(model))
             print()
+            traced = traced_table(model)     # a subclassed model: what ShapeLens traced in call()
+            if traced is not None:
+                print(traced)
+                print()
         for line in problem_lines(path, analysis, locate):
             print(line)
         if any(d.severity == "error" for d in analysis.diagnostics):

@@ -115,8 +115,10 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
     span = recorder.spans.span(model.site) if model.site is not None else None
     model_params = model.param_count()
     sequential_like = getattr(model, "sequential_like", lambda: True)()
+    from .traced import traced_tables
+
     return ModelReport(variable, model.class_name, model.name, span, rows, model_params, sequential_like,
-                       total_macs, getattr(model, "rows_known", True))
+                       total_macs, getattr(model, "rows_known", True), traced_tables(model, recorder.spans))
 
 
 __all__ = ["analyse_source", "module_models", "parse_lines", "parse_with_recovery"]

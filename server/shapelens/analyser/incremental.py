@@ -284,6 +284,8 @@ class _CountingRecorder(ServerRecorder):
         self.uid_delta: dict = defaultdict(int)
 
     def unique_name(self, prefix: str) -> str:
+        if self.shadow:                # a sandboxed trace takes no names
+            return super().unique_name(prefix)
         for key in (prefix, prefix + UNSURE):       # the name depends on both counters
             if key not in self.uid_start:
                 self.uid_start[key] = self.uid_count(key)

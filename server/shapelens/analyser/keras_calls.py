@@ -16,6 +16,7 @@ from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
+from .traced import record_run, trace_build
 from .user_layers import UserLayersMixin, builtin_layer_parent
 from .values import (
     MISSING,
@@ -169,6 +170,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         shapes = calls.output_shapes(tensor_structure(result)) if declared is None else declared
         if op.inputs is None:
             op.inputs, op.outputs = inputs, result
+        record_run(op, calls.output_shapes(inputs), shapes, trace, "build" if self.rec.shadow else "call")
         macs = UNKNOWN
         if trace is not None:
             op.trace = trace       # the calls of one forward pass, for MACs
@@ -345,6 +347,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             if isinstance(build, UserFunction) and not op.build_called:
                 op.build_called = True
                 self.invoke(build, [receiver, shape], {}, None)
+            trace_build(self, receiver, shape)   # what calling it on that shape shows (traced.py)
             return None
         if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
             return self.add_weight(op, positional, keywords, node)

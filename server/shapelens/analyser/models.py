@@ -160,6 +160,7 @@ class SubclassModel(ModelObj):
         self.is_model = is_model
         self.own = OwnWeights()          # add_weight(...) calls in the class itself
         self.build_called = False
+        self.traced_runs: list = []      # each pass of call() on known shapes (traced.TracedRun)
 
     def summary_layers(self):
         from .tracking import tracked_layers

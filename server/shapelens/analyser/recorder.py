@@ -49,6 +49,8 @@ class Recorder:
         self.traces: list[list] = []  # calls made by subclassed models' call(), innermost last
         self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
         self.branching = 0          # > 0 inside an undecided branch or a loop of unknown length
+        self.shadow = 0             # > 0 while tracing in a sandbox (``traced.py``): no errors, no names used
+        self._shadow_uids: dict[str, int] = defaultdict(int)
         self.foreign = 0            # > 0 while running code from another file (an imported module)
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
@@ -63,17 +65,25 @@ class Recorder:
         Once a branch that may not run (an undecided ``if``, a loop of unknown length) has named a
         layer of this prefix, the later counts are not known: ``prefix_?``."""
         self.activity += 1
-        count = self._uids[prefix]
-        self._uids[prefix] = count + 1
         unsure = self._uids[prefix + UNSURE] > 0
-        if self.branching and not unsure:
-            self.mark_unsure(prefix)
+        if self.shadow:
+            count = self._uids[prefix] + self._shadow_uids[prefix]
+            self._shadow_uids[prefix] += 1
+        else:
+            count = self._uids[prefix]
+            self._uids[prefix] = count + 1
+            if self.branching and not unsure:
+                self.mark_unsure(prefix)
         if unsure:
             return f"{prefix}_?"
         return prefix if count == 0 else f"{prefix}_{count}"
 
     def mark_unsure(self, prefix: str) -> None:
         self._uids[prefix + UNSURE] += 1
+
+    def end_shadow(self) -> None:
+        """A sandboxed trace is over: the names it gave out were never taken."""
+        self._shadow_uids.clear()
 
     def uid_counts(self) -> dict:
         """The counters themselves (shared with builders that name layers the same way)."""
@@ -119,7 +129,7 @@ class Recorder:
     def error_target(self, node: ast.AST | None, message: str):
         """Where an error is reported, ``(node, message)``, or None: nowhere in code that may
         not run; at the call in this file when a helper from another module failed on its values."""
-        if self.uncertain:
+        if self.uncertain or self.shadow:
             return None
         if self.foreign:
             if self.anchor is None:

@@ -20,6 +20,7 @@ from ..engine.shape import UNKNOWN
 from . import calls
 from .keras_api import LAYERS_WITH_BUILD, classify
 from .models import SubclassModel
+from .traced import trace_build
 from .values import (
     KerasRef,
     SymTensor,
@@ -150,6 +151,7 @@ class UserLayersMixin:
                 self._remember_parent_output(op, shape)
                 return result
         self.remember_build_output(instance, shape)
+        trace_build(self, instance, shape)   # what calling it on that shape shows (traced.py)
         return result
 
     def declared_output_shape(self, instance, positional, keywords):
