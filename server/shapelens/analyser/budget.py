@@ -1,8 +1,9 @@
 """Step budgets per top-level statement, and the static checks that keep loops from spending them.
 
 Each top-level statement gets its own step budget (``STMT_STEPS``) under one global safety net
-(``MAX_STEPS``): a training loop or a data-preparation loop that spends its budget ends with an
-``analysis-limit`` note at that statement, and the models after it are still analysed.  What the
+(``MAX_STEPS``; both grow with the file's size, ``control.step_budgets``): a training loop or a
+data-preparation loop that spends its budget ends with an ``analysis-limit`` note at that
+statement, and the models after it are still analysed.  What the
 interrupted statement may have changed half-way — the names it binds, the objects it mutates
 (``model.add`` in a loop), directly or through the user's functions it reaches — becomes ``?``,
 so no half-built model or list is reported as if complete.
@@ -22,7 +23,7 @@ import weakref
 from collections import Counter
 
 from ..engine.shape import UNKNOWN
-from .control import MAX_STEPS, STMT_STEPS, Scope
+from .control import Scope
 from .models import ModelObj
 from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, SymTensor, UserClass, UserFunction
 
@@ -273,13 +274,13 @@ class BudgetMixin:
 
     def begin_statement(self) -> None:
         """A fresh budget for the next top-level statement (never past the global cap)."""
-        self.step_limit = min(self.steps + STMT_STEPS, MAX_STEPS)
+        self.step_limit = min(self.steps + self.stmt_steps, self.max_steps)
 
     def statement_limit(self, stmt: ast.stmt, scope) -> bool:
         """The statement spent its budget: forget what it may have half-changed and note it.
         True when the analysis goes on with the next statement (the global cap is not reached)."""
         forget(*touched_names(stmt, scope), scope)
-        if self.step_limit >= MAX_STEPS:
+        if self.step_limit >= self.max_steps:
             self.rec.limit(stmt, "analysis stopped: step budget reached (the rest of the file is not analysed)")
             return False
         self.rec.limit(stmt, "analysis stopped: step budget of this statement reached (what it changes is "
