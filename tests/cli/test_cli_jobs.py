@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from test_cli import run
 
 NETWORK = """import keras
