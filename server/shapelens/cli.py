@@ -151,7 +151,8 @@ def _in_turn(files: list[str]):
 def _checked_in_worker(path: str):
     """``_checked`` in a pool process: the call sites (only the editor uses them, and they hold
     the interpreter's objects) are not sent back."""
-    gc.collect()            # the collector is off in the workers too (inherited from ``main``)
+    gc.collect()            # the collector is off in the workers too (inherited from ``main``):
+    gc.freeze()             # the last file's cycles go here, and what stays is not scanned again
     analysis, locate, problem = _checked(path)
     return (replace(analysis, sites={}) if analysis is not None else None), locate, problem
 
