@@ -129,12 +129,18 @@ def _inert_method(value, method) -> bool:
     return isinstance(value, (ModelObj, LayerObj))
 
 
-def is_generator(node: ast.AST) -> bool:
-    """A generator (or ``async``) function: calling it runs none of its body."""
+def is_generator(node: ast.AST, lines: list[str] | None = None) -> bool:
+    """A generator (or ``async``) function: calling it runs none of its body.  ``lines``, the
+    source lines the node's positions refer to, if known: without the word ``yield`` in its text
+    a function is none (no walk over its body)."""
     if isinstance(node, ast.AsyncFunctionDef):
         return True
     if isinstance(node, ast.Lambda):
         return False
+    end = getattr(node, "end_lineno", None)
+    if lines is not None and end is not None and 1 <= node.lineno <= end <= len(lines):
+        if not any("yield" in line for line in lines[node.lineno - 1:end]):
+            return False
     code = _EFFECTS.get(node)       # a full ``Effects`` walk only for this was a fifth of a CLI run
     if code is not None:
         return code.yields
