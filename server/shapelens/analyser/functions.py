@@ -141,7 +141,7 @@ class FunctionsMixin:
 
     def invoke(self, fn: UserFunction, positional, keywords, node, speculative: bool = False):
         fn.calls += 1
-        if not speculative and is_generator(fn.node):
+        if not speculative and is_generator(fn.node, None if fn.foreign else self.rec.spans.lines):
             return UNKNOWN          # calling a generator function runs none of its body
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")

@@ -15,6 +15,7 @@ class SpanMaker:
 
     def __init__(self, lines: list[str]):
         self.lines = lines
+        self.ascii = all(map(str.isascii, lines))     # then byte columns are character columns
 
     def _char_col(self, line: int, byte_col: int) -> int:
         if 1 <= line <= len(self.lines):
@@ -33,6 +34,8 @@ class SpanMaker:
         end_col = getattr(node, "end_col_offset", None)
         if end_col is None:
             end_col = node.col_offset
+        if self.ascii:
+            return Span(node.lineno, node.col_offset, end_line, end_col)
         return Span(node.lineno, self._char_col(node.lineno, node.col_offset),
                     end_line, self._char_col(end_line, end_col))
 

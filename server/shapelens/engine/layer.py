@@ -37,6 +37,9 @@ class ParamCount:
         return dim_op(lambda a, b: a + b, self.trainable, self.non_trainable)
 
     def __add__(self, other: "ParamCount") -> "ParamCount":
+        a, b, c, d = self.trainable, other.trainable, self.non_trainable, other.non_trainable
+        if type(a) is int and type(b) is int and type(c) is int and type(d) is int:
+            return ParamCount(a + b, c + d)
         return ParamCount(
             dim_op(lambda a, b: a + b, self.trainable, other.trainable),
             dim_op(lambda a, b: a + b, self.non_trainable, other.non_trainable),
