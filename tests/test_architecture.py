@@ -1,7 +1,7 @@
 """The one-way arrows of ``ARCHITECTURE.md``, checked on the source (``ast``, nothing imported):
 
 * the language server (``shapelens/server/``), the CLI (``shapelens/cli.py``), ``report.py`` and
-  ``ci_formats.py`` (SARIF and GitHub output of ``check``) use only the
+  ``ci_formats.py`` (SARIF and GitHub output of ``check``) and ``ipython_magic.py`` use only the
   analyser's public API — the names ``shapelens.analyser`` exports in ``__all__`` — plus public
   modules of ``shapelens.engine``, ``shapelens.report`` and ``shapelens.ci_formats`` (and ``shapelens.__version__``); never
   ``shapelens.analyser.<module>``, never a private name, never another object's private attribute
@@ -64,7 +64,7 @@ def _analyser_exports() -> set:
 
 
 FRONT_ENDS = sorted((PACKAGE / "server").glob("*.py")) + [PACKAGE / "cli.py", PACKAGE / "report.py",
-                                                          PACKAGE / "ci_formats.py"]
+                                                          PACKAGE / "ci_formats.py", PACKAGE / "ipython_magic.py"]
 
 
 def _front_end_violations(path: pathlib.Path) -> list[str]:
