@@ -158,7 +158,7 @@ def _checked_in_worker(path: str):
 
 
 def _in_pool(files: list[str], jobs: int):
-    from . import analyser  # noqa: F401 - loaded once, before the workers fork
+    from .analyser import analyse_source  # noqa: F401 - loaded once, before the workers fork
 
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers start with everything loaded, and run no ``python`` whose ``sys.path`` could
