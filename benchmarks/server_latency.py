@@ -1,7 +1,8 @@
 """Benchmark: inlay-hint latency of the language server while typing, like an editor drives it.
 
-Starts ``python -m shapelens serve`` over stdio (pygls's client), opens a generated 2,000-line
-model file and a typical 300-line one, and applies single-character edits to each (incremental
+Starts ``python -m shapelens serve`` over stdio (pygls's client), opens two generated 2,000-line
+model files (one of many small models; one loop-heavy: ResNet-style networks whose ``block``
+helpers are called in ``for`` loops over stages) and a typical 300-line one, and applies single-character edits to each (incremental
 ``didChange``), each followed at once by a ``textDocument/inlayHint`` request for the visible
 lines around the edit (60 lines, as an editor asks for its viewport).  The latency of an edit is
 the time from sending ``didChange`` to receiving the hints of that version (the server answers
@@ -11,7 +12,8 @@ intermediate texts do not parse).
 
 Prints p50/p95 latency per file, its ratio to ``ast.parse`` of the same text timed in the same
 run, start-up time (process start to ``initialize`` answered) and the server's peak memory
-(``VmHWM``).  Targets: p95 <= 3 x parse on the 2,000-line file; p95 <= 50 ms on the 300-line one.
+(``VmHWM``).  Targets: on each 2,000-line file, p95 <= 1.5 x parse and first hints <= 3 x parse;
+p95 <= 50 ms on the 300-line one.
 
 Run: python benchmarks/server_latency.py [--edits 200] [--full-hints] [--seed 0]
 """
@@ -33,9 +35,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
-from generate import generate_module  # noqa: E402
+from generate import generate_loop_module, generate_module  # noqa: E402
 from load_scenario import rss_kib  # noqa: E402
 
+FILES = (("2,000-line", generate_module, 2000), ("2,000-line loop-heavy", generate_loop_module, 2000),
+         ("300-line", generate_module, 300))
 NEW_LINES = ['x = layers.Dense(64, activation="relu")(x)', "x = layers.Dropout(0.25)(x)",
              "y = layers.Conv2D(8, 3)(y)"]
 
@@ -85,12 +89,21 @@ def plan_edits(lines: list[str], count: int, rng: random.Random):
                 edits.append(("comment", i, pos, pos, ch))
                 lines[i] += ch
         else:
-            # type a new layer line after a functional layer call at module level
+            # type a new layer line after a functional layer call at module level (inside a
+            # function when the module has none: the editor indents the new line)
             candidates = [j for j in digit_lines if lines[j].startswith("x = layers.")]
+            if not candidates:
+                candidates = [j for j in digit_lines if lines[j].lstrip().startswith(("x = layers.", "y = layers."))]
             i = rng.choice(candidates) + 1
+            indent = lines[i - 1][:len(lines[i - 1]) - len(lines[i - 1].lstrip())]
             text = rng.choice(NEW_LINES)
-            edits.append(("type", i, 0, 0, "\n"))
-            lines.insert(i, "")
+            if lines[i - 1].lstrip().startswith("y ="):
+                text = text.replace("x", "y")
+            if indent:
+                edits.append(("type", i - 1, len(lines[i - 1]), len(lines[i - 1]), "\n" + indent))
+            else:
+                edits.append(("type", i, 0, 0, "\n"))
+            lines.insert(i, indent)
             digit_lines = [j + 1 if j >= i else j for j in digit_lines]
             for ch in text:
                 if len(edits) >= count:
@@ -163,9 +176,9 @@ async def run(args) -> None:
     rng = random.Random(args.seed)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for label, lines_wanted in (("2,000-line", 2000), ("300-line", 300)):
-            text = generate_module(lines_wanted)
-            path = os.path.join(folder, f"model_{lines_wanted}.py")
+        for label, generate, lines_wanted in FILES:
+            text = generate(lines_wanted)
+            path = os.path.join(folder, f"{generate.__name__}_{lines_wanted}.py")
             with open(path, "w") as handle:
                 handle.write(text)
             parse = median_time(lambda: ast.parse(text))
@@ -190,18 +203,20 @@ async def run(args) -> None:
         print(f"\n{label} file ({n} lines), {args.edits} single-character edits, "
               f"hints for {'the whole file' if args.full_hints else 'a 60-line viewport'} after each")
         print(f"  ast.parse of the text (median): {parse * 1000:8.1f} ms")
-        print(f"  first analysis on open:        {first * 1000:8.1f} ms")
+        print(f"  first analysis on open:        {first * 1000:8.1f} ms   ({first / parse:.2f} x parse)")
         print(f"  edit -> hints latency  p50:    {p50 * 1000:8.1f} ms   ({p50 / parse:.2f} x parse)")
         print(f"                         p95:    {p95 * 1000:8.1f} ms   ({p95 / parse:.2f} x parse)")
         for kind, values in sorted(by_kind.items()):
             print(f"    {kind:8s} edits: {len(values):3d}  p50 {percentile(values, 50) * 1000:7.1f} ms  "
                   f"p95 {percentile(values, 95) * 1000:7.1f} ms")
-    if rows:
-        big, small = rows[0], rows[1]
-        print(f"\ntarget 2,000 lines: p95 <= 3 x parse -> {big[5] / big[2]:.2f} x "
-              f"({'met' if big[5] <= 3 * big[2] else 'NOT met'})")
-        print(f"target   300 lines: p95 <= 50 ms     -> {small[5] * 1000:.1f} ms "
-              f"({'met' if small[5] <= 0.050 else 'NOT met'})")
+    print()
+    for label, n, parse, first, _p50, p95, _by_kind in rows:
+        if n >= 1000:
+            print(f"target {label}: p95 <= 1.5 x parse -> {p95 / parse:.2f} x "
+                  f"({'met' if p95 <= 1.5 * parse else 'NOT met'}); first hints <= 3 x parse -> "
+                  f"{first / parse:.2f} x ({'met' if first <= 3 * parse else 'NOT met'})")
+        else:
+            print(f"target {label}: p95 <= 50 ms -> {p95 * 1000:.1f} ms ({'met' if p95 <= 0.050 else 'NOT met'})")
     if hwm is not None:
         print(f"server peak memory (VmHWM): {hwm / 1024:.1f} MiB")
 

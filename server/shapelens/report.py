@@ -29,9 +29,15 @@ def memory_text(params) -> str:
 
 def summary_table(model: ModelReport) -> str:
     """The table ``model.summary()`` prints (without colours and the "Connected to" column)."""
-    header = ("Layer (type)", "Output Shape", "Param #")
+    note = None if model.rows_complete else ("more rows not known: part of this model is built in a "
+                                             "branch or a loop that cannot be decided statically")
+    return _table(f'Model: "{model.keras_name}"', "Output Shape", model.rows, model.params, note)
+
+
+def _table(title: str, shape_header: str, table_rows, p, note: str | None = None) -> str:
+    header = ("Layer (type)", shape_header, "Param #")
     rows = [(f"{r.name} ({r.class_name})", r.output_shape,
-             count_text(r.params) + ("" if r.built else " (unbuilt)")) for r in model.rows]
+             count_text(r.params) + ("" if r.built else " (unbuilt)")) for r in table_rows]
     widths = [max([len(header[i])] + [len(row[i]) for row in rows]) + 2 for i in range(3)]
     widths = [max(widths[0], 33), max(widths[1], 24), max(widths[2], 15)]
 
@@ -43,7 +49,7 @@ def summary_table(model: ModelReport) -> str:
                  f" {values[2]:>{widths[2] - 2}} "]
         return edge + edge.join(parts) + edge
 
-    out = [f'Model: "{model.keras_name}"']
+    out = [title]
     out.append(line("┏", "┳", "┓", "━"))
     out.append(cells(header, "┃"))
     out.append(line("┡", "╇", "┩", "━"))
@@ -52,11 +58,99 @@ def summary_table(model: ModelReport) -> str:
             out.append(line("├", "┼", "┤", "─"))
         out.append(cells(row))
     out.append(line("└", "┴", "┘", "─"))
-    p = model.params
+    if note:
+        out.append(f" ({note})")
     out.append(f" Total params: {count_text(p.total)} ({memory_text(p.total)})")
     out.append(f" Trainable params: {count_text(p.trainable)} ({memory_text(p.trainable)})")
     out.append(f" Non-trainable params: {count_text(p.non_trainable)} ({memory_text(p.non_trainable)})")
     return "\n".join(out)
+
+
+# ---- shapes traced by ShapeLens inside a subclassed model's call() ----------------------------------
+
+BUILD_ONLY_NOTE = "Keras's `summary()` will show `?` until the model is called on data"
+
+
+def runs_text(texts: list[str]) -> str:
+    """Several traced runs of one thing, as the inlay hints show them: ``×2: (2, 4) | (2, 3, 4)``
+    (``×2: (2, 4)`` when the runs agree)."""
+    if len(texts) == 1:
+        return texts[0]
+    if len(set(texts)) == 1:
+        return f"×{len(texts)}: {texts[0]}"
+    return f"×{len(texts)}: " + " | ".join(texts)
+
+
+def traced_note(tables) -> str:
+    """What the traced values are, for the reader who would take them for Keras's."""
+    if all(t.how == "build" for t in tables):
+        return f"traced by ShapeLens from `build()`; {BUILD_ONLY_NOTE}"
+    return "traced by ShapeLens, not printed by Keras"
+
+
+def traced_rows(tables) -> list:
+    """One row per sublayer, its outputs over every traced run, its params after the last."""
+    from dataclasses import replace
+
+    rows = []
+    for index, row in enumerate(tables[-1].rows):
+        texts = [t.rows[index].output_shape if index < len(t.rows) else "?" for t in tables]
+        rows.append(replace(row, output_shape=runs_text(texts)))
+    return rows
+
+
+def traced_table(model: ModelReport) -> str | None:
+    """The traced table of a subclassed model, labelled as traced (never passed off as Keras's),
+    or None when the model was never traced on known shapes."""
+    tables = model.traced
+    if not tables:
+        return None
+    title = (f'Traced by ShapeLens, not printed by Keras: "{model.keras_name}" on input '
+             f"{runs_text([t.input_shape for t in tables])}")
+    if all(t.how == "build" for t in tables):
+        title += f"\n(from build(): {BUILD_ONLY_NOTE.replace('`', '')})"
+    return _table(title, "Output Shape (traced)", traced_rows(tables), tables[-1].params)
+
+
+def traced_class_text(name: str, models, results) -> str | None:
+    """Markdown for the hover on ``class Name``: each input the class was traced with, its
+    output and total params (``models``: ``ModelReport``s; ``results``: ``CallResult``s of calls
+    to instances of the class), marked as traced.  None when it never was."""
+    lines, covered = [], set()
+    notes = []
+    for model in models:
+        if model.class_name == name and model.traced:
+            covered.add(model.keras_name)
+            notes.append(traced_note(model.traced))
+            for t in model.traced:
+                how = "`build()`" if t.how == "build" else "call"
+                lines.append(f"- `{model.variable}` ({how}): input `{t.input_shape}` → `{t.output_shape}`, "
+                             f"**{count_text(t.params.total)}** params")
+    for r in results:
+        if r.class_name == name and r.layer_name not in covered:
+            params = r.layer_params.total if r.layer_params is not None else UNKNOWN
+            lines.append(f"- `{r.layer_name}`: input `{_shape_of(r.input_shapes)}` → `{_shape_of(r.output)}`, "
+                         f"**{count_text(params)}** params")
+            notes.append("traced by ShapeLens")
+    if not lines:
+        return None
+    note = f"`build()`: {BUILD_ONLY_NOTE}" if any(BUILD_ONLY_NOTE in n for n in notes) else None
+    out = [f"**{name}** — traced by ShapeLens ({len(lines)} run{'s' if len(lines) != 1 else ''})", "", *lines[:16]]
+    if len(lines) > 16:
+        out.append(f"- … and {len(lines) - 16} more")
+    if note:
+        out += ["", note]
+    return "\n".join(out)
+
+
+def _shape_of(shape) -> str:
+    from .engine.shape import format_dim, is_shape_list
+
+    if isinstance(shape, tuple) and not is_shape_list(shape):
+        return "(" + ", ".join(format_dim(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    if isinstance(shape, (list, tuple)) and shape:
+        return "[" + ", ".join(_shape_of(s) for s in shape) + "]"
+    return "?"
 
 
 def _json_count(value):
@@ -82,6 +176,7 @@ def file_json(path: str, analysis: Analysis, locate=None) -> dict:
             "trainable_params": _json_count(model.params.trainable),
             "non_trainable_params": _json_count(model.params.non_trainable),
             "macs": _json_count(model.macs),
+            "rows_complete": model.rows_complete,
             "layers": [{
                 "name": row.name,
                 "class": row.class_name,
@@ -91,6 +186,16 @@ def file_json(path: str, analysis: Analysis, locate=None) -> dict:
                 "params": _json_count(row.params),
                 "macs": _json_count(row.macs),
             } for row in model.rows],
+            "traced": [{       # shapes inside call() traced by ShapeLens: not what Keras's summary() prints
+                "how": table.how,
+                "input_shape": table.input_shape,
+                "output_shape": table.output_shape,
+                "total_params": _json_count(table.params.total),
+                "trainable_params": _json_count(table.params.trainable),
+                "non_trainable_params": _json_count(table.params.non_trainable),
+                "layers": [{"name": row.name, "class": row.class_name, "output_shape": row.output_shape,
+                            "params": _json_count(row.params)} for row in table.rows],
+            } for table in model.traced],
         })
     diagnostics = [{
         **at(d.span.line), "column": d.span.column + 1,

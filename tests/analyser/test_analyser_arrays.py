@@ -184,14 +184,15 @@ def test_cifar_arrays_after_channels_first_are_unknown(tmp_path):
 
 
 def test_numpy_scalars_are_unknown_numbers(tmp_path):
-    """``sizes[0]`` of a NumPy array is a number whose value is not modelled: ``?``, no error."""
+    """``sizes[0]`` of a NumPy array whose items are not modelled (not built from a literal, see
+    test_analyser_realworld_unknowns.py) is a number whose value is unknown: ``?``, no error."""
     path = tmp_path / "scalars.py"
     path.write_text(textwrap.dedent("""
         import numpy as np
         import keras
         from keras import layers
 
-        sizes = np.array([1, 1]) * 2
+        sizes = np.ones(2, dtype=int) * 2
         inputs = keras.Input((8, 8, 3))
         x = layers.MaxPooling2D(pool_size=(sizes[0], sizes[1]))(inputs)
         model = keras.Model(inputs, layers.UpSampling2D(size=(sizes[1], sizes[1]))(x))

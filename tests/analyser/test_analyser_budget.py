@@ -226,3 +226,55 @@ def test_incremental_analysis_equals_full_analysis():
         for step, text in enumerate(texts):
             got = analyser.update(text)
             assert _summary(got) == _summary(analyse(text)), f"step {step}"
+
+
+NETWORK = '''
+
+STAGES_{i} = [(8, 2), (16, 2), (32, 2)]
+
+
+def conv_bn_{i}(x, filters, kernel=3, strides=1):
+    x = layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    return layers.Activation("relu")(x)
+
+
+def block_{i}(x, filters, strides=1):
+    shortcut = x
+    y = conv_bn_{i}(x, filters, 3, strides)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(y)
+    y = layers.BatchNormalization()(y)
+    if strides != 1 or x.shape[-1] != filters:
+        shortcut = layers.Conv2D(filters, 1, strides=strides, use_bias=False)(x)
+    return layers.Activation("relu")(layers.Add()([shortcut, y]))
+
+
+def build_{i}():
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = conv_bn_{i}(inputs, 8)
+    for index, (filters, blocks) in enumerate(STAGES_{i}):
+        for b in range(blocks):
+            x = block_{i}(x, filters, 2 if index and not b else 1)
+    return keras.Model(inputs, layers.Dense(10)(layers.GlobalAveragePooling2D()(x)))
+
+
+model_{i} = build_{i}()
+'''
+
+
+@pytest.mark.slow
+def test_a_large_file_of_loop_heavy_networks_is_analysed_completely(tmp_path):
+    """Budgets grow with the file's size: ~13,000 lines of ResNet-style networks (helpers called in
+    loops over stages; ~4,600,000 steps, more than the 3,000,000 a small file gets) are analysed to
+    the end, every network with the rows Keras gives the first one (names aside)."""
+    from shapelens.analyser import analyse_source
+
+    head = "import keras\nfrom keras import layers\n"
+    one = assert_models_match_keras(_write(tmp_path, "one_network", head + NETWORK.format(i=0)))
+    want = [row[1:] for row in row_tuples(one["models"][0])]
+    count = 420
+    analysis = analyse_source(head + "".join(NETWORK.format(i=i) for i in range(count)))
+    assert not [d.message for d in analysis.diagnostics], analysis.diagnostics[:1]
+    assert [m.variable for m in analysis.models] == [f"model_{i}" for i in range(count)]
+    for model in analysis.models:
+        assert [(r.class_name, r.output_shape, r.params) for r in model.rows] == want, model.variable

@@ -206,6 +206,16 @@ def test_cli_check_json_never_executes(project):
     assert project.fired() == []
 
 
+def test_cli_check_in_pool_never_executes(project):
+    """``--jobs 2``: the worker processes analyse the same files, and run none of them."""
+    proc = _cli(["check", "--jobs", "2", "--format", "json", str(project.root)], cwd=project.root)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr)
+    data = json.loads(proc.stdout)
+    assert len(data["files"]) == len(list(project.root.rglob("*.py")))
+    assert project.fired() == []
+
+
 def test_cli_summary_never_executes(project):
     files = [str(project.root / name) for name in sorted(MAIN_FILES)]
     proc = _cli(["summary", *files], cwd=project.root)
@@ -395,11 +405,16 @@ FORBIDDEN_OS = {"system", "popen", "execl", "execle", "execlp", "execlpe", "exec
                 "execvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp",
                 "spawnvpe", "posix_spawn", "posix_spawnp", "fork", "forkpty", "startfile"}
 ALLOWED_IMPORTLIB = {"importlib.metadata", "importlib.resources"}   # read package data, run nothing
+# ``check --jobs N`` forks worker processes that run ShapeLens's own ``_checked_in_worker`` on file
+# paths (fork: no new interpreter whose ``sys.path`` starts in the workspace). Only the CLI may, and
+# ``test_cli_check_in_pool_never_executes`` runs that pool over the marker project.
+ALLOWED_MODULES_IN = {Path("server/shapelens/cli.py"): {"multiprocessing"}}
 
 
 def _violations(path: Path, root: Path = REPO) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     rel = path.relative_to(root)
+    allowed = ALLOWED_MODULES_IN.get(rel, set())
     out = []
     os_aliases = {"os"}
     for node in ast.walk(tree):
@@ -407,7 +422,7 @@ def _violations(path: Path, root: Path = REPO) -> list[str]:
             for alias in node.names:
                 if alias.name in ALLOWED_IMPORTLIB:
                     continue
-                if alias.name.split(".")[0] in FORBIDDEN_MODULES:
+                if alias.name.split(".")[0] in FORBIDDEN_MODULES - allowed:
                     out.append(f"{rel}:{node.lineno}: import {alias.name}")
                 if alias.name == "os" and alias.asname:
                     os_aliases.add(alias.asname)
@@ -415,7 +430,7 @@ def _violations(path: Path, root: Path = REPO) -> list[str]:
             module = node.module or ""
             if module in ALLOWED_IMPORTLIB:
                 continue
-            if module.split(".")[0] in FORBIDDEN_MODULES:
+            if module.split(".")[0] in FORBIDDEN_MODULES - allowed:
                 out.append(f"{rel}:{node.lineno}: from {module} import ...")
             if module == "os":
                 out += [f"{rel}:{node.lineno}: from os import {a.name}" for a in node.names if a.name in FORBIDDEN_OS]

@@ -25,7 +25,7 @@ These names are the analyser's public API: the CLI and the language server use n
 from .analysis import analyse_oversized, analyse_source, parse_with_recovery
 from .incremental import IncrementalAnalysis, line_mapping, map_span
 from .notebook import NotebookError, NotebookSource, analyse_notebook, notebook_source, read_notebook
-from .result import Analysis, CallResult, CallSite, Diagnostic, LayerRow, ModelReport, Span
+from .result import Analysis, CallResult, CallSite, Diagnostic, LayerRow, ModelReport, Span, TracedTable
 from .runner import Cancelled, Outcome, macs_of
 from .runner import analyse as analyse_for_editor
 from .workspace import decode_source, module_loader
@@ -43,6 +43,7 @@ __all__ = [
     "NotebookSource",
     "Outcome",
     "Span",
+    "TracedTable",
     "analyse_for_editor",
     "analyse_notebook",
     "analyse_oversized",

@@ -113,10 +113,12 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
         span = recorder.spans.span(op.site) if op.site is not None else None
         rows.append(LayerRow(op.name, op.class_name, row_output(op), params, span, built, macs=macs))
     span = recorder.spans.span(model.site) if model.site is not None else None
-    params = model.param_count()
+    model_params = model.param_count()
     sequential_like = getattr(model, "sequential_like", lambda: True)()
-    return ModelReport(variable, model.class_name, model.name, span, rows, params, sequential_like,
-                       total_macs)
+    from .traced import traced_tables
+
+    return ModelReport(variable, model.class_name, model.name, span, rows, model_params, sequential_like,
+                       total_macs, getattr(model, "rows_known", True), traced_tables(model, recorder.spans))
 
 
 __all__ = ["analyse_source", "module_models", "parse_lines", "parse_with_recovery"]

@@ -16,6 +16,7 @@ from ..engine.ops import literal_shape, op_output_shape, op_rule
 from ..engine.ops.base import Unknown
 from ..engine.ops.numpy import reshape_shape
 from ..engine.shape import UNKNOWN, is_int
+from .npvalues import from_literal
 from .pybuiltins import MATH
 from .values import MISSING, SymTensor
 
@@ -26,7 +27,7 @@ from .values import MISSING, SymTensor
 # format) with labels "(50000, 1)"; boston_housing 13 features, california_housing 8; imdb and
 # reuters give object arrays of variable-length sequences (shape ``(N,)``).  The number of samples
 # N is left unknown: it never decides a model's per-sample shape, and code may load a subset.
-DATASETS = {
+DATASETS: dict[str, tuple[tuple, tuple]] = {
     "mnist": ((28, 28), ()),
     "fashion_mnist": ((28, 28), ()),
     "cifar10": ((32, 32, 3), (1,)),
@@ -167,7 +168,10 @@ def numpy_call(name: str, positional, keywords):
     if name.startswith("random."):
         return random_call(name[len("random."):], positional, keywords)
     if name in ("array", "asarray", "asanyarray", "ascontiguousarray"):
-        return constant(_shape_of(positional[0])) if positional else UNKNOWN
+        made = constant(_shape_of(positional[0])) if positional else UNKNOWN
+        if isinstance(made, SymTensor) and len(positional) == 1 and not keywords:
+            made.values = from_literal(positional[0])
+        return made
     if name == "reshape" and positional:
         newshape = positional[1] if len(positional) > 1 else keywords.get("newshape", keywords.get("shape", UNKNOWN))
         return reshape(_shape_of(positional[0]), newshape)
@@ -224,7 +228,8 @@ def tf_call(name: str, positional, keywords):
 
 def load_data(dataset: str, channels_last: bool = True):
     """``keras.datasets.<dataset>.load_data()``: ``((x_train, y_train), (x_test, y_test))``."""
-    sample, label = DATASETS[dataset]
+    sample: tuple[object, ...] = DATASETS[dataset][0]
+    label = DATASETS[dataset][1]
     if len(sample) == 3 and not channels_last:
         sample = (UNKNOWN,) * 3         # transposed to the data format the code set
     part = (constant((UNKNOWN,) + sample), constant((UNKNOWN,) + label))

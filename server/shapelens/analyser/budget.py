@@ -1,8 +1,9 @@
 """Step budgets per top-level statement, and the static checks that keep loops from spending them.
 
 Each top-level statement gets its own step budget (``STMT_STEPS``) under one global safety net
-(``MAX_STEPS``): a training loop or a data-preparation loop that spends its budget ends with an
-``analysis-limit`` note at that statement, and the models after it are still analysed.  What the
+(``MAX_STEPS``; both grow with the file's size, ``control.step_budgets``): a training loop or a
+data-preparation loop that spends its budget ends with an ``analysis-limit`` note at that
+statement, and the models after it are still analysed.  What the
 interrupted statement may have changed half-way — the names it binds, the objects it mutates
 (``model.add`` in a loop), directly or through the user's functions it reaches — becomes ``?``,
 so no half-built model or list is reported as if complete.
@@ -22,7 +23,7 @@ import weakref
 from collections import Counter
 
 from ..engine.shape import UNKNOWN
-from .control import MAX_STEPS, STMT_STEPS, Scope
+from .control import Scope
 from .models import ModelObj
 from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, SymTensor, UserClass, UserFunction
 
@@ -128,12 +129,18 @@ def _inert_method(value, method) -> bool:
     return isinstance(value, (ModelObj, LayerObj))
 
 
-def is_generator(node: ast.AST) -> bool:
-    """A generator (or ``async``) function: calling it runs none of its body."""
+def is_generator(node: ast.AST, lines: list[str] | None = None) -> bool:
+    """A generator (or ``async``) function: calling it runs none of its body.  ``lines``, the
+    source lines the node's positions refer to, if known: without the word ``yield`` in its text
+    a function is none (no walk over its body)."""
     if isinstance(node, ast.AsyncFunctionDef):
         return True
     if isinstance(node, ast.Lambda):
         return False
+    end = getattr(node, "end_lineno", None)
+    if lines is not None and end is not None and 1 <= node.lineno <= end <= len(lines):
+        if not any("yield" in line for line in lines[node.lineno - 1:end]):
+            return False
     code = _EFFECTS.get(node)       # a full ``Effects`` walk only for this was a fifth of a CLI run
     if code is not None:
         return code.yields
@@ -171,8 +178,10 @@ def module_loads(body) -> Counter:
 
 
 def mutable(value) -> bool:
-    """Values the code could change in place (lists, dicts, Keras objects, instances)."""
-    return isinstance(value, (list, dict, set, Instance, Operation))
+    """Values the code could change in place (lists, dicts, Keras objects, instances, arrays
+    whose items are known)."""
+    return isinstance(value, (list, dict, set, Instance, Operation)) or (
+        isinstance(value, SymTensor) and value.values is not None)
 
 
 def _lookup(scope, name):
@@ -273,13 +282,13 @@ class BudgetMixin:
 
     def begin_statement(self) -> None:
         """A fresh budget for the next top-level statement (never past the global cap)."""
-        self.step_limit = min(self.steps + STMT_STEPS, MAX_STEPS)
+        self.step_limit = min(self.steps + self.stmt_steps, self.max_steps)
 
     def statement_limit(self, stmt: ast.stmt, scope) -> bool:
         """The statement spent its budget: forget what it may have half-changed and note it.
         True when the analysis goes on with the next statement (the global cap is not reached)."""
         forget(*touched_names(stmt, scope), scope)
-        if self.step_limit >= MAX_STEPS:
+        if self.step_limit >= self.max_steps:
             self.rec.limit(stmt, "analysis stopped: step budget reached (the rest of the file is not analysed)")
             return False
         self.rec.limit(stmt, "analysis stopped: step budget of this statement reached (what it changes is "

@@ -58,7 +58,7 @@ def tensors_in(value, depth: int = 0) -> list[SymTensor]:
     return []
 
 
-def wrap_output(output, node: Node):
+def wrap_output(output, node: Node | None):
     """Engine output structure → SymTensors produced by ``node``."""
     counter = [0]
 
@@ -351,7 +351,12 @@ _TOO_DEEP = f"analysis stopped: models nested more than {MAX_MODEL_NESTING} deep
 
 
 def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer, rebuild: bool = True) -> None:
-    """``Sequential.add``: the first layer's ``input_shape=`` (or a ``keras.Input``) builds it."""
+    """``Sequential.add``: the first layer's ``input_shape=`` (or a ``keras.Input``) builds it.
+    An ``add`` in a branch that may not run (or a loop of unknown length) leaves the model's rows
+    and totals unknown."""
+    if rec.branching > getattr(model, "made_branching", 0):
+        model.complete = False
+        model.rows_known = False
     if isinstance(item, SymTensor) and item.node is not None and isinstance(item.node.operation, InputObj):
         model.input_layer = item.node.operation
         model.inputs = item

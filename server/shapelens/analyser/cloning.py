@@ -11,6 +11,7 @@ nested models, Lambdas, ``clone_function=``...) gives an unknown value, never a 
 from __future__ import annotations
 
 import copy
+from typing import TypeGuard
 
 from ..engine.shape import UNKNOWN
 from . import calls
@@ -40,13 +41,14 @@ def clone_layer(op: LayerObj) -> LayerObj:
     return clone
 
 
-def _plain(op) -> bool:
+def _plain(op: object) -> TypeGuard[LayerObj]:
     """A built-in layer (not a Lambda, nor the user's subclass of one: its code would run again)."""
     return isinstance(op, LayerObj) and op.python_function is None and not hasattr(op, "instance")
 
 
 def _clone_sequential(rec, model: SequentialModel, site, call_layer):
-    if not all(_plain(op) for op in model.layers) or not model.complete:
+    layers = [op for op in model.layers if _plain(op)]
+    if len(layers) != len(model.layers) or not model.complete:
         return UNKNOWN
     if model.input_layer is None and model.outputs is not None:
         return UNKNOWN          # built by a call: its InputLayer's name was not kept
@@ -54,7 +56,7 @@ def _clone_sequential(rec, model: SequentialModel, site, call_layer):
     if model.input_layer is not None:
         tensor = calls.make_input(rec, model.input_layer.batch_shape, model.input_layer.name, None)
         calls.sequential_add(rec, clone, tensor, site, call_layer, rebuild=False)
-    for op in model.layers:
+    for op in layers:
         calls.sequential_add(rec, clone, clone_layer(op), site, call_layer, rebuild=False)
     if clone.outputs is not None and clone.layers:
         rec.unique_name("functional")     # the Sequential builds its internal Functional once

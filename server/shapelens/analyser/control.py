@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from .values import MISSING
 
-MAX_STEPS = 3_000_000        # expression/statement evaluations per analysis (the safety net)
+MAX_STEPS = 3_000_000        # expression/statement evaluations per analysis (the safety net)...
 STMT_STEPS = 1_000_000       # of which one top-level statement (or uncalled function) may spend
+# ...at least: a larger file gets budgets in proportion to its size, so that files up to the size
+# caps are analysed completely (ResNet-style stages, helpers called in loops, take 6-11 steps a
+# character; a step is ~1 us of CPU, so at the 1,000,000-character cap the bound is ~16 s)
+STEPS_PER_CHAR = 16
 LAYER_COST = 100             # a layer built or called counts as this many steps
 CALL_COST = 25               # so does a call of the user's own functions and classes
 MAX_LOOP = 10_000            # iterations of one loop
@@ -23,6 +27,14 @@ INERT_AFTER = 64             # exact iterations before a loop may stop as inert 
 # server below and the deepest expression above; deeper recursion ends with a note either way
 MAX_DEPTH = 40
 MAX_UNCALLED = 200           # uncalled functions explored speculatively
+
+
+
+def step_budgets(chars: int) -> tuple[int, int]:
+    """``(per analysis, per top-level statement)`` for a file of ``chars`` characters."""
+    total = max(MAX_STEPS, STEPS_PER_CHAR * chars)
+    return total, max(STMT_STEPS, total // 3)
+
 
 STMT_HANDLERS: dict = {}     # ast.stmt subclass -> Interpreter.stmt_* (filled by interpreter.py)
 EXPR_HANDLERS: dict = {}     # ast.expr subclass -> Interpreter.expr_*
@@ -64,7 +76,7 @@ class Scope:
         self.globals_: set = set()
 
     def lookup(self, name: str):
-        scope = self
+        scope: Scope | None = self
         while scope is not None:
             if name in scope.vars:
                 return scope.vars[name]

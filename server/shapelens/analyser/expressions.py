@@ -8,7 +8,7 @@ import ast
 import operator
 
 from ..engine.shape import UNKNOWN
-from . import arrays, calls, op_calls
+from . import arrays, calls, npvalues, op_calls
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .keras_api import canonical
 from .models import ModelObj
@@ -145,11 +145,13 @@ class ExpressionsMixin:
         if cond is False:
             return self.eval(node.orelse, scope)
         self.rec.uncertain += 1
+        self.rec.branching += 1
         try:
             a = self.eval(node.body, scope)
             b = self.eval(node.orelse, scope)
         finally:
             self.rec.uncertain -= 1
+            self.rec.branching -= 1
         return a if (a is b or (plain(a) and plain(b) and a == b)) else UNKNOWN
 
     def expr_BoolOp(self, node, scope):
@@ -191,7 +193,13 @@ class ExpressionsMixin:
         return self.binop(node.op, left, right, node)
 
     def binop(self, op, left, right, node):
+        known = npvalues.scalar_binop(op, left, right)
+        if known is not None:
+            return known
         if isinstance(left, SymTensor) or isinstance(right, SymTensor):
+            known = npvalues.array_binop(op, left, right)
+            if known is not None:
+                return known
             op_class = calls.OPERATOR_OPS.get(type(op))
             if op_class is None:
                 return UNKNOWN
@@ -256,6 +264,10 @@ class ExpressionsMixin:
         return slice(*parts)
 
     def subscript(self, obj, key, node):
+        if npvalues.valued(obj):
+            known = npvalues.item(obj, key)
+            if known is not None:
+                return known
         if isinstance(obj, SymTensor) and obj.constant:   # indexing a concrete array: no op
             return arrays.constant(_getitem_shape(obj.shape, key))
         if isinstance(obj, SymTensor):
@@ -300,6 +312,8 @@ class ExpressionsMixin:
             if attr == "ndim":
                 return len(obj.shape) if isinstance(obj.shape, tuple) else UNKNOWN
             if obj.constant:                # a concrete array: ``x.T``, ``x.reshape(...)``
+                if attr not in ("size", "dtype"):
+                    npvalues.forget(obj)    # a view or a method that may change the items
                 found = arrays.array_attribute(obj, attr)
                 return BuiltinMethod(obj, attr) if found is MISSING else found
             return UNKNOWN
@@ -334,6 +348,8 @@ class ExpressionsMixin:
                 return _bounded(value)
         if isinstance(value, dict):
             return list(value.keys())
+        if npvalues.valued(value):
+            return npvalues.items(value)
         return None
 
     def comprehension(self, node, scope, produce):

@@ -8,7 +8,7 @@ import ast
 
 from ..engine.layer import to_snake_case
 from ..engine.shape import UNKNOWN
-from . import calls
+from . import calls, npvalues
 from .budget import is_generator
 from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
 from .models import ModelObj, SubclassModel
@@ -29,6 +29,12 @@ from .values import (
     UserLayerObj,
     tensor_structure,
 )
+
+# Python built-ins that never change an array given to them.
+_READ_ONLY = frozenset((
+    "len print isinstance issubclass type int float str repr bool list tuple sorted max min sum "
+    "enumerate zip reversed range abs round any all hasattr getattr id hash"
+).split())
 
 
 class FunctionsMixin:
@@ -86,6 +92,12 @@ class FunctionsMixin:
         return UNKNOWN
 
     def call(self, func, positional, keywords, node):
+        if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
+                isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
+            npvalues.forget([positional, keywords])     # a call we don't follow may change arrays
+        if isinstance(func, KerasRef) and func.path.startswith("keras."):
+            positional = [npvalues.keras_argument(v) for v in positional]
+            keywords = {k: npvalues.keras_argument(v) for k, v in keywords.items()}
         if isinstance(func, (KerasRef, Operation)):
             self.steps += LAYER_COST
         elif isinstance(func, (UserFunction, BoundMethod, UserClass, Instance)):
@@ -129,10 +141,11 @@ class FunctionsMixin:
 
     def invoke(self, fn: UserFunction, positional, keywords, node, speculative: bool = False):
         fn.calls += 1
-        if not speculative and is_generator(fn.node):
+        if not speculative and is_generator(fn.node, None if fn.foreign else self.rec.spans.lines):
             return UNKNOWN          # calling a generator function runs none of its body
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
+            npvalues.forget([positional, keywords])     # what the body would change is not known
             return UNKNOWN
         scope = Scope(fn.closure, fn.closure.module)
         self.bind_parameters(fn, positional, keywords, scope, speculative)

@@ -82,6 +82,7 @@ class ImportsMixin:
             return None
         sub = type(self)(self.rec, self.module_loader, depth_of_import=self.import_depth + 1)
         sub.steps, sub.step_limit = self.steps, self.step_limit
+        sub.max_steps, sub.stmt_steps = self.max_steps, self.stmt_steps
         sub.module_name = name.lstrip(".") or UNKNOWN   # never "__main__": it is imported
         sub.image_data_format = self.image_data_format
         sub.foreign = 1

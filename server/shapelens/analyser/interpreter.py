@@ -31,16 +31,15 @@ from .budget import BudgetMixin
 from .builtin_methods import BuiltinMethodsMixin
 from .control import (
     EXPR_HANDLERS,
-    MAX_STEPS,
     MAX_UNCALLED,
     STMT_HANDLERS,
-    STMT_STEPS,
     Break,
     Continue,
     Limit,
     Return,
     Scope,
     Stop,
+    step_budgets,
 )
 from .expressions import ExpressionsMixin
 from .functions import FunctionsMixin
@@ -56,9 +55,11 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
     def __init__(self, recorder: Recorder, module_loader=None, depth_of_import: int = 0):
         self.rec = recorder
         self.steps = 0
-        self.step_limit = MAX_STEPS   # the current top-level statement's budget ends here (budget.py)
+        # budgets scale with the file's size (an imported module spends its importer's: ``imports.py``)
+        self.max_steps, self.stmt_steps = step_budgets(sum(map(len, recorder.spans.lines)))
+        self.step_limit = self.max_steps   # the current top-level statement's budget ends here (budget.py)
         self.outside_queries = None   # set by the incremental analyser: module-wide reads the loop check used
-        self.module_body = None       # the module's statements (for the loop check)
+        self.module_body: list[ast.stmt] | None = None    # the module's statements (for the loop check)
         self.depth = 0
         self.module_loader = module_loader
         self.import_depth = depth_of_import
@@ -95,7 +96,7 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         hints; errors there are not reported, since the real arguments are unknown."""
         explored = 0
         for fn in list(self.functions):
-            if self.steps >= MAX_STEPS:
+            if self.steps >= self.max_steps:
                 return
             if fn.calls or explored >= MAX_UNCALLED or isinstance(fn.node, ast.Lambda):
                 continue
@@ -107,7 +108,7 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
                 skip_self = 1 if fn.qualname.count(".") and params and params[0] in ("self", "cls") else 0
                 if skip_self:
                     continue
-                self.step_limit = min(self.steps + STMT_STEPS, MAX_STEPS)
+                self.step_limit = min(self.steps + self.stmt_steps, self.max_steps)
                 self.invoke(fn, [], {}, None, speculative=True)
             except Limit:
                 continue

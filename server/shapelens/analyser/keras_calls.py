@@ -11,11 +11,12 @@ from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN
-from . import arrays, calls, op_calls
+from . import arrays, calls, npvalues, op_calls
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
 from .pybuiltins import MATH
+from .traced import record_run, trace_build
 from .user_layers import UserLayersMixin, builtin_layer_parent
 from .values import (
     MISSING,
@@ -35,6 +36,10 @@ from .values import (
 
 # TensorFlow functions a custom layer's ``call`` uses on its tensors, as the keras.ops they equal.
 TF_OPS = {"tensorflow.matmul": "matmul", "tensorflow.linalg.matmul": "matmul"}
+# TensorFlow's element-wise functions inside a traced call: the shape-keeping ``keras.ops`` rule.
+TF_OPS.update({f"tensorflow.{module}{name}": name for module in ("", "math.", "nn.") for name in (
+    "sigmoid", "tanh", "exp", "sqrt", "square", "abs")})
+TF_OPS.update({f"tensorflow.nn.{name}": name for name in ("relu", "relu6", "elu", "selu", "softplus")})
 
 # Arguments a built-in layer keeps as attributes unchanged (what a subclass reads: ``self.units``).
 LAYER_ATTRIBUTES = frozenset({"units", "filters", "output_dim", "input_dim", "num_heads", "key_dim"})
@@ -152,17 +157,20 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             self.invoke(build, [instance, calls.output_shapes(inputs)], {}, None)
             self.remember_build_output(instance, calls.output_shapes(inputs))
         call = instance.cls.lookup("call")
+        declared = self.declared_output_shape(instance, positional, keywords)
         result = UNKNOWN
         trace = None
-        if isinstance(call, UserFunction):
+        untraced = declared is not None and isinstance(build, UserFunction) and _may_build_sublayers(instance)
+        if isinstance(call, UserFunction) and not untraced:     # Keras would not run it: no builds
             self.rec.traces.append([])
             try:
                 result = self.invoke(call, [instance, private] + list(positional[1:]), dict(keywords), None)
             finally:
                 trace = self.rec.traces.pop()
-        shapes = calls.output_shapes(tensor_structure(result))
+        shapes = calls.output_shapes(tensor_structure(result)) if declared is None else declared
         if op.inputs is None:
             op.inputs, op.outputs = inputs, result
+        record_run(op, calls.output_shapes(inputs), shapes, trace, "build" if self.rec.shadow else "call")
         macs = UNKNOWN
         if trace is not None:
             op.trace = trace       # the calls of one forward pass, for MACs
@@ -172,6 +180,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
     def super_init(self, instance: Instance, positional, keywords, node):
         """``super().__init__(inputs, outputs)`` in a Model subclass makes it functional; in a
         subclass of a built-in layer it makes the parent's rule with these arguments."""
+        positional = [npvalues.keras_argument(v) for v in positional]
+        keywords = {k: npvalues.keras_argument(v) for k, v in keywords.items()}
         op = instance.keras_object
         parent = builtin_layer_parent(instance.cls) if op is None else None
         if parent is not None:
@@ -292,6 +302,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
     def make_sequential(self, positional, keywords, node):
         name = keywords.get("name", positional[2] if len(positional) > 2 else None)
         model = SequentialModel(name if isinstance(name, str) else self.rec.unique_name("sequential"), node)
+        model.made_branching = self.rec.branching
         layers = positional[0] if positional else keywords.get("layers")
         if isinstance(layers, (list, tuple)):
             for item in layers:
@@ -300,6 +311,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 self.rec.unique_name("functional")   # the one rebuild after the constructor
         elif layers is UNKNOWN:
             model.complete = False
+            model.rows_known = False
         return model
 
     def make_application(self, name, positional, keywords, node):
@@ -335,6 +347,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             if isinstance(build, UserFunction) and not op.build_called:
                 op.build_called = True
                 self.invoke(build, [receiver, shape], {}, None)
+            trace_build(self, receiver, shape)   # what calling it on that shape shows (traced.py)
             return None
         if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
             return self.add_weight(op, positional, keywords, node)
@@ -365,6 +378,24 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if name == "__call__":
             return self.call(op, positional, keywords, node)
         return None if name in ("summary", "compile", "fit", "evaluate", "save", "load_weights") else UNKNOWN
+
+
+def _may_build_sublayers(instance: Instance) -> bool:
+    """Whether tracing the layer's ``call`` could build a sublayer Keras leaves unbuilt (its
+    attributes hold an unbuilt layer, a model or a custom layer); otherwise it is traced anyway,
+    for the shapes shown inside it."""
+    values = list(instance.attrs.values())
+    while values:
+        value = values.pop()
+        if isinstance(value, (list, tuple)) and len(value) <= 64:
+            values.extend(value)
+        elif isinstance(value, dict) and len(value) <= 64:
+            values.extend(value.values())
+        elif isinstance(value, Instance) and value.keras_object is not None:
+            return True
+        elif isinstance(value, Operation) and not (isinstance(value, LayerObj) and value.built):
+            return True
+    return False
 
 
 def layer_input_shape_arg(keywords: dict):

@@ -33,6 +33,7 @@ def call_macs(op: LayerObj, positional: list, keywords: dict, output):
 def engine_call_macs(name: str, args, positional: list, keywords: dict, output):
     """``layer_macs`` of a call given the engine arguments it was called with: attention layers
     take their query/value/key (or ``inputs`` list), every other layer its first input."""
+    inputs: object
     if name in _ATTENTION:
         if name in ("Attention", "AdditiveAttention"):
             first = positional[0] if positional else keywords.get("inputs")

@@ -66,6 +66,7 @@ class ModelObj(Operation):
     def __init__(self, name, class_name, site):
         super().__init__(name, class_name, site)
         self.complete = True       # False when part of the model could not be worked out
+        self.rows_known = True     # False when it may have rows we cannot list (an undecided branch)
         self.inputs = None         # structure of SymTensor
         self.outputs = None
 
@@ -118,8 +119,10 @@ class FunctionalModel(ModelObj):
         self.operations, self.nodes_by_depth = map_graph(flatten(inputs), flatten(outputs))
         if any(not isinstance(t, SymTensor) for t in flatten(outputs) + flatten(inputs)):
             self.complete = False
+            self.rows_known = False
         if any(op.class_name == "?" for op in self.operations):   # built through an unknown branch
             self.complete = False
+            self.rows_known = False
             self.operations = [op for op in self.operations if op.class_name != "?"]
 
     def summary_layers(self):
@@ -157,6 +160,7 @@ class SubclassModel(ModelObj):
         self.is_model = is_model
         self.own = OwnWeights()          # add_weight(...) calls in the class itself
         self.build_called = False
+        self.traced_runs: list = []      # each pass of call() on known shapes (traced.TracedRun)
 
     def summary_layers(self):
         from .tracking import tracked_layers

@@ -86,8 +86,7 @@ def call_op(interp, path: str, name: str, kind: str, positional: list, keywords:
         shape = UNKNOWN
     if symbolic or traced:
         op = UnknownOp(interp.op_name(snake, symbolic or traced), class_name, node)
-        op.param_count = lambda: calls.NO_PARAMS
-        op.keras_op = True                  # a bare op row: no MACs of its own (macs.py)
+        op.keras_op = True                  # a bare op row: no weights, no MACs of its own (macs.py)
         return calls.attach_call(rec, op, symbolic or traced, shape, node, kind="layer")
     # constants only: a concrete array in Keras, no node and no row
     outputs = calls.wrap_output(shape, None)

@@ -15,6 +15,7 @@ class SpanMaker:
 
     def __init__(self, lines: list[str]):
         self.lines = lines
+        self.ascii = all(map(str.isascii, lines))     # then byte columns are character columns
 
     def _char_col(self, line: int, byte_col: int) -> int:
         if 1 <= line <= len(self.lines):
@@ -33,8 +34,14 @@ class SpanMaker:
         end_col = getattr(node, "end_col_offset", None)
         if end_col is None:
             end_col = node.col_offset
+        if self.ascii:
+            return Span(node.lineno, node.col_offset, end_line, end_col)
         return Span(node.lineno, self._char_col(node.lineno, node.col_offset),
                     end_line, self._char_col(end_line, end_col))
+
+
+# The counter key that marks a name prefix whose count an undecided branch may have changed.
+UNSURE = "?"
 
 
 class Recorder:
@@ -44,6 +51,9 @@ class Recorder:
         self._uids: dict[str, int] = defaultdict(int)
         self.traces: list[list] = []  # calls made by subclassed models' call(), innermost last
         self.uncertain = 0          # > 0 while running code that may not run (unknown `if`)
+        self.branching = 0          # > 0 inside an undecided branch or a loop of unknown length
+        self.shadow = 0             # > 0 while tracing in a sandbox (``traced.py``): no errors, no names used
+        self._shadow_uids: dict[str, int] = defaultdict(int)
         self.foreign = 0            # > 0 while running code from another file (an imported module)
         self.anchor: ast.AST | None = None   # this file's call that led into foreign code
         self.anchor_name = ""
@@ -54,11 +64,29 @@ class Recorder:
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
-        """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``..."""
+        """``keras.src.backend.common.global_state.get_uid``: first ``prefix``, then ``prefix_1``...
+        Once a branch that may not run (an undecided ``if``, a loop of unknown length) has named a
+        layer of this prefix, the later counts are not known: ``prefix_?``."""
         self.activity += 1
-        count = self._uids[prefix]
-        self._uids[prefix] = count + 1
+        unsure = self._uids[prefix + UNSURE] > 0
+        if self.shadow:
+            count = self._uids[prefix] + self._shadow_uids[prefix]
+            self._shadow_uids[prefix] += 1
+        else:
+            count = self._uids[prefix]
+            self._uids[prefix] = count + 1
+            if self.branching and not unsure:
+                self.mark_unsure(prefix)
+        if unsure:
+            return f"{prefix}_?"
         return prefix if count == 0 else f"{prefix}_{count}"
+
+    def mark_unsure(self, prefix: str) -> None:
+        self._uids[prefix + UNSURE] += 1
+
+    def end_shadow(self) -> None:
+        """A sandboxed trace is over: the names it gave out were never taken."""
+        self._shadow_uids.clear()
 
     def uid_counts(self) -> dict:
         """The counters themselves (shared with builders that name layers the same way)."""
@@ -104,7 +132,7 @@ class Recorder:
     def error_target(self, node: ast.AST | None, message: str):
         """Where an error is reported, ``(node, message)``, or None: nowhere in code that may
         not run; at the call in this file when a helper from another module failed on its values."""
-        if self.uncertain:
+        if self.uncertain or self.shadow:
             return None
         if self.foreign:
             if self.anchor is None:

@@ -61,6 +61,19 @@ class LayerRow:
 
 
 @dataclass
+class TracedTable:
+    """One pass of a subclassed model's ``call()`` traced by ShapeLens (not what Keras prints):
+    ``how`` is ``"call"`` (the model was called on tensors of that shape) or ``"build"``
+    (``model.build(shape)``; Keras's ``summary()`` shows ``?`` until the model is called)."""
+
+    how: str
+    input_shape: str
+    output_shape: str
+    rows: list[LayerRow]              # each tracked sublayer's output in this pass, its params after it
+    params: ParamCount
+
+
+@dataclass
 class ModelReport:
     variable: str
     class_name: str                   # "Functional", "Sequential" or the subclass name
@@ -70,6 +83,8 @@ class ModelReport:
     params: ParamCount
     sequential_like: bool = True
     macs: object = UNKNOWN            # one forward pass, per example (docs/macs.md)
+    rows_complete: bool = True        # False: a branch or loop that cannot be decided may add rows
+    traced: list[TracedTable] = field(default_factory=list)   # subclassed models: each traced pass
 
 
 @dataclass

@@ -118,7 +118,7 @@ class ServerRecorder(Recorder):
     def _note_macs(self, local: dict, result) -> None:
         op = local.get("op")
         engine = getattr(op, "engine", None)
-        if engine is None:
+        if op is None or engine is None:
             return
         positional = local.get("engine_pos") or []
         keywords = local.get("engine_kw") or {}

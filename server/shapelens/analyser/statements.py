@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 
 from ..engine.shape import UNKNOWN
-from . import calls
+from . import calls, npvalues
 from .budget import forget, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .models import ModelObj
@@ -44,6 +44,7 @@ class StatementsMixin:
     def stmt_AugAssign(self, stmt, scope):
         current = self.eval(_as_load(stmt.target), scope)
         value = self.binop(stmt.op, current, self.eval(stmt.value, scope), stmt)
+        npvalues.forget(current)        # in place: every alias of the array changes
         self.assign(stmt.target, value, scope)
 
     def stmt_Return(self, stmt, scope):
@@ -114,8 +115,10 @@ class StatementsMixin:
         """Follow branches that may or may not run; names they change become ``?`` unless every
         branch agrees."""
         before = dict(scope.vars)
+        containers = _containers_changed_by(branches, scope)
         outcomes = []
         self.rec.uncertain += 1
+        self.rec.branching += 1
         try:
             for body in branches:
                 scope.vars.clear()
@@ -127,6 +130,7 @@ class StatementsMixin:
                 outcomes.append(dict(scope.vars))
         finally:
             self.rec.uncertain -= 1
+            self.rec.branching -= 1
         scope.vars.clear()
         names = dict.fromkeys(before)          # ordered: models keep their module order
         for outcome in outcomes:
@@ -141,6 +145,7 @@ class StatementsMixin:
                 scope.vars[name] = calls.either_tensor(values)
             else:
                 scope.vars[name] = UNKNOWN
+        _forget_changed(containers, scope)
 
     def stmt_For(self, stmt, scope):
         iterable = self.eval(stmt.iter, scope)
@@ -236,6 +241,7 @@ class StatementsMixin:
             self.set_attribute(obj, target.attr, value)
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value, scope)
+            npvalues.forget(obj)
             key = self.eval(target.slice, scope)
             if isinstance(obj, dict) and hashable(key):
                 obj[key] = value
@@ -275,6 +281,8 @@ class StatementsMixin:
         return [UNKNOWN] * count
 
     def set_attribute(self, obj, attr: str, value) -> None:
+        if isinstance(obj, SymTensor):
+            obj.values = None           # ``a.shape = ...``: the items are no longer ``a[i]``
         if isinstance(obj, Instance):
             obj.attrs[attr] = value
             if attr == "trainable" and obj.keras_object is not None:
@@ -306,3 +314,50 @@ def _as_load(target):
         return ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load(),
                              lineno=target.lineno, col_offset=target.col_offset)
     return target
+
+
+def _containers_changed_by(branches, scope) -> list:
+    """The lists, dicts and sets the branches may change in place (held by a name, or by an
+    attribute of an instance a name holds), each with a shallow copy to compare afterwards."""
+    mutated: set = set()
+    for body in branches:
+        for stmt in body:
+            mutated |= touched_names(stmt, scope)[1]
+    found = []
+    for name in mutated:
+        value = scope.lookup(name)
+        places = [(name, None, value)]
+        if isinstance(value, Instance):
+            places += [(None, (value, key), item) for key, item in value.attrs.items()]
+        for place_name, attribute, item in places:
+            if isinstance(item, (list, dict, set)):
+                found.append((place_name, attribute, item, _copy(item)))
+    return found
+
+
+def _copy(container):
+    return dict(container) if isinstance(container, dict) else type(container)(container)
+
+
+def _same(container, copy) -> bool:
+    if isinstance(container, dict):
+        return container.keys() == copy.keys() and all(container[k] is copy[k] for k in copy)
+    if isinstance(container, set):
+        return container == copy
+    return len(container) == len(copy) and all(a is b for a, b in zip(container, copy))
+
+
+def _forget_changed(containers, scope) -> None:
+    """A container an undecided branch changed holds what only some runs would put there: ``?``."""
+    for name, attribute, container, copy in containers:
+        if _same(container, copy):
+            continue
+        if name is not None:
+            forget(set(), {name}, scope)
+        else:
+            instance, key = attribute
+            if instance.attrs.get(key) is container:
+                instance.attrs[key] = UNKNOWN
+            if isinstance(instance.keras_object, ModelObj):      # its layers may hide in there
+                instance.keras_object.complete = False
+                instance.keras_object.rows_known = False

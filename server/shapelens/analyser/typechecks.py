@@ -17,6 +17,7 @@ from ..engine import REGISTRY
 from ..engine.shape import UNKNOWN
 from .keras_api import classify
 from .models import FunctionalModel, SequentialModel, SubclassModel
+from .npvalues import NumpyInt
 from .values import BuiltinMethod, InputObj, Instance, KerasRef, LayerObj, UserClass, UserLayerObj
 
 # Public Keras layer classes → their public ancestors other than ``Layer`` (Keras 3).
@@ -147,6 +148,8 @@ def check_isinstance(value, ref, *rest):
     if rest:
         return UNKNOWN
     kinds = _python_types(ref)
+    if isinstance(value, NumpyInt):
+        return UNKNOWN                  # ``np.int64`` is no ``int`` (but a ``numbers.Integral``)
     if kinds is not None and value is not UNKNOWN and (value is None or isinstance(
             value, (bool, int, float, str, list, tuple, dict))):
         return isinstance(value, kinds)

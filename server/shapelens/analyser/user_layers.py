@@ -20,6 +20,7 @@ from ..engine.shape import UNKNOWN
 from . import calls
 from .keras_api import LAYERS_WITH_BUILD, classify
 from .models import SubclassModel
+from .traced import trace_build
 from .values import (
     KerasRef,
     SymTensor,
@@ -150,7 +151,25 @@ class UserLayersMixin:
                 self._remember_parent_output(op, shape)
                 return result
         self.remember_build_output(instance, shape)
+        trace_build(self, instance, shape)   # what calling it on that shape shows (traced.py)
         return result
+
+    def declared_output_shape(self, instance, positional, keywords):
+        """A custom layer's own ``compute_output_shape`` on graph tensors: Keras's
+        ``compute_output_spec`` takes the output from it (``call`` runs only to build a layer
+        without a ``build``).  None when it does not apply or gives no flat shape."""
+        method = user_override(instance.cls, "compute_output_shape")
+        tensors = calls.tensors_in(positional)
+        if method is None or len(positional) != 1 or not tensors or calls.tensors_in(keywords) \
+                or not all(t.node is not None and not t.constant for t in tensors):
+            return None
+        shape = self.invoke(method, [instance, calls.output_shapes(positional[0])], {}, None)
+        if isinstance(shape, list):
+            shape = tuple(shape)
+        if not isinstance(shape, tuple) or not shape or len(shape) > 64 or not all(
+                d is None or d is UNKNOWN or (type(d) is int and d >= 0) for d in shape):
+            return None
+        return shape
 
     def remember_build_output(self, instance, input_shape):
         """A custom layer built by its own ``build``: outside a graph its summary row shows

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
+from ..engine.macs import Macs
 from ..engine.shape import UNKNOWN
 
 
 class SymTensor:
-    __slots__ = ("shape", "node", "index", "mask", "constant")
+    __slots__ = ("shape", "node", "index", "mask", "constant", "values")
 
     def __init__(self, shape, node: "Node | None" = None, index: int = 0, constant: bool = False):
         self.shape = shape
@@ -31,6 +33,7 @@ class SymTensor:
         self.index = index
         self.mask: "SymTensor | None" = None   # Keras's ``_keras_mask`` (Embedding(mask_zero=True), ...)
         self.constant = constant   # a concrete array (``ops.arange(4)``): no node, never traced
+        self.values: tuple | None = None   # a concrete array's int items, when known (npvalues.py)
 
     def __repr__(self) -> str:
         return f"SymTensor({self.shape})"
@@ -46,8 +49,9 @@ class Node:
         self.inputs = inputs
         self.outputs = outputs
         self.is_input = is_input
-        self.replay = None    # how to recompute the outputs on other input shapes (``replay.py``)
-        self.macs = None      # this call's MACs, when worked out as it ran (``macs.py``)
+        # how to recompute the outputs on other input shapes (``replay.py``)
+        self.replay: tuple[Any, ...] | None = None
+        self.macs: Macs | None = None     # this call's MACs, when worked out as it ran (``macs.py``)
 
     def parents(self) -> list["Node"]:
         return [t.node for t in self.inputs if t.node is not None]
@@ -155,7 +159,7 @@ class UnknownOp(Operation):
     keras_op = False
 
     def param_count(self) -> ParamCount:
-        return ParamCount(UNKNOWN, UNKNOWN)
+        return NO_PARAMS if self.keras_op else ParamCount(UNKNOWN, UNKNOWN)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class ParamCount:
         return dim_op(lambda a, b: a + b, self.trainable, self.non_trainable)
 
     def __add__(self, other: "ParamCount") -> "ParamCount":
+        a, b, c, d = self.trainable, other.trainable, self.non_trainable, other.non_trainable
+        if type(a) is int and type(b) is int and type(c) is int and type(d) is int:
+            return ParamCount(a + b, c + d)
         return ParamCount(
             dim_op(lambda a, b: a + b, self.trainable, other.trainable),
             dim_op(lambda a, b: a + b, self.non_trainable, other.non_trainable),
@@ -74,6 +77,7 @@ class Layer:
     keras_name: ClassVar[str] = "Layer"
     signature: ClassVar[str] = "**kwargs"
     call_signature: ClassVar[str] = "inputs, *, training=None, mask=None"
+    passed_kwargs: ClassVar[frozenset[str]] = frozenset()   # **kwargs the Keras class consumes before Layer.__init__
 
     def __init__(self, args: Args, name: str | None = None) -> None:
         self.args = args

@@ -18,8 +18,12 @@ The result is an ``int`` or ``UNKNOWN`` (``?``) when a dimension it needs is unk
 from __future__ import annotations
 
 import re
+from math import prod
+from typing import Any, Iterable, Union
 
-from .shape import UNKNOWN, is_int
+from .shape import UNKNOWN, Unknown, is_int
+
+Macs = Union[int, Unknown]      # a count of multiply-accumulates, or UNKNOWN
 
 _CONV_RANK = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "Convolution1D": 1, "Convolution2D": 2,
               "Convolution3D": 3}
@@ -56,13 +60,14 @@ CONTRACTING_OPS = frozenset({"Matmul", "Dot", "Einsum", "Tensordot", "Inner", "O
                              "ConvTranspose", "DepthwiseConv", "SeparableConv"})
 
 
-def op_macs(class_name: str):
+def op_macs(class_name: str) -> Macs:
     """MACs of a Keras op that is not a layer (``x + y``, ``keras.ops.matmul``)."""
     return UNKNOWN if class_name in CONTRACTING_OPS else 0
 
 
-def _arg(args, name, default=None):
-    """Read an argument without marking it as used (``Args.peek``) — a plain dict works too."""
+def _arg(args: object, name: str, default: Any = None) -> Any:
+    """Read an argument without marking it as used (``Args.peek``) — a plain dict works too.
+    The value is whatever the user passed: callers check it (``_known``) before counting."""
     if args is None:
         return default
     peek = getattr(args, "peek", None)
@@ -73,11 +78,11 @@ def _arg(args, name, default=None):
     return default
 
 
-def _known(*values) -> bool:
+def _known(*values: object) -> bool:
     return all(is_int(v) for v in values)
 
 
-def _prod(values):
+def _prod(values: Iterable[object]) -> Macs:
     total = 1
     for v in values:
         if not is_int(v):
@@ -86,7 +91,7 @@ def _prod(values):
     return total
 
 
-def _tuple(value, n):
+def _tuple(value: object, n: int) -> tuple[int, ...] | None:
     if is_int(value) and not isinstance(value, bool):
         return (value,) * n
     if isinstance(value, (tuple, list)) and len(value) == n and all(is_int(v) for v in value):
@@ -94,7 +99,7 @@ def _tuple(value, n):
     return None
 
 
-def _first_shape(shape):
+def _first_shape(shape: object) -> object:
     if isinstance(shape, list) and shape:
         return shape[0]
     if isinstance(shape, tuple) and shape and all(isinstance(s, tuple) for s in shape):
@@ -102,7 +107,7 @@ def _first_shape(shape):
     return shape
 
 
-def _split(shape, data_format, rank):
+def _split(shape: object, data_format: str, rank: int) -> tuple[tuple[Any, ...], Any] | None:
     """``(spatial dims, channels)`` of a ``(batch, ..., channels)`` shape, or ``None``."""
     if not isinstance(shape, tuple) or len(shape) != rank + 2:
         return None
@@ -111,12 +116,12 @@ def _split(shape, data_format, rank):
     return shape[1:-1], shape[-1]
 
 
-def _data_format(args):
+def _data_format(args: object) -> str:
     fmt = _arg(args, "data_format")
     return fmt if fmt in ("channels_first", "channels_last") else "channels_last"
 
 
-def layer_macs(class_name: str, args, input_shape, output_shape):
+def layer_macs(class_name: str, args: object, input_shape: object, output_shape: object) -> Macs:
     """MACs of one call for one example (``int``), or ``UNKNOWN``."""
     try:
         return _layer_macs(class_name, args, input_shape, output_shape)
@@ -124,7 +129,7 @@ def layer_macs(class_name: str, args, input_shape, output_shape):
         return UNKNOWN
 
 
-def _layer_macs(class_name, args, input_shape, output_shape):
+def _layer_macs(class_name: str, args: object, input_shape: object, output_shape: object) -> Macs:
     if class_name in ZERO_MAC_LAYERS:
         return 0
     if class_name == "Dense":
@@ -162,18 +167,18 @@ def _layer_macs(class_name, args, input_shape, output_shape):
 
 # ---- dense ---------------------------------------------------------------------------------------
 
-def _dense(args, inp, out):
+def _dense(args: object, inp: object, out: object) -> Macs:
     """Every output unit at every position is a dot product over the input features."""
     if not isinstance(inp, tuple) or not isinstance(out, tuple) or len(inp) < 2:
         return UNKNOWN
     return _mul(_prod(out[1:]), inp[-1])
 
 
-def _mul(*values):
+def _mul(*values: object) -> Macs:
     return _prod(values)
 
 
-def _einsum_dense(args, inp, out):
+def _einsum_dense(args: object, inp: object, out: object) -> Macs:
     """The product of the sizes of every index of the equation (batch excluded)."""
     equation = _arg(args, "equation")
     if not isinstance(equation, str) or not isinstance(inp, tuple) or not isinstance(out, tuple):
@@ -182,10 +187,10 @@ def _einsum_dense(args, inp, out):
     if not match:
         return UNKNOWN
     in_spec, kernel_spec, out_spec = match.groups()
-    sizes: dict = {}
-    batch_letters: set = set()
+    sizes: dict[str, Any] = {}
+    batch_letters: set[str] = set()
 
-    def bind(spec, shape, first_is_batch):
+    def bind(spec: str, shape: tuple[Any, ...], first_is_batch: bool) -> None:
         if "..." in spec:
             head, tail = spec.split("...")
             n_ell = len(shape) - len(head) - len(tail)
@@ -212,7 +217,7 @@ def _einsum_dense(args, inp, out):
 
 # ---- convolutions --------------------------------------------------------------------------------
 
-def _conv(args, rank, inp, out):
+def _conv(args: object, rank: int, inp: object, out: object) -> Macs:
     """Output positions × filters × (kernel window × input channels / groups)."""
     fmt = _data_format(args)
     a, b = _split(inp, fmt, rank), _split(out, fmt, rank)
@@ -220,11 +225,11 @@ def _conv(args, rank, inp, out):
     filters, groups = _arg(args, "filters"), _arg(args, "groups", 1)
     if a is None or b is None or kernel is None or not _known(filters, groups, a[1]) or groups <= 0:
         return UNKNOWN
-    per_position = _prod(kernel) * a[1] // groups * filters
+    per_position = prod(kernel) * a[1] // groups * filters
     return _mul(_prod(b[0]), per_position)
 
 
-def _conv_transpose(args, rank, inp, out):
+def _conv_transpose(args: object, rank: int, inp: object, out: object) -> Macs:
     """Every input position scatters its channels through the kernel to every filter."""
     fmt = _data_format(args)
     a = _split(inp, fmt, rank)
@@ -235,7 +240,7 @@ def _conv_transpose(args, rank, inp, out):
     return _mul(_prod(a[0]), a[1], _prod(kernel), filters)
 
 
-def _depthwise(args, rank, inp, out):
+def _depthwise(args: object, rank: int, inp: object, out: object) -> Macs:
     """Output positions × input channels × depth_multiplier × kernel window."""
     fmt = _data_format(args)
     a, b = _split(inp, fmt, rank), _split(out, fmt, rank)
@@ -246,13 +251,13 @@ def _depthwise(args, rank, inp, out):
     return _mul(_prod(b[0]), a[1], multiplier, _prod(kernel))
 
 
-def _separable(args, rank, inp, out):
+def _separable(args: object, rank: int, inp: object, out: object) -> Macs:
     """The depthwise step, then a 1×1 convolution from channels × depth_multiplier to filters."""
     depthwise = _depthwise(args, rank, inp, out)
     fmt = _data_format(args)
     a, b = _split(inp, fmt, rank), _split(out, fmt, rank)
     filters, multiplier = _arg(args, "filters"), _arg(args, "depth_multiplier", 1)
-    if depthwise is UNKNOWN or b is None or not _known(filters, multiplier, a[1]):
+    if depthwise is UNKNOWN or a is None or b is None or not _known(filters, multiplier, a[1]):
         return UNKNOWN
     pointwise = _mul(_prod(b[0]), a[1], multiplier, filters)
     return UNKNOWN if pointwise is UNKNOWN else depthwise + pointwise
@@ -260,15 +265,16 @@ def _separable(args, rank, inp, out):
 
 # ---- recurrent -------------------------------------------------------------------------------------
 
-def _rnn(gates, args, inp):
+def _rnn(gates: int, args: object, inp: object) -> Macs:
     """Per time step: gates × (input features × units + units × units)."""
     units = _arg(args, "units")
     if not isinstance(inp, tuple) or len(inp) != 3 or not _known(units, inp[1], inp[2]):
         return UNKNOWN
-    return inp[1] * gates * (inp[2] * units + units * units)
+    macs: int = inp[1] * gates * (inp[2] * units + units * units)
+    return macs
 
 
-def _conv_lstm(args, rank, inp, out):
+def _conv_lstm(args: object, rank: int, inp: object, out: object) -> Macs:
     """Per time step, 4 gates: an input convolution and a recurrent ("same", stride 1)
     convolution over the state, both with ``filters`` outputs at every output position."""
     fmt = _data_format(args)
@@ -288,11 +294,11 @@ def _conv_lstm(args, rank, inp, out):
     return _mul(timesteps, 4, positions, _prod(kernel), step[1] + filters, filters)
 
 
-def _inner(layer):
+def _inner(layer: object) -> tuple[str | None, object]:
     return getattr(layer, "keras_name", None), getattr(layer, "args", None)
 
 
-def _bidirectional(args, input_shape):
+def _bidirectional(args: object, input_shape: object) -> Macs:
     forward = _arg(args, "layer")
     backward = _arg(args, "backward_layer") or forward
     total = 0
@@ -308,7 +314,7 @@ def _bidirectional(args, input_shape):
     return total
 
 
-def _time_distributed(args, inp, out):
+def _time_distributed(args: object, inp: object, out: object) -> Macs:
     """The wrapped layer's MACs on one step, times the number of time steps."""
     name, inner_args = _inner(_arg(args, "layer"))
     if name is None or not isinstance(inp, tuple) or len(inp) < 3 or not _known(inp[1]):
@@ -321,19 +327,20 @@ def _time_distributed(args, inp, out):
 
 # ---- attention -------------------------------------------------------------------------------------
 
-def _qkv(input_shape):
+def _qkv(input_shape: object) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]] | None:
     shapes = input_shape if isinstance(input_shape, list) else [input_shape]
     if not shapes or not all(isinstance(s, tuple) for s in shapes if s is not None):
         return None
     query = shapes[0]
     value = shapes[1] if len(shapes) > 1 and shapes[1] is not None else query
     key = shapes[2] if len(shapes) > 2 and shapes[2] is not None else value
-    if not all(isinstance(s, tuple) and len(s) >= 3 for s in (query, value, key)):
+    if not (isinstance(query, tuple) and isinstance(value, tuple) and isinstance(key, tuple)
+            and min(len(query), len(value), len(key)) >= 3):
         return None
     return query, value, key
 
 
-def _multi_head(args, input_shape, output_shape):
+def _multi_head(args: object, input_shape: object, output_shape: object) -> Macs:
     """Q/K/V projections, scores (heads × Tq × Tv × key_dim), the weighted sum
     (heads × Tq × Tv × value_dim) and the output projection."""
     qkv = _qkv(input_shape)
@@ -346,13 +353,14 @@ def _multi_head(args, input_shape, output_shape):
     dq, dv, dk = query[-1], value[-1], key[-1]
     out = _first_shape(output_shape)
     dout = out[-1] if isinstance(out, tuple) and out else dq
-    if not _known(tq, tv, dq, dv, dk, dout):
+    if not (is_int(tq) and is_int(tv)) or not _known(dq, dv, dk, dout):
         return UNKNOWN
-    return (tq * dq * heads * key_dim + tv * dk * heads * key_dim + tv * dv * heads * value_dim
+    macs: int = (tq * dq * heads * key_dim + tv * dk * heads * key_dim + tv * dv * heads * value_dim
             + heads * tq * tv * key_dim + heads * tq * tv * value_dim + tq * heads * value_dim * dout)
+    return macs
 
 
-def _grouped_query(args, input_shape):
+def _grouped_query(args: object, input_shape: object) -> Macs:
     qkv = _qkv(input_shape)
     head_dim = _arg(args, "head_dim")
     q_heads, kv_heads = _arg(args, "num_query_heads"), _arg(args, "num_key_value_heads")
@@ -361,25 +369,27 @@ def _grouped_query(args, input_shape):
     query, value, key = qkv
     tq, tv = _prod(query[1:-1]), _prod(value[1:-1])
     dq, dv, dk = query[-1], value[-1], key[-1]
-    if not _known(tq, tv, dq, dv, dk):
+    if not (is_int(tq) and is_int(tv)) or not _known(dq, dv, dk):
         return UNKNOWN
-    return (tq * dq * q_heads * head_dim + tv * dk * kv_heads * head_dim + tv * dv * kv_heads * head_dim
+    macs: int = (tq * dq * q_heads * head_dim + tv * dk * kv_heads * head_dim + tv * dv * kv_heads * head_dim
             + 2 * q_heads * tq * tv * head_dim + tq * q_heads * head_dim * dq)
+    return macs
 
 
-def _dot_attention(input_shape):
+def _dot_attention(input_shape: object) -> Macs:
     """Scores Tq × Tv × dim and the weighted sum Tq × Tv × value_dim (no weights)."""
     qkv = _qkv(input_shape)
     if qkv is None:
         return UNKNOWN
     query, value, _key = qkv
     tq, tv = _prod(query[1:-1]), _prod(value[1:-1])
-    if not _known(tq, tv, query[-1], value[-1]):
+    if not (is_int(tq) and is_int(tv)) or not _known(query[-1], value[-1]):
         return UNKNOWN
-    return tq * tv * query[-1] + tq * tv * value[-1]
+    macs: int = tq * tv * query[-1] + tq * tv * value[-1]
+    return macs
 
 
-def total_macs(values):
+def total_macs(values: Iterable[object]) -> Macs:
     """Sum of MACs; ``UNKNOWN`` as soon as one is unknown."""
     total = 0
     for v in values:

@@ -50,6 +50,11 @@ def is_int(value: object) -> TypeGuard[int]:
 def dim_op(fn: Callable[..., int], *dims: Dim) -> Dim:
     """Apply ``fn`` to numeric dims; ``?`` if any is unknown (or not a dimension at all), else
     ``None`` if any is dynamic."""
+    for d in dims:
+        if type(d) is not int:
+            break
+    else:                   # the common case, plain integers, without the checks below
+        return fn(*dims)
     if any(d is UNKNOWN or not (d is None or is_int(d)) for d in dims):
         return UNKNOWN
     if any(d is None for d in dims):

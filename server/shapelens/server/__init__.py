@@ -191,7 +191,7 @@ def main() -> None:
         _write_message(stdout, {"jsonrpc": "2.0", "id": message["id"], "result": initialize_result(message["params"])})
         answered = message["id"]
     loader.join()
-    module = box[0] if box else None
+    module = box[0]         # _load_server always leaves the module, or the error importing it raised
     if isinstance(module, BaseException):
         raise module
     module.main(stdin=ReplayReader(raw, stdin), stdout=DropReply(stdout, answered) if answered is not None else stdout)

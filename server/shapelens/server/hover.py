@@ -10,12 +10,13 @@ from typing import Any
 
 from ..analyser import Span, macs_of
 from ..engine.shape import UNKNOWN
-from ..report import count_text, memory_text, summary_table
+from ..report import count_text, memory_text, summary_table, traced_class_text
 from .hints import shape_text
 from .settings import Settings
 
 MAX_RUNS_SHOWN = 8
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_CLASS_LINE = re.compile(r"\s*class\s+([^\W\d]\w*)")
 
 
 def _count(value) -> str:
@@ -128,6 +129,12 @@ def hover_at(sites, models, line_text: str, line: int, column: int, settings: Se
         if match.start() <= column <= match.end():
             word = match
             break
+    declared = _CLASS_LINE.match(line_text)
+    if declared is not None and declared.start(1) <= column <= declared.end(1):   # ``class Net``: traced runs
+        text = traced_class_text(declared.group(1), [m for m, _macs in models],
+                                 [r for s in sites for r in s.results])
+        if text is not None:
+            return HoverAnswer(text, Span(line, declared.start(1), line, declared.end(1)))
     # a model: its variable anywhere, or its constructor call (the call itself, not its arguments'
     # layers: a layer call inside wins)
     model_match: tuple[Any, Any, Span | None] | None = None

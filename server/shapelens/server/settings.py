@@ -11,6 +11,7 @@ wrong type are ignored.  See ``docs/settings.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def merge(settings: Settings, values) -> Settings:
     """``settings`` with every recognised key of ``values`` applied."""
     if not isinstance(values, dict):
         return settings
-    changes = {}
+    changes: dict[str, Any] = {}          # field name -> a bool or a str, as the field's kind says
     for key, value in _flatten(values).items():
         spec = KEYS.get(key)
         if spec is None:

@@ -369,20 +369,26 @@ async function pickFocused(label) {
 async function runCommand(title) {
   const input = page.locator('.quick-input-widget input');
   // give the workbench the keyboard focus (a dismissed notification leaves it nowhere), then F1;
-  // a key press can still land nowhere (a tab's hover tooltip took the focus once in CI): retry
+  // a key press can still land nowhere (a tab's hover tooltip took the focus once in CI), and the
+  // palette can close again before it is typed into (a new untitled editor took the focus back
+  // once in CI): retry both
   const tab = page.locator('.tabs-container .tab.active').first();
-  for (let attempt = 0; attempt < 5; attempt++) {
+  let typed = false;
+  for (let attempt = 0; attempt < 5 && !typed; attempt++) {
     if (await tab.count()) await tab.click();
     await page.keyboard.press(attempt % 2 ? 'Control+Shift+P' : 'F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 10_000 });
-      break;
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      typed = true;
     } catch {
       await page.keyboard.press('Escape');
     }
   }
-  await input.waitFor({ state: 'visible', timeout: WAIT });
-  await input.fill(`>${title}`);
+  if (!typed) {
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill(`>${title}`);
+  }
   await pickFocused(title);
   // the palette closes, or its input is taken over by the command's own quick pick
   await page.waitForFunction(

@@ -19,6 +19,8 @@ Conventions:
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..args import bind, parse_signature
 from ..errors import ShapeError
 from ..shape import UNKNOWN
@@ -39,7 +41,8 @@ from .builder import AppModel, Builder, Row, Undecidable, unknown_model
 from .common import APPLICATIONS, Application
 
 
-def build_application(name: str, positional: list, keywords: dict, uids: dict | None = None) -> AppModel:
+def build_application(name: str, positional: list[Any], keywords: dict[str, Any], uids: dict[str, int] | None = None
+                      ) -> AppModel:
     """What ``keras.applications.<name>(*positional, **keywords)`` returns.
 
     Raises ``KeyError`` for a name Keras does not export and ``ShapeError`` where Keras raises.

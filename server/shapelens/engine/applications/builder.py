@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple, TypeVar, Union
 
 from ..args import Args, bind
 from ..derivation import Derivation
@@ -33,14 +33,17 @@ class Undecidable(Exception):
     ``if`` compares) is unknown: the model's layers cannot be listed."""
 
 
-def decide(value, what: str):
+T = TypeVar("T")
+
+
+def decide(value: T, what: str) -> T:
     """``value`` when it is known; ``Undecidable`` when the architecture hinges on a ``?``."""
     if value is UNKNOWN:
         raise Undecidable(what)
     return value
 
 
-def same(a, b, what: str) -> bool:
+def same(a: object, b: object, what: str) -> bool:
     """Python's ``a == b`` on values that may be ``?`` (then the branch taken is unknown)."""
     if a is UNKNOWN or b is UNKNOWN:
         raise Undecidable(what)
@@ -67,11 +70,11 @@ class AppModel:
     operations: list[Row]            # ``model.summary()`` rows: layers and bare ``keras.ops``
     params: ParamCount
     derivation: Derivation = field(default_factory=Derivation)
-    uids: dict = field(default_factory=dict)   # default-name counters this build consumed
+    uids: dict[str, int] = field(default_factory=dict)   # default-name counters this build consumed
     output_tensor: "Tensor | None" = None      # the graph itself (a user's ``input_tensor`` has no node)
 
 
-def unknown_model(name, reason: str) -> AppModel:
+def unknown_model(name: object, reason: str) -> AppModel:
     why = Derivation()
     why.note(f"The architecture depends on a value not known statically ({reason}).")
     return AppModel(name, UNKNOWN, UNKNOWN, [], [], UNKNOWN_PARAMS, why)
@@ -84,7 +87,7 @@ class Tensor:
     """A symbolic tensor: its shape and the node that produced it (``None``: a tensor from
     outside the model, such as a user's ``input_tensor``)."""
 
-    shape: object
+    shape: Any      # read like Keras's ``KerasTensor.shape``; arithmetic on a ``?`` in it raises TypeError
     node: "Node | None" = None
 
 
@@ -96,7 +99,7 @@ class Operation:
     name: str
     class_name: str
     rule: Layer | None = None
-    members: list = field(default_factory=list)
+    members: list[Layer] = field(default_factory=list)
     is_layer: bool = True
 
     def param_count(self) -> ParamCount:
@@ -113,23 +116,28 @@ class Node:
     """One call of an operation."""
 
     operation: Operation
-    inputs: list
+    inputs: list[Tensor]
     output: Tensor | None = None
     is_input: bool = False
 
 
-def _shapes(x):
+Inputs = Union[Tensor, list[Tensor]]      # what a layer is called on
+LayerCall = Callable[[Inputs], Tensor]
+Kind = Union[str, type[Layer]]            # a registered Keras class name, or a package-private rule class
+
+
+def _shapes(x: Inputs) -> object:
     """The call argument for the engine: a shape, or a list of shapes for merges."""
     if isinstance(x, list):
         return [t.shape for t in x]
     return x.shape
 
 
-def _tensors(x) -> list:
+def _tensors(x: Inputs) -> list[Tensor]:
     return list(x) if isinstance(x, list) else [x]
 
 
-def _construct(kind, positional: list, keywords: dict, name: str) -> Layer:
+def _construct(kind: Kind, positional: list[Any], keywords: dict[str, Any], name: str) -> Layer:
     """An engine rule from a registered Keras class name or from a package-private rule class."""
     if isinstance(kind, str):
         return create_layer(kind, positional, keywords, name=name)
@@ -137,7 +145,7 @@ def _construct(kind, positional: list, keywords: dict, name: str) -> Layer:
     return kind(args, name=name)
 
 
-def _class_name(kind) -> str:
+def _class_name(kind: Kind) -> str:
     if isinstance(kind, str):
         return REGISTRY[kind].keras_name
     return kind.keras_name
@@ -146,9 +154,9 @@ def _class_name(kind) -> str:
 class Builder:
     """Creates layers, applies them to tensors, and assembles the model."""
 
-    def __init__(self, uids: dict | None = None):
+    def __init__(self, uids: dict[str, int] | None = None) -> None:
         self._uids = Counter(uids or {})
-        self.consumed: Counter = Counter()
+        self.consumed: Counter[str] = Counter()
 
     # ---- names -------------------------------------------------------------------------------
     def auto_name(self, class_name: str) -> str:
@@ -163,7 +171,7 @@ class Builder:
         self.consumed[prefix] += 1
 
     # ---- graph -------------------------------------------------------------------------------
-    def input(self, shape) -> Tensor:
+    def input(self, shape: object) -> Tensor:
         """``layers.Input(shape=shape)``: an ``InputLayer`` with a dynamic batch axis."""
         op = Operation(self.auto_name("InputLayer"), "InputLayer",
                        create_layer("InputLayer", [], {"shape": shape}))
@@ -172,14 +180,15 @@ class Builder:
         node.output = Tensor(full, node)
         return node.output
 
-    def layer(self, kind, *positional, name: str | None = None, **keywords) -> Callable:
+    def layer(self, kind: Kind, *positional: Any, name: str | None = None, **keywords: Any) -> LayerCall:
         """``layers.Kind(*positional, name=name, **keywords)``; call the result on tensors."""
         name = name if name is not None else self.auto_name(_class_name(kind))
         rule = _construct(kind, list(positional), keywords, name)
         op = Operation(name, rule.keras_name, rule)
         return lambda x: self._call(op, x, lambda: rule.apply([_shapes(x)], {}).output)
 
-    def sequential(self, members: list[tuple], name: str) -> Callable:
+    def sequential(self, members: list[tuple[Kind, tuple[Any, ...], dict[str, Any]]], name: str
+                   ) -> Callable[[Tensor], Tensor]:
         """``Sequential([layers.Kind(...), ...], name=name)`` used as one layer.  ``members`` are
         ``(kind, positional, keywords)`` with explicit names.  Building it creates an
         ``InputLayer`` and an internal ``Functional`` (both take a default name)."""
@@ -189,7 +198,7 @@ class Builder:
             rules.append(_construct(kind, list(positional), keywords, keywords.pop("name")))
         op = Operation(name, "Sequential", members=rules)
 
-        def run(x):
+        def run(x: Tensor) -> object:
             self.consume("input_layer")
             self.consume("functional")
             shape = x.shape
@@ -199,19 +208,19 @@ class Builder:
 
         return lambda x: self._call(op, x, lambda: run(x))
 
-    def op(self, class_name: str, inputs: list, shape) -> Tensor:
+    def op(self, class_name: str, inputs: list[Tensor], shape: object) -> Tensor:
         """A bare ``keras.ops`` operation on symbolic tensors (``x + 3.0``): a summary row
         of its own, but no layer."""
         op = Operation(self.auto_name(class_name), class_name, is_layer=False)
         return self._call(op, inputs, lambda: shape)
 
-    def _call(self, op: Operation, x, compute) -> Tensor:
+    def _call(self, op: Operation, x: Inputs, compute: Callable[[], object]) -> Tensor:
         node = Node(op, _tensors(x))
         node.output = Tensor(compute(), node)
         return node.output
 
     # ---- model -------------------------------------------------------------------------------
-    def model(self, inputs: Tensor, output: Tensor, name, why: Derivation) -> AppModel:
+    def model(self, inputs: Tensor, output: Tensor, name: object, why: Derivation) -> AppModel:
         """``Functional(inputs, output, name=name)``."""
         operations = ordered_operations([output])
         summary, layers = [], []
@@ -235,14 +244,14 @@ def ordered_operations(outputs: list[Tensor]) -> list[tuple[Operation, object]]:
     output shape: a depth-first walk from the outputs numbers operations on first visit and
     lists nodes in post-order; depths grow from the outputs; deepest operations first, ties by
     visit number."""
-    finished: set = set()
+    finished: set[Node] = set()
     post_order: list[Node] = []
     index: dict[Operation, int] = {}
 
     for out in outputs:
-        stack: list = []
+        stack: list[tuple[Node, Iterator[Tensor]]] = []
 
-        def enter(tensor):
+        def enter(tensor: Tensor) -> None:
             node = tensor.node
             if node is None or node in finished:
                 return
@@ -268,7 +277,7 @@ def ordered_operations(outputs: list[Tensor]) -> list[tuple[Operation, object]]:
         depth = max(node_depth.setdefault(node, 0), op_depth.get(node.operation, 0))
         op_depth[node.operation] = depth
         node_depth[node] = depth
-        shapes.setdefault(node.operation, node.output.shape)
+        shapes.setdefault(node.operation, node.output.shape if node.output is not None else UNKNOWN)
         for tensor in node.inputs:
             parent = tensor.node
             if parent in in_graph:

@@ -10,30 +10,33 @@ raises; a ``?`` skips the check.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layers.core import require_activation
-from ..shape import UNKNOWN, format_shape, is_int
+from ..shape import UNKNOWN, Unknown, format_shape, is_int
 from .builder import AppModel, Builder, Tensor, decide
+
+Build = Callable[[Args, Builder], AppModel]
+B = TypeVar("B", bound=Build)
 
 
 @dataclass(frozen=True)
 class Application:
     keras_name: str          # "ResNet50"
     signature: str           # the Keras function's parameter list
-    build: Callable[[Args, Builder], AppModel]
+    build: Build
 
 
 APPLICATIONS: dict[str, Application] = {}
 
 
-def application(keras_name: str, signature: str):
+def application(keras_name: str, signature: str) -> Callable[[B], B]:
     """Register a builder for ``keras.applications.<keras_name>``."""
 
-    def wrap(fn):
+    def wrap(fn: B) -> B:
         APPLICATIONS[keras_name] = Application(keras_name, signature, fn)
         return fn
 
@@ -46,7 +49,7 @@ def standard_signature(name: str) -> str:
             f"pooling=None, classes=1000, classifier_activation='softmax', name='{name}'")
 
 
-def is_imagenet(weights):
+def is_imagenet(weights: object) -> bool | Unknown:
     """``weights == "imagenet"``: True, False, or ``?``."""
     return UNKNOWN if weights is UNKNOWN else weights == "imagenet"
 
@@ -60,7 +63,7 @@ def check_classes(args: Args, message: str) -> None:
         raise ShapeError("invalid-argument", message.format(classes=classes))
 
 
-def validate_activation(classifier_activation, weights) -> None:
+def validate_activation(classifier_activation: object, weights: object) -> None:
     """``imagenet_utils.validate_activation``: with pretrained weights only ``softmax`` (or no
     activation: ``None``, ``"linear"``) is allowed on the classifier."""
     if weights is None or weights is UNKNOWN:
@@ -75,7 +78,7 @@ def validate_activation(classifier_activation, weights) -> None:
         )
 
 
-def _differs(a, b):
+def _differs(a: object, b: object) -> bool | Unknown:
     """``a != b`` for shapes or dims: True, False, or ``?``."""
     if isinstance(a, tuple) and isinstance(b, tuple):
         if len(a) != len(b):
@@ -89,12 +92,13 @@ def _differs(a, b):
     return a != b
 
 
-def _smaller(dim, min_size) -> bool:
+def _smaller(dim: object, min_size: int) -> bool:
     return is_int(dim) and dim < min_size
 
 
-def obtain_input_shape(input_shape, default_size, min_size, require_flatten: bool, weights,
-                       why: Derivation):
+def obtain_input_shape(input_shape: Any, default_size: object, min_size: int, require_flatten: bool, weights: object,
+                       why: Derivation) -> tuple[Any, ...]:
+    """``input_shape``: the user's value (``?``, ``None``, or a sequence the checks below read)."""
     """``imagenet_utils.obtain_input_shape`` for ``channels_last``: the image shape (without
     the batch axis) the model is built for, or Keras's ``ValueError``."""
     imagenet = is_imagenet(weights)
@@ -134,19 +138,19 @@ def obtain_input_shape(input_shape, default_size, min_size, require_flatten: boo
     return result
 
 
-def _chosen(shape, reason: str, why: Derivation):
+def _chosen(shape: tuple[Any, ...], reason: str, why: Derivation) -> tuple[Any, ...]:
     why.step("input_shape", reason, "", format_shape(shape))
     return shape
 
 
-def _show(shape) -> str:
+def _show(shape: object) -> str:
     """Python's own spelling of a shape in Keras's messages (``(224, 224, 3)``, ``[224, 224]``)."""
     if isinstance(shape, tuple):
         return format_shape(shape)
     return repr(shape)
 
 
-def correct_pad(shape, kernel_size):
+def correct_pad(shape: object, kernel_size: int | tuple[int, int]) -> tuple[tuple[Any, int], ...]:
     """``imagenet_utils.correct_pad``: padding for a stride-2 convolution on ``shape``:
     ``k // 2`` after, one less before an even (or ``None``) side.  Keras decides on the height
     alone whether sizes are ``None``, so a ``?`` height leaves an odd width's padding unknown."""
@@ -159,6 +163,8 @@ def correct_pad(shape, kernel_size):
             "unsupported operand type(s) for %: 'NoneType' and 'int' (imagenet_utils.correct_pad "
             f"on an input of shape {format_shape(shape)}: a known height with a None width)",
         )
+    adjust: tuple[int | Unknown, int | Unknown]
+    adjust_cols: int | Unknown
     if rows is None:
         adjust = (1, 1)
     else:
@@ -173,7 +179,7 @@ def correct_pad(shape, kernel_size):
     return tuple((UNKNOWN if a is UNKNOWN else k // 2 - a, k // 2) for a, k in zip(adjust, kernel_size))
 
 
-def image_input(b: Builder, args: Args, input_shape) -> Tensor:
+def image_input(b: Builder, args: Args, input_shape: object) -> Tensor:
     """``img_input``: a new ``Input(shape=input_shape)``, or the user's ``input_tensor`` (a
     tensor of another graph: the model's input rows are the caller's)."""
     tensor = args["input_tensor"]
@@ -184,7 +190,8 @@ def image_input(b: Builder, args: Args, input_shape) -> Tensor:
     return Tensor(tuple(tensor) if isinstance(tensor, (tuple, list)) else UNKNOWN)
 
 
-def top_or_pooling(b: Builder, args: Args, x: Tensor, pool_names=(None, None)) -> Tensor:
+def top_or_pooling(b: Builder, args: Args, x: Tensor, pool_names: tuple[str | None, str | None] = (None, None)
+                   ) -> Tensor:
     """The ``else`` branch most families end with: ``pooling="avg"`` / ``"max"`` (any other
     value leaves the feature map)."""
     pooling = decide(args["pooling"], "pooling")

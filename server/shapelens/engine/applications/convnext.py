@@ -4,10 +4,11 @@ The stem and the three downsampling blocks are nested ``Sequential`` models: one
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layers.merging import broadcast_shapes
-from .builder import Builder, decide
+from .builder import AppModel, Builder, Tensor, decide
 from .common import (
     application,
     check_classes,
@@ -33,8 +34,8 @@ SIGNATURE = ("include_top=True, include_preprocessing=True, weights='imagenet', 
              "name='{name}'")
 
 
-def convnext_block(b: Builder, inputs, projection_dim, drop_path_rate=0.0,
-                   layer_scale_init_value=1e-6, name=None):
+def convnext_block(b: Builder, inputs: Tensor, projection_dim: int, drop_path_rate: float = 0.0,
+                   layer_scale_init_value: float | None = 1e-6, name: str | None = None) -> Tensor:
     """``convnext.ConvNeXtBlock``; the residual sum is a bare ``inputs + x`` operation."""
     x = b.layer("Conv2D", filters=projection_dim, kernel_size=7, padding="same",
                 groups=projection_dim, name=f"{name}_depthwise_conv")(inputs)
@@ -51,8 +52,8 @@ def convnext_block(b: Builder, inputs, projection_dim, drop_path_rate=0.0,
     return b.op("Add", [inputs, x], broadcast_shapes(inputs.shape, x.shape))
 
 
-def convnext(args, b: Builder, variant: str, drop_path_rate=0.0, layer_scale_init_value=1e-6,
-             default_size=224):
+def convnext(args: Args, b: Builder, variant: str, drop_path_rate: float = 0.0,
+             layer_scale_init_value: float | None = 1e-6, default_size: int = 224) -> AppModel:
     """``convnext.ConvNeXt``."""
     depths = MODEL_CONFIGS[variant]["depths"]
     projection_dims = MODEL_CONFIGS[variant]["projection_dims"]
@@ -112,7 +113,7 @@ def convnext(args, b: Builder, variant: str, drop_path_rate=0.0, layer_scale_ini
     return model
 
 
-def _register(variant):
+def _register(variant: str) -> None:
     keras_name = "ConvNeXt" + ("XLarge" if variant == "xlarge" else variant.capitalize())
     application(keras_name, SIGNATURE.format(name=f"convnext_{variant}"))(
         lambda args, b: convnext(args, b, variant))

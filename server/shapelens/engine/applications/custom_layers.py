@@ -6,9 +6,12 @@ class itself (``b.layer(LayerScale, 1e-6, 96, name=...)``).
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..derivation import Derivation
 from ..layer import Layer, ParamCount
 from ..layers.merging import broadcast_shapes
-from ..shape import UNKNOWN, format_dim, format_shape, is_int
+from ..shape import UNKNOWN, Shape, Shapes, format_dim, format_shape, is_int
 
 
 class LayerScale(Layer):
@@ -17,10 +20,10 @@ class LayerScale(Layer):
     keras_name = "LayerScale"
     signature = "init_values, projection_dim, **kwargs"
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         return broadcast_shapes(input_shape, (self.args["projection_dim"],), why)
 
-    def count_params(self, input_shape, why):
+    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         dim = self.args["projection_dim"]
         why.step("params", "projection_dim (gamma)", "", format_dim(dim))
         return ParamCount(dim if is_int(dim) else UNKNOWN, 0)
@@ -32,7 +35,7 @@ class StochasticDepth(Layer):
     keras_name = "StochasticDepth"
     signature = "drop_path_rate, **kwargs"
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
         why.step("output", "input shape (unchanged)", "", format_shape(input_shape))
         return input_shape
 
@@ -43,7 +46,8 @@ class CustomScaleLayer(Layer):
     keras_name = "CustomScaleLayer"
     signature = "scale, **kwargs"
 
-    def compute_output_shape(self, input_shape, why):
+    def compute_output_shape(self, input_shape: Any, why: Derivation) -> Shapes:
+        """``input_shape``: the ``[inputs, branch]`` shapes."""
         if not isinstance(input_shape, list) or len(input_shape) != 2:
             return UNKNOWN
         return broadcast_shapes(input_shape[0], input_shape[1], why)

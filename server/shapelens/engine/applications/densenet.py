@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder
+from .builder import AppModel, Builder, Tensor
 from .common import (
     application,
     check_classes,
@@ -18,20 +19,20 @@ from .common import (
 BN_EPSILON = 1.001e-5
 
 
-def dense_block(b: Builder, x, blocks, name):
+def dense_block(b: Builder, x: Tensor, blocks: int, name: str) -> Tensor:
     for i in range(blocks):
         x = conv_block(b, x, 32, name=f"{name}_block{i + 1}")
     return x
 
 
-def transition_block(b: Builder, x, reduction, name):
+def transition_block(b: Builder, x: Tensor, reduction: float, name: str) -> Tensor:
     x = b.layer("BatchNormalization", axis=3, epsilon=BN_EPSILON, name=f"{name}_bn")(x)
     x = b.layer("Activation", "relu", name=f"{name}_relu")(x)
     x = b.layer("Conv2D", int(x.shape[3] * reduction), 1, use_bias=False, name=f"{name}_conv")(x)
     return b.layer("AveragePooling2D", 2, strides=2, name=f"{name}_pool")(x)
 
 
-def conv_block(b: Builder, x, growth_rate, name):
+def conv_block(b: Builder, x: Tensor, growth_rate: int, name: str) -> Tensor:
     x1 = b.layer("BatchNormalization", axis=3, epsilon=BN_EPSILON, name=f"{name}_0_bn")(x)
     x1 = b.layer("Activation", "relu", name=f"{name}_0_relu")(x1)
     x1 = b.layer("Conv2D", 4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(x1)
@@ -41,7 +42,7 @@ def conv_block(b: Builder, x, growth_rate, name):
     return b.layer("Concatenate", axis=3, name=f"{name}_concat")([x, x1])
 
 
-def densenet(args, b: Builder, blocks):
+def densenet(args: Args, b: Builder, blocks: tuple[int, ...]) -> AppModel:
     """``densenet.DenseNet``."""
     why = Derivation()
     include_top = flag(args, "include_top")
@@ -72,7 +73,7 @@ def densenet(args, b: Builder, blocks):
     return b.model(img_input, x, args["name"], why)
 
 
-def _register(depth, blocks):
+def _register(depth: int, blocks: tuple[int, ...]) -> None:
     application(f"DenseNet{depth}", standard_signature(f"densenet{depth}"))(
         lambda args, b: densenet(args, b, blocks))
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder, decide
+from .builder import AppModel, Builder, Tensor, decide
 from .common import (
     application,
     check_classes,
@@ -20,7 +22,7 @@ from .common import (
 )
 
 # (kernel_size, repeats, filters_in, filters_out, expand_ratio, id_skip, strides, se_ratio)
-DEFAULT_BLOCKS_ARGS = [
+DEFAULT_BLOCKS_ARGS: list[dict[str, Any]] = [     # keyword arguments of ``block`` (and ``repeats``)
     dict(kernel_size=3, repeats=1, filters_in=32, filters_out=16, expand_ratio=1, id_skip=True,
          strides=1, se_ratio=0.25),
     dict(kernel_size=3, repeats=2, filters_in=16, filters_out=24, expand_ratio=6, id_skip=True,
@@ -47,8 +49,9 @@ VARIANTS = {
 }
 
 
-def efficientnet(args, b: Builder, width_coefficient, depth_coefficient, default_size,
-                 dropout_rate=0.2, drop_connect_rate=0.2, depth_divisor=8, activation="swish"):
+def efficientnet(args: Args, b: Builder, width_coefficient: float, depth_coefficient: float, default_size: int,
+                 dropout_rate: float = 0.2, drop_connect_rate: float = 0.2, depth_divisor: int = 8,
+                 activation: str = "swish") -> AppModel:
     """``efficientnet.EfficientNet`` with the default blocks."""
     why = Derivation()
     include_top = flag(args, "include_top")
@@ -59,14 +62,14 @@ def efficientnet(args, b: Builder, width_coefficient, depth_coefficient, default
     input_shape = obtain_input_shape(args["input_shape"], default_size, 32, include_top, weights, why)
     img_input = image_input(b, args, input_shape)
 
-    def round_filters(filters, divisor=depth_divisor):
+    def round_filters(filters: float, divisor: int = depth_divisor) -> int:
         filters *= width_coefficient
         new_filters = max(divisor, int(filters + divisor / 2) // divisor * divisor)
         if new_filters < 0.9 * filters:
             new_filters += divisor
         return int(new_filters)
 
-    def round_repeats(repeats):
+    def round_repeats(repeats: int) -> int:
         return int(math.ceil(depth_coefficient * repeats))
 
     x = b.layer("Rescaling", 1.0 / 255.0)(img_input)
@@ -107,8 +110,9 @@ def efficientnet(args, b: Builder, width_coefficient, depth_coefficient, default
     return b.model(img_input, x, args["name"], why)
 
 
-def block(b: Builder, inputs, activation="swish", drop_rate=0.0, name="", filters_in=32,
-          filters_out=16, kernel_size=3, strides=1, expand_ratio=1, se_ratio=0.0, id_skip=True):
+def block(b: Builder, inputs: Tensor, activation: str = "swish", drop_rate: float = 0.0, name: str = "",
+          filters_in: int = 32, filters_out: int = 16, kernel_size: int = 3, strides: int = 1, expand_ratio: int = 1,
+          se_ratio: float = 0.0, id_skip: bool = True) -> Tensor:
     """``efficientnet.block``: an inverted residual block with squeeze-and-excitation."""
     filters = filters_in * expand_ratio
     if expand_ratio != 1:
@@ -137,7 +141,7 @@ def block(b: Builder, inputs, activation="swish", drop_rate=0.0, name="", filter
     return x
 
 
-def squeeze_excite(b: Builder, x, filters, filters_se, activation, name):
+def squeeze_excite(b: Builder, x: Tensor, filters: int, filters_se: int, activation: str, name: str | None) -> Tensor:
     """The squeeze-and-excitation branch EfficientNet (V1 and V2) blocks share."""
     se = b.layer("GlobalAveragePooling2D", name=f"{name}se_squeeze")(x)
     se = b.layer("Reshape", (1, 1, filters), name=f"{name}se_reshape")(se)
@@ -146,7 +150,7 @@ def squeeze_excite(b: Builder, x, filters, filters_se, activation, name):
     return b.layer("Multiply", name=f"{name}se_excite")([x, se])
 
 
-def _register(variant, width, depth, size, dropout):
+def _register(variant: str, width: float, depth: float, size: int, dropout: float) -> None:
     application(f"EfficientNet{variant}", standard_signature(f"efficientnet{variant.lower()}"))(
         lambda args, b: efficientnet(args, b, width, depth, size, dropout))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
-from .builder import Builder, decide
+from .builder import AppModel, Builder, Tensor, decide
 from .common import (
     application,
     check_classes,
@@ -74,15 +75,15 @@ SIGNATURE = ("include_top=True, weights='imagenet', input_tensor=None, input_sha
              "include_preprocessing=True, name='{name}'")
 
 
-def round_filters(filters, width_coefficient, min_depth, depth_divisor):
+def round_filters(filters: float, width_coefficient: float, min_depth: int, depth_divisor: int) -> int:
     filters *= width_coefficient
     minimum_depth = min_depth or depth_divisor
     return int(max(minimum_depth, int(filters + depth_divisor / 2) // depth_divisor * depth_divisor))
 
 
-def mb_conv_block(b: Builder, inputs, input_filters, output_filters, expand_ratio=1, kernel_size=3,
-                  strides=1, se_ratio=0.0, bn_momentum=0.9, activation="swish",
-                  survival_probability=0.8, name=None):
+def mb_conv_block(b: Builder, inputs: Tensor, input_filters: int, output_filters: int, expand_ratio: int = 1,
+                  kernel_size: int = 3, strides: int = 1, se_ratio: float = 0.0, bn_momentum: float = 0.9,
+                  activation: str = "swish", survival_probability: float = 0.8, name: str | None = None) -> Tensor:
     """``efficientnet_v2.MBConvBlock``."""
     filters = input_filters * expand_ratio
     if expand_ratio != 1:
@@ -104,9 +105,10 @@ def mb_conv_block(b: Builder, inputs, input_filters, output_filters, expand_rati
     return _skip(b, x, inputs, strides, input_filters, output_filters, survival_probability, name)
 
 
-def fused_mb_conv_block(b: Builder, inputs, input_filters, output_filters, expand_ratio=1,
-                        kernel_size=3, strides=1, se_ratio=0.0, bn_momentum=0.9,
-                        activation="swish", survival_probability=0.8, name=None):
+def fused_mb_conv_block(b: Builder, inputs: Tensor, input_filters: int, output_filters: int, expand_ratio: int = 1,
+                        kernel_size: int = 3, strides: int = 1, se_ratio: float = 0.0, bn_momentum: float = 0.9,
+                        activation: str = "swish", survival_probability: float = 0.8,
+                        name: str | None = None) -> Tensor:
     """``efficientnet_v2.FusedMBConvBlock``."""
     filters = input_filters * expand_ratio
     if expand_ratio != 1:
@@ -128,7 +130,8 @@ def fused_mb_conv_block(b: Builder, inputs, input_filters, output_filters, expan
     return _skip(b, x, inputs, strides, input_filters, output_filters, survival_probability, name)
 
 
-def _skip(b: Builder, x, inputs, strides, input_filters, output_filters, survival_probability, name):
+def _skip(b: Builder, x: Tensor, inputs: Tensor, strides: int, input_filters: int, output_filters: int,
+          survival_probability: float, name: str | None) -> Tensor:
     if strides == 1 and input_filters == output_filters:
         if survival_probability:
             x = b.layer("Dropout", survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
@@ -136,9 +139,9 @@ def _skip(b: Builder, x, inputs, strides, input_filters, output_filters, surviva
     return x
 
 
-def efficientnet_v2(args, b: Builder, width_coefficient, depth_coefficient, default_size,
-                    dropout_rate=0.2, drop_connect_rate=0.2, depth_divisor=8, min_depth=8,
-                    bn_momentum=0.9, activation="swish"):
+def efficientnet_v2(args: Args, b: Builder, width_coefficient: float, depth_coefficient: float, default_size: int,
+                    dropout_rate: float = 0.2, drop_connect_rate: float = 0.2, depth_divisor: int = 8,
+                    min_depth: int = 8, bn_momentum: float = 0.9, activation: str = "swish") -> AppModel:
     """``efficientnet_v2.EfficientNetV2`` with the default blocks (looked up by model name)."""
     why = Derivation()
     name = decide(args["name"], "name")
@@ -154,7 +157,7 @@ def efficientnet_v2(args, b: Builder, width_coefficient, depth_coefficient, defa
     input_shape = obtain_input_shape(args["input_shape"], default_size, 32, include_top, weights, why)
     img_input = image_input(b, args, input_shape)
 
-    def filters_of(count):
+    def filters_of(count: int) -> int:
         return round_filters(count, width_coefficient, min_depth, depth_divisor)
 
     x = img_input
@@ -201,7 +204,7 @@ def efficientnet_v2(args, b: Builder, width_coefficient, depth_coefficient, defa
     return b.model(img_input, x, name, why)
 
 
-def _register(variant, width, depth, size):
+def _register(variant: str, width: float, depth: float, size: int) -> None:
     application(f"EfficientNetV2{variant}", SIGNATURE.format(name=f"efficientnetv2-{variant.lower()}"))(
         lambda args, b: efficientnet_v2(args, b, width, depth, size))
 

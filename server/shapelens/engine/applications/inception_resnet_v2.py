@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder
+from .builder import AppModel, Builder, Tensor
 from .common import (
     application,
     check_classes,
@@ -17,8 +20,9 @@ from .common import (
 from .custom_layers import CustomScaleLayer
 
 
-def conv2d_bn(b: Builder, x, filters, kernel_size, strides=1, padding="same", activation="relu",
-              use_bias=False, name=None):
+def conv2d_bn(b: Builder, x: Tensor, filters: int, kernel_size: int | Sequence[int], strides: int = 1,
+              padding: str = "same", activation: str | None = "relu", use_bias: bool = False,
+              name: str | None = None) -> Tensor:
     x = b.layer("Conv2D", filters, kernel_size, strides=strides, padding=padding,
                 use_bias=use_bias, name=name)(x)
     if not use_bias:
@@ -29,7 +33,8 @@ def conv2d_bn(b: Builder, x, filters, kernel_size, strides=1, padding="same", ac
     return x
 
 
-def inception_resnet_block(b: Builder, x, scale, block_type, block_idx, activation="relu"):
+def inception_resnet_block(b: Builder, x: Tensor, scale: float, block_type: str, block_idx: int,
+                           activation: str | None = "relu") -> Tensor:
     if block_type == "block35":
         branch_0 = conv2d_bn(b, x, 32, 1)
         branch_1 = conv2d_bn(b, x, 32, 1)
@@ -60,7 +65,7 @@ def inception_resnet_block(b: Builder, x, scale, block_type, block_idx, activati
 
 
 @application("InceptionResNetV2", standard_signature("inception_resnet_v2"))
-def inception_resnet_v2(args, b: Builder):
+def inception_resnet_v2(args: Args, b: Builder) -> AppModel:
     why = Derivation()
     include_top = flag(args, "include_top")
     check_classes(args, "If using `weights='imagenet'` with `include_top=True`, `classes` should "

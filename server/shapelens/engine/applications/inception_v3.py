@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder
+from .builder import AppModel, Builder, Tensor
 from .common import (
     application,
     check_classes,
@@ -16,7 +17,8 @@ from .common import (
 )
 
 
-def conv2d_bn(b: Builder, x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
+def conv2d_bn(b: Builder, x: Tensor, filters: int, num_row: int, num_col: int, padding: str = "same",
+              strides: tuple[int, int] = (1, 1), name: str | None = None) -> Tensor:
     bn_name = f"{name}_bn" if name is not None else None
     conv_name = f"{name}_conv" if name is not None else None
     x = b.layer("Conv2D", filters, (num_row, num_col), strides=strides, padding=padding,
@@ -25,16 +27,16 @@ def conv2d_bn(b: Builder, x, filters, num_row, num_col, padding="same", strides=
     return b.layer("Activation", "relu", name=name)(x)
 
 
-def _avg_pool_same(b: Builder, x):
+def _avg_pool_same(b: Builder, x: Tensor) -> Tensor:
     return b.layer("AveragePooling2D", (3, 3), strides=(1, 1), padding="same")(x)
 
 
-def _concat(b: Builder, branches, name=None):
+def _concat(b: Builder, branches: list[Tensor], name: str | None = None) -> Tensor:
     return b.layer("Concatenate", axis=3, name=name)(branches)
 
 
 @application("InceptionV3", standard_signature("inception_v3"))
-def inception_v3(args, b: Builder):
+def inception_v3(args: Args, b: Builder) -> AppModel:
     why = Derivation()
     include_top = flag(args, "include_top")
     check_classes(args, "If using `weights='imagenet'` with `include_top=True`, `classes` should "

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence
+
+from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layers.merging import broadcast_shapes
 from ..shape import UNKNOWN, format_shape, is_int
-from .builder import Builder, decide, same
+from .builder import AppModel, Builder, Tensor, decide, same
 from .common import (
     application,
     check_classes,
@@ -21,7 +24,7 @@ from .common import (
 )
 
 
-def _square_default(shape, sizes) -> int:
+def _square_default(shape: Sequence[object], sizes: tuple[int, ...]) -> object:
     """``rows, cols = shape[0], shape[1]``; ``default_size = rows if rows == cols and rows in
     sizes else 224``."""
     if len(shape) < 2:
@@ -33,7 +36,7 @@ def _square_default(shape, sizes) -> int:
     return rows if rows == cols and rows in sizes else 224
 
 
-def _model_name(args, prefix: str, alpha, rows, cols, sizes):
+def _model_name(args: Args, prefix: str, alpha: object, rows: object, cols: object, sizes: tuple[int, ...]) -> object:
     """``f"{prefix}_{alpha:0.2f}_{rows}"`` unless ``name`` is given; loading imagenet weights
     for a size without weights of its own names the model after 224."""
     if args["name"] is not None:
@@ -59,7 +62,7 @@ V1_SIZES = (128, 160, 192, 224)
 @application("MobileNet", "input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, "
                           "include_top=True, weights='imagenet', input_tensor=None, pooling=None, "
                           "classes=1000, classifier_activation='softmax', name=None")
-def mobilenet_v1(args, b: Builder):
+def mobilenet_v1(args: Args, b: Builder) -> AppModel:
     why = Derivation()
     include_top = flag(args, "include_top")
     alpha = decide(args["alpha"], "alpha")
@@ -67,6 +70,7 @@ def mobilenet_v1(args, b: Builder):
     check_classes(args, "If using `weights='imagenet'` with `include_top=True`, `classes` should "
                         "be 1000.  Received classes={classes}")
     input_shape = args["input_shape"]
+    default_size: object
     if input_shape is None:
         default_size = 224
     elif input_shape is UNKNOWN:
@@ -105,7 +109,8 @@ def mobilenet_v1(args, b: Builder):
     return b.model(img_input, x, _model_name(args, "mobilenet", alpha, rows, cols, V1_SIZES), why)
 
 
-def _conv_block(b: Builder, inputs, filters, alpha, kernel=(3, 3), strides=(1, 1)):
+def _conv_block(b: Builder, inputs: Tensor, filters: int, alpha: float, kernel: tuple[int, int] = (3, 3),
+                strides: tuple[int, int] = (1, 1)) -> Tensor:
     filters = int(filters * alpha)
     x = b.layer("Conv2D", filters, kernel, padding="same", use_bias=False, strides=strides,
                 name="conv1")(inputs)
@@ -113,8 +118,8 @@ def _conv_block(b: Builder, inputs, filters, alpha, kernel=(3, 3), strides=(1, 1
     return b.layer("ReLU", 6.0, name="conv1_relu")(x)
 
 
-def _depthwise_conv_block(b: Builder, inputs, pointwise_conv_filters, alpha, depth_multiplier=1,
-                          strides=(1, 1), block_id=1):
+def _depthwise_conv_block(b: Builder, inputs: Tensor, pointwise_conv_filters: int, alpha: float,
+                          depth_multiplier: object = 1, strides: tuple[int, int] = (1, 1), block_id: int = 1) -> Tensor:
     pointwise_conv_filters = int(pointwise_conv_filters * alpha)
     if strides == (1, 1):
         x = inputs
@@ -136,7 +141,7 @@ def _depthwise_conv_block(b: Builder, inputs, pointwise_conv_filters, alpha, dep
 V2_SIZES = (96, 128, 160, 192, 224)
 
 
-def _make_divisible(v, divisor, min_value=None):
+def _make_divisible(v: float, divisor: int, min_value: int | None = None) -> int:
     if min_value is None:
         min_value = divisor
     new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
@@ -145,7 +150,7 @@ def _make_divisible(v, divisor, min_value=None):
     return new_v
 
 
-def _check_input_tensor(input_tensor, input_shape, message: str):
+def _check_input_tensor(input_tensor: object, input_shape: Any, message: str) -> None:
     """MobileNetV2/V3: with both ``input_shape`` and a Keras ``input_tensor``, the tensor's
     width must equal ``input_shape[1]``."""
     if input_shape is None or input_tensor in (None, UNKNOWN) or input_shape is UNKNOWN:
@@ -161,7 +166,7 @@ def _check_input_tensor(input_tensor, input_shape, message: str):
 @application("MobileNetV2", "input_shape=None, alpha=1.0, include_top=True, weights='imagenet', "
                             "input_tensor=None, pooling=None, classes=1000, "
                             "classifier_activation='softmax', name=None")
-def mobilenet_v2(args, b: Builder):
+def mobilenet_v2(args: Args, b: Builder) -> AppModel:
     why = Derivation()
     include_top = flag(args, "include_top")
     alpha = decide(args["alpha"], "alpha")
@@ -215,7 +220,8 @@ def mobilenet_v2(args, b: Builder):
     return b.model(img_input, x, _model_name(args, "mobilenetv2", alpha, rows, cols, V2_SIZES), why)
 
 
-def _inverted_res_block_v2(b: Builder, inputs, expansion, stride, alpha, filters, block_id):
+def _inverted_res_block_v2(b: Builder, inputs: Tensor, expansion: int, stride: int, alpha: float, filters: int,
+                           block_id: int) -> Tensor:
     in_channels = inputs.shape[-1]
     pointwise_filters = _make_divisible(int(filters * alpha), 8)
     x = inputs
@@ -251,26 +257,26 @@ V3_SIGNATURE = ("input_shape=None, alpha=1.0, minimalistic=False, include_top=Tr
                 "dropout_rate=0.2, classifier_activation='softmax', include_preprocessing=True, "
                 "name='{name}'")
 
-def _depth(v, divisor=8, min_value=None):
+def _depth(v: float, divisor: int = 8, min_value: int | None = None) -> int:
     return _make_divisible(v, divisor, min_value)
 
 
-def _relu(b: Builder, x):
+def _relu(b: Builder, x: Tensor) -> Tensor:
     return b.layer("ReLU")(x)
 
 
-def _hard_sigmoid(b: Builder, x):
+def _hard_sigmoid(b: Builder, x: Tensor) -> Tensor:
     """``layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)``: two bare operations around a ReLU."""
     x = b.op("Add", [x], broadcast_shapes(x.shape, ()))
     x = b.layer("ReLU", 6.0)(x)
     return b.op("Multiply", [x], broadcast_shapes(x.shape, ()))
 
 
-def _hard_swish(b: Builder, x):
+def _hard_swish(b: Builder, x: Tensor) -> Tensor:
     return b.layer("Activation", "hard_swish")(x)
 
 
-def _se_block(b: Builder, inputs, filters, se_ratio, prefix):
+def _se_block(b: Builder, inputs: Tensor, filters: int, se_ratio: float, prefix: str) -> Tensor:
     x = b.layer("GlobalAveragePooling2D", keepdims=True, name=f"{prefix}squeeze_excite_avg_pool")(inputs)
     x = b.layer("Conv2D", _depth(filters * se_ratio), kernel_size=1, padding="same",
                 name=f"{prefix}squeeze_excite_conv")(x)
@@ -281,8 +287,9 @@ def _se_block(b: Builder, inputs, filters, se_ratio, prefix):
     return b.layer("Multiply", name=f"{prefix}squeeze_excite_mul")([inputs, x])
 
 
-def _inverted_res_block_v3(b: Builder, x, expansion, filters, kernel_size, stride, se_ratio,
-                           activation, block_id):
+def _inverted_res_block_v3(b: Builder, x: Tensor, expansion: float, filters: int, kernel_size: int, stride: int,
+                           se_ratio: float | None, activation: Callable[[Builder, Tensor], Tensor],
+                           block_id: int) -> Tensor:
     shortcut = x
     prefix = "expanded_conv_"
     infilters = x.shape[-1]
@@ -330,7 +337,7 @@ LARGE_BLOCKS = (
 )
 
 
-def mobilenet_v3(args, b: Builder, blocks, last_point_ch: int):
+def mobilenet_v3(args: Args, b: Builder, blocks: tuple[tuple[Any, ...], ...], last_point_ch: int) -> AppModel:
     """``mobilenet_v3.MobileNetV3``."""
     why = Derivation()
     include_top = flag(args, "include_top")
@@ -404,11 +411,11 @@ def mobilenet_v3(args, b: Builder, blocks, last_point_ch: int):
 
 
 @application("MobileNetV3Small", V3_SIGNATURE.format(name="MobileNetV3Small"))
-def mobilenet_v3_small(args, b):
+def mobilenet_v3_small(args: Args, b: Builder) -> AppModel:
     return mobilenet_v3(args, b, SMALL_BLOCKS, 1024)
 
 
 @application("MobileNetV3Large", V3_SIGNATURE.format(name="MobileNetV3Large"))
-def mobilenet_v3_large(args, b):
+def mobilenet_v3_large(args: Args, b: Builder) -> AppModel:
     return mobilenet_v3(args, b, LARGE_BLOCKS, 1280)
 

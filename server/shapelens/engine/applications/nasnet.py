@@ -6,9 +6,10 @@ adjusting, so the layer list depends on those dimensions (``None`` equals ``None
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
-from .builder import Builder, decide, same
+from .builder import AppModel, Builder, Tensor, decide, same
 from .common import (
     application,
     check_classes,
@@ -25,15 +26,16 @@ SIGNATURE = ("input_shape=None, include_top=True, weights='imagenet', input_tens
              "pooling=None, classes=1000, classifier_activation='softmax', name='{name}'")
 
 
-def _bn(b: Builder, x, name=None):
+def _bn(b: Builder, x: Tensor, name: str | None = None) -> Tensor:
     return b.layer("BatchNormalization", axis=-1, momentum=0.9997, epsilon=1e-3, name=name)(x)
 
 
-def _relu(b: Builder, x, name=None):
+def _relu(b: Builder, x: Tensor, name: str | None = None) -> Tensor:
     return b.layer("Activation", "relu", name=name)(x)
 
 
-def separable_conv_block(b: Builder, ip, filters, kernel_size=(3, 3), strides=(1, 1), block_id=None):
+def separable_conv_block(b: Builder, ip: Tensor, filters: int, kernel_size: tuple[int, int] = (3, 3),
+                         strides: tuple[int, int] = (1, 1), block_id: str | None = None) -> Tensor:
     x = _relu(b, ip)
     if strides == (2, 2):
         x = b.layer("ZeroPadding2D", padding=correct_pad(x.shape, kernel_size),
@@ -50,7 +52,7 @@ def separable_conv_block(b: Builder, ip, filters, kernel_size=(3, 3), strides=(1
     return _bn(b, x, f"separable_conv_2_bn_{block_id}")
 
 
-def adjust_block(b: Builder, p, ip, filters, block_id=None):
+def adjust_block(b: Builder, p: Tensor | None, ip: Tensor, filters: int, block_id: str | None = None) -> Tensor:
     """Match the previous cell's output ``p`` to this cell's input ``ip``."""
     if p is None:
         return ip
@@ -76,11 +78,12 @@ def adjust_block(b: Builder, p, ip, filters, block_id=None):
     return p
 
 
-def _avg_same(b: Builder, x, name):
+def _avg_same(b: Builder, x: Tensor, name: str) -> Tensor:
     return b.layer("AveragePooling2D", (3, 3), strides=(1, 1), padding="same", name=name)(x)
 
 
-def normal_a_cell(b: Builder, ip, p, filters, block_id=None):
+def normal_a_cell(b: Builder, ip: Tensor, p: Tensor | None, filters: int, block_id: str | None = None
+                  ) -> tuple[Tensor, Tensor]:
     p = adjust_block(b, p, ip, filters, block_id)
     h = _relu(b, ip)
     h = b.layer("Conv2D", filters, (1, 1), strides=(1, 1), padding="same",
@@ -109,7 +112,8 @@ def normal_a_cell(b: Builder, ip, p, filters, block_id=None):
     return x, ip
 
 
-def reduction_a_cell(b: Builder, ip, p, filters, block_id=None):
+def reduction_a_cell(b: Builder, ip: Tensor, p: Tensor | None, filters: int, block_id: str | None = None
+                     ) -> tuple[Tensor, Tensor]:
     p = adjust_block(b, p, ip, filters, block_id)
     h = _relu(b, ip)
     h = b.layer("Conv2D", filters, (1, 1), strides=(1, 1), padding="same",
@@ -147,8 +151,8 @@ def reduction_a_cell(b: Builder, ip, p, filters, block_id=None):
     return x, ip
 
 
-def nasnet(args, b: Builder, input_shape, penultimate_filters, num_blocks, stem_block_filters,
-           skip_reduction, filter_multiplier, default_size):
+def nasnet(args: Args, b: Builder, input_shape: object, penultimate_filters: int, num_blocks: int,
+           stem_block_filters: int, skip_reduction: bool, filter_multiplier: int, default_size: int) -> AppModel:
     """``nasnet.NASNet``."""
     why = Derivation()
     include_top = flag(args, "include_top")
@@ -194,7 +198,7 @@ def nasnet(args, b: Builder, input_shape, penultimate_filters, num_blocks, stem_
 
 
 @application("NASNetMobile", SIGNATURE.format(name="nasnet_mobile"))
-def nasnet_mobile(args, b: Builder):
+def nasnet_mobile(args: Args, b: Builder) -> AppModel:
     input_shape = args["input_shape"]
     if not decide(args["include_top"], "include_top") and input_shape is None:
         input_shape = (224, 224, 3)
@@ -204,7 +208,7 @@ def nasnet_mobile(args, b: Builder):
 
 
 @application("NASNetLarge", SIGNATURE.format(name="nasnet_large"))
-def nasnet_large(args, b: Builder):
+def nasnet_large(args: Args, b: Builder) -> AppModel:
     return nasnet(args, b, args["input_shape"], penultimate_filters=4032, num_blocks=6,
                   stem_block_filters=96, skip_reduction=True, filter_multiplier=2,
                   default_size=331)

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder
+from .builder import AppModel, Builder, Tensor
 from .common import (
     application,
     check_classes,
@@ -17,11 +20,12 @@ from .common import (
 )
 
 BN_EPSILON = 1.001e-5
+StackFn = Callable[[Builder, Tensor], Tensor]     # the residual stacks between the stem and the top
 CLASSES_MESSAGE = ("If using `weights='imagenet'` with `include_top=True`, `classes` should be "
                    "1000.  Received classes={classes}")
 
 
-def resnet(args, b: Builder, stack_fn, preact: bool, use_bias: bool):
+def resnet(args: Args, b: Builder, stack_fn: StackFn, preact: bool, use_bias: bool) -> AppModel:
     """``resnet.ResNet``."""
     why = Derivation()
     include_top = flag(args, "include_top")
@@ -52,7 +56,8 @@ def resnet(args, b: Builder, stack_fn, preact: bool, use_bias: bool):
     return b.model(img_input, x, args["name"], why)
 
 
-def residual_block_v1(b: Builder, x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
+def residual_block_v1(b: Builder, x: Tensor, filters: int, kernel_size: int = 3, stride: int = 1,
+                      conv_shortcut: bool = True, name: str | None = None) -> Tensor:
     if conv_shortcut:
         shortcut = b.layer("Conv2D", 4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
         shortcut = b.layer("BatchNormalization", axis=3, epsilon=BN_EPSILON, name=f"{name}_0_bn")(shortcut)
@@ -70,14 +75,16 @@ def residual_block_v1(b: Builder, x, filters, kernel_size=3, stride=1, conv_shor
     return b.layer("Activation", "relu", name=f"{name}_out")(x)
 
 
-def stack_residual_blocks_v1(b: Builder, x, filters, blocks, stride1=2, name=None):
+def stack_residual_blocks_v1(b: Builder, x: Tensor, filters: int, blocks: int, stride1: int = 2,
+                             name: str | None = None) -> Tensor:
     x = residual_block_v1(b, x, filters, stride=stride1, name=f"{name}_block1")
     for i in range(2, blocks + 1):
         x = residual_block_v1(b, x, filters, conv_shortcut=False, name=f"{name}_block{i}")
     return x
 
 
-def residual_block_v2(b: Builder, x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
+def residual_block_v2(b: Builder, x: Tensor, filters: int, kernel_size: int = 3, stride: int = 1,
+                      conv_shortcut: bool = False, name: str | None = None) -> Tensor:
     preact = b.layer("BatchNormalization", axis=3, epsilon=BN_EPSILON, name=f"{name}_preact_bn")(x)
     preact = b.layer("Activation", "relu", name=f"{name}_preact_relu")(preact)
     if conv_shortcut:
@@ -95,15 +102,16 @@ def residual_block_v2(b: Builder, x, filters, kernel_size=3, stride=1, conv_shor
     return b.layer("Add", name=f"{name}_out")([shortcut, x])
 
 
-def stack_residual_blocks_v2(b: Builder, x, filters, blocks, stride1=2, name=None):
+def stack_residual_blocks_v2(b: Builder, x: Tensor, filters: int, blocks: int, stride1: int = 2,
+                             name: str | None = None) -> Tensor:
     x = residual_block_v2(b, x, filters, conv_shortcut=True, name=f"{name}_block1")
     for i in range(2, blocks):
         x = residual_block_v2(b, x, filters, name=f"{name}_block{i}")
     return residual_block_v2(b, x, filters, stride=stride1, name=f"{name}_block{blocks}")
 
 
-def _v1_stacks(conv3: int, conv4: int):
-    def stack_fn(b, x):
+def _v1_stacks(conv3: int, conv4: int) -> StackFn:
+    def stack_fn(b: Builder, x: Tensor) -> Tensor:
         x = stack_residual_blocks_v1(b, x, 64, 3, stride1=1, name="conv2")
         x = stack_residual_blocks_v1(b, x, 128, conv3, name="conv3")
         x = stack_residual_blocks_v1(b, x, 256, conv4, name="conv4")
@@ -111,8 +119,8 @@ def _v1_stacks(conv3: int, conv4: int):
     return stack_fn
 
 
-def _v2_stacks(conv3: int, conv4: int):
-    def stack_fn(b, x):
+def _v2_stacks(conv3: int, conv4: int) -> StackFn:
+    def stack_fn(b: Builder, x: Tensor) -> Tensor:
         x = stack_residual_blocks_v2(b, x, 64, 3, name="conv2")
         x = stack_residual_blocks_v2(b, x, 128, conv3, name="conv3")
         x = stack_residual_blocks_v2(b, x, 256, conv4, name="conv4")
@@ -125,7 +133,7 @@ VARIANTS = (("ResNet50", "resnet50", 4, 6), ("ResNet101", "resnet101", 4, 23),
             ("ResNet152", "resnet152", 8, 36))
 
 
-def _register(keras_name, model_name, conv3, conv4):
+def _register(keras_name: str, model_name: str, conv3: int, conv4: int) -> None:
     application(keras_name, standard_signature(model_name))(
         lambda args, b: resnet(args, b, _v1_stacks(conv3, conv4), preact=False, use_bias=True))
     application(f"{keras_name}V2", standard_signature(f"{model_name}v2"))(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder
+from .builder import AppModel, Builder
 from .common import (
     application,
     check_classes,
@@ -19,7 +20,7 @@ CLASSES_MESSAGE = ("If using `weights='imagenet'` with `include_top=True`, `clas
                    "1000.  Received classes={classes}")
 
 
-def vgg(args, b: Builder, convs_per_block: tuple):
+def vgg(args: Args, b: Builder, convs_per_block: tuple[int, ...]) -> AppModel:
     why = Derivation()
     include_top = flag(args, "include_top")
     check_classes(args, CLASSES_MESSAGE)
@@ -44,10 +45,10 @@ def vgg(args, b: Builder, convs_per_block: tuple):
 
 
 @application("VGG16", standard_signature("vgg16"))
-def vgg16(args, b):
+def vgg16(args: Args, b: Builder) -> AppModel:
     return vgg(args, b, (2, 2, 3, 3, 3))
 
 
 @application("VGG19", standard_signature("vgg19"))
-def vgg19(args, b):
+def vgg19(args: Args, b: Builder) -> AppModel:
     return vgg(args, b, (2, 2, 4, 4, 4))

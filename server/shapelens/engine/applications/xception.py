@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..args import Args
 from ..derivation import Derivation
-from .builder import Builder
+from .builder import AppModel, Builder, Tensor
 from .common import (
     application,
     check_classes,
@@ -16,27 +17,27 @@ from .common import (
 )
 
 
-def _residual(b: Builder, x, filters):
+def _residual(b: Builder, x: Tensor, filters: int) -> Tensor:
     """The unnamed strided 1x1 shortcut of the entry and exit flows."""
     residual = b.layer("Conv2D", filters, (1, 1), strides=(2, 2), padding="same", use_bias=False)(x)
     return b.layer("BatchNormalization", axis=-1)(residual)
 
 
-def _sepconv_bn(b: Builder, x, filters, name):
+def _sepconv_bn(b: Builder, x: Tensor, filters: int, name: str) -> Tensor:
     x = b.layer("SeparableConv2D", filters, (3, 3), padding="same", use_bias=False, name=name)(x)
     return b.layer("BatchNormalization", axis=-1, name=f"{name}_bn")(x)
 
 
-def _relu(b: Builder, x, name):
+def _relu(b: Builder, x: Tensor, name: str) -> Tensor:
     return b.layer("Activation", "relu", name=name)(x)
 
 
-def _pool(b: Builder, x, name):
+def _pool(b: Builder, x: Tensor, name: str) -> Tensor:
     return b.layer("MaxPooling2D", (3, 3), strides=(2, 2), padding="same", name=name)(x)
 
 
 @application("Xception", standard_signature("xception"))
-def xception(args, b: Builder):
+def xception(args: Args, b: Builder) -> AppModel:
     why = Derivation()
     include_top = flag(args, "include_top")
     check_classes(args, "If using `weights='imagenet'` with `include_top=True`, `classes` should "

@@ -9,12 +9,13 @@ from ``compute_output_spec``; nothing else about the inputs is checked, so neith
 from __future__ import annotations
 
 from math import prod
+from typing import Any
 
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, register
-from ..shape import UNKNOWN, Shape, Shapes, format_shape, is_int, is_shape_list
+from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_shape, is_int, is_shape_list
 from ..utils import require_defined
 from .rnn import check_kwargs
 
@@ -25,7 +26,7 @@ SUBLAYER_ARGS = ("kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  "use_gate=False, seed=None, **kwargs")
 
 
-def check_positive_int(value, name: str, allow_none: bool = False) -> None:
+def check_positive_int(value: object, name: str, allow_none: bool = False) -> None:
     """``num_heads`` / ``key_dim`` / ``value_dim``: Keras requires a positive int (``isinstance(v, int)``)."""
     if value is UNKNOWN or (allow_none and value is None):
         return
@@ -37,7 +38,7 @@ def check_positive_int(value, name: str, allow_none: bool = False) -> None:
         )
 
 
-def check_common_options(args) -> None:
+def check_common_options(args: Args) -> None:
     """``sliding_window`` and ``flash_attention`` checks shared by MultiHeadAttention and GQA."""
     window = args["sliding_window"]
     if window is not None and window is not UNKNOWN and (not isinstance(window, int) or window <= 0):
@@ -50,7 +51,7 @@ def check_common_options(args) -> None:
                          "Please set dropout to 0.0 to use flash attention.")
 
 
-def check_value_key(value, key) -> None:
+def check_value_key(value: object, key: object) -> None:
     """``value`` and ``key`` must agree on every axis but the last (Keras compares the tuples)."""
     if not (isinstance(value, tuple) and isinstance(key, tuple)):
         return
@@ -63,13 +64,13 @@ def check_value_key(value, key) -> None:
         )
 
 
-def require_weight_dims(layer: Layer, dims: tuple, what: str, shape) -> None:
+def require_weight_dims(layer: Layer, dims: tuple[Dim, ...], what: str, shape: object) -> None:
     """A weight whose shape holds a ``None`` cannot be created ("must be fully-defined")."""
     if any(d is None for d in dims):
         require_defined(layer, None, what, shape)
 
 
-def projection_params(label: str, in_dim, heads, dim, use_bias: bool, why):
+def projection_params(label: str, in_dim: int, heads: int, dim: int, use_bias: bool, why: Derivation) -> int:
     """An ``EinsumDense`` projecting ``in_dim`` features to ``(heads, dim)``."""
     total = in_dim * heads * dim + (heads * dim if use_bias else 0)
     if use_bias:
@@ -80,7 +81,7 @@ def projection_params(label: str, in_dim, heads, dim, use_bias: bool, why):
     return total
 
 
-def output_params(heads, dim, out_dims: tuple, use_bias: bool, why):
+def output_params(heads: int, dim: int, out_dims: tuple[int, ...], use_bias: bool, why: Derivation) -> int:
     """The output ``EinsumDense``: kernel ``(heads, dim, *out_dims)``, bias ``out_dims``."""
     size = prod(out_dims)
     out = " · ".join(str(d) for d in out_dims)
@@ -91,7 +92,7 @@ def output_params(heads, dim, out_dims: tuple, use_bias: bool, why):
     return total
 
 
-def sum_parts(parts: dict, why) -> ParamCount:
+def sum_parts(parts: dict[str, int], why: Derivation) -> ParamCount:
     """The layer's weights: the sum of its projections' weights."""
     total = sum(parts.values())
     why.step("params", " + ".join(parts), " + ".join(str(v) for v in parts.values()), total)
@@ -106,7 +107,6 @@ class MultiHeadAttention(Layer):
     signature = ("num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None, "
                  "attention_axes=None, sliding_window=None, flash_attention=None, " + SUBLAYER_ARGS)
     call_signature = ATTENTION_CALL
-    passed_kwargs = frozenset()
 
     def validate(self) -> None:
         check_positive_int(self.args["num_heads"], "num_heads")
@@ -124,7 +124,7 @@ class MultiHeadAttention(Layer):
         check_kwargs(self)
 
     @staticmethod
-    def standard_output_shape(value):
+    def standard_output_shape(value: object) -> tuple[Any, ...] | None | Unknown:
         """None (use the query's last axis), UNKNOWN, or a tuple."""
         if value is UNKNOWN:
             return UNKNOWN
@@ -138,7 +138,8 @@ class MultiHeadAttention(Layer):
                          f"Invalid `output_shape`: {value!r}. When specified, the `output_shape` should be "
                          "of type tuple, list, or int.")
 
-    def dims(self):
+    def dims(self) -> tuple[Any, Any, Any]:
+        """``(num_heads, key_dim, value_dim)``, ``value_dim`` defaulting to ``key_dim``."""
         key_dim, value_dim = self.args["key_dim"], self.args["value_dim"]
         return self.args["num_heads"], key_dim, (value_dim if value_dim else key_dim)
 
@@ -147,12 +148,12 @@ class MultiHeadAttention(Layer):
         shapes = (query, value, value if key is None else key)
         self.maybe_build(shapes, why)
         output = self.compute_output_shape(shapes, why)
-        return_scores = call_args["return_attention_scores"]
+        return_scores: object = call_args["return_attention_scores"]
         if return_scores is UNKNOWN:
             return UNKNOWN
         if not return_scores:
             return output
-        scores = UNKNOWN
+        scores: Shape = UNKNOWN
         if isinstance(query, tuple):
             scores = (query[0], self.args["num_heads"], query[1], query[1])
             why.step("attention scores", "(batch, num_heads, query_length, query_length)",
@@ -160,7 +161,8 @@ class MultiHeadAttention(Layer):
             why.note("Keras reports the scores' last axis as the query length (its compute_output_spec).")
         return [output, scores]
 
-    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
+    def compute_output_shape(self, input_shape: Any, why: Derivation) -> Shapes:
+        """``input_shape``: the ``(query, value, key)`` shapes."""
         query, value, key = input_shape
         check_value_key(value, key)
         if not isinstance(query, tuple) or self.out_shape is UNKNOWN:
@@ -173,7 +175,7 @@ class MultiHeadAttention(Layer):
                  f"{format_shape(query)}[:-1] + {format_shape(self.out_shape)}", format_shape(out))
         return out
 
-    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
+    def count_params(self, input_shape: Any, why: Derivation) -> ParamCount:
         query, value, key = input_shape
         check_value_key(value, key)
         if not all(isinstance(s, tuple) and s for s in input_shape):
@@ -216,7 +218,7 @@ class MultiHeadAttention(Layer):
                     f"index {normalized} is out of bounds for axis 0 with size {rank}",
                 )
 
-    def check_output_dims(self, out_dims: tuple, query) -> None:
+    def check_output_dims(self, out_dims: tuple[Any, ...], query: object) -> None:
         for d in out_dims:
             if d is None:
                 require_defined(self, None, "output_shape", query)
@@ -236,7 +238,6 @@ class GroupedQueryAttention(Layer):
     signature = ("head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True, "
                  "sliding_window=None, flash_attention=None, " + SUBLAYER_ARGS)
     call_signature = ATTENTION_CALL
-    passed_kwargs = frozenset()
 
     def validate(self) -> None:
         q_heads, kv_heads = self.args["num_query_heads"], self.args["num_key_value_heads"]
@@ -259,12 +260,12 @@ class GroupedQueryAttention(Layer):
         shapes = (query, value, value if key is None else key)
         self.maybe_build(shapes, why)
         output = self.compute_output_shape(shapes, why)
-        return_scores = call_args["return_attention_scores"]
+        return_scores: object = call_args["return_attention_scores"]
         if return_scores is UNKNOWN:
             return UNKNOWN
         if not return_scores:
             return output
-        scores = UNKNOWN
+        scores: Shape = UNKNOWN
         source = shapes[2]
         if isinstance(query, tuple) and isinstance(source, tuple):
             scores = (query[0], self.args["num_query_heads"], query[1], source[1])
@@ -273,7 +274,9 @@ class GroupedQueryAttention(Layer):
                      format_shape(scores))
         return [output, scores]
 
-    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
+    def compute_output_shape(self, input_shape: Any, why: Derivation) -> Shapes:
+        """``input_shape``: the ``(query, value, key)`` shapes."""
+        query: Shape
         query, value, key = input_shape
         if isinstance(query, tuple) and isinstance(value, tuple):
             q, v = query[-1], value[-1]
@@ -288,7 +291,7 @@ class GroupedQueryAttention(Layer):
             why.step("output", "query_shape", "", format_shape(query))
         return query
 
-    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
+    def count_params(self, input_shape: Any, why: Derivation) -> ParamCount:
         query, value, key = input_shape
         for shape, what in ((query, "query"), (key, "key"), (value, "value")):
             if isinstance(shape, tuple) and len(shape) < 3:
@@ -329,7 +332,6 @@ class Attention(Layer):
     signature = "use_scale=False, score_mode='dot', dropout=0.0, seed=None, **kwargs"
     call_signature = ("inputs, mask=None, training=False, return_attention_scores=False, "
                       "use_causal_mask=False")
-    passed_kwargs = frozenset()
 
     def validate(self) -> None:
         check_kwargs(self)
@@ -339,11 +341,11 @@ class Attention(Layer):
                              "Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "
                              f"Received: score_mode={score_mode}")
 
-    def split_inputs(self, inputs, what: str = "inputs"):
+    def split_inputs(self, inputs: object, what: str = "inputs") -> list[Any] | None:
         """``[query, value, key]`` (key defaulting to value), ``None`` when unknown."""
         if inputs is UNKNOWN or inputs is None and what == "mask":
             return None
-        if not (isinstance(inputs, list) or is_shape_list(inputs)):
+        if not isinstance(inputs, (list, tuple)) or not is_shape_list(inputs):
             if what == "mask":
                 raise ShapeError("wrong-input-count",
                                  f"{self.keras_name} layer mask must be a list, namely [query_mask, value_mask].")
@@ -369,13 +371,13 @@ class Attention(Layer):
             return UNKNOWN
         self.maybe_build(parts, why)
         output = self.compute_output_shape(parts, why)
-        return_scores = call_args["return_attention_scores"]
+        return_scores: object = call_args["return_attention_scores"]
         if return_scores is UNKNOWN:
             return UNKNOWN
         if not return_scores:
             return output
         query, _, key = parts
-        scores = UNKNOWN
+        scores: Shape = UNKNOWN
         if isinstance(key, tuple) and len(key) < 2:
             raise ShapeError(
                 "wrong-rank",
@@ -388,7 +390,8 @@ class Attention(Layer):
                      f"{format_shape(query)}[:-1] + ({key[-2]},)", format_shape(scores))
         return [output, scores]
 
-    def compute_output_shape(self, input_shape: Shape, why: Derivation) -> Shapes:
+    def compute_output_shape(self, input_shape: Any, why: Derivation) -> Shapes:
+        """``input_shape``: the ``[query, value, key]`` shapes."""
         query, value = input_shape[0], input_shape[1]
         if not isinstance(query, tuple) or not isinstance(value, tuple):
             return UNKNOWN
@@ -415,7 +418,7 @@ class AdditiveAttention(Attention):
     signature = "use_scale=True, dropout=0.0, **kwargs"
     passed_kwargs = frozenset({"score_mode", "seed"})        # forwarded to Attention.__init__
 
-    def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
+    def count_params(self, input_shape: Any, why: Derivation) -> ParamCount:
         use_scale = self.args["use_scale"]
         if use_scale is UNKNOWN:
             return UNKNOWN_PARAMS

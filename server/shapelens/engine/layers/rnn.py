@@ -12,13 +12,14 @@ computes these shapes from ``compute_output_shape`` only, so ``initial_state``, 
 from __future__ import annotations
 
 from math import prod
+from typing import Any, TypeGuard, Union
 
 from ..args import Args
 from ..conv_utils import axis_labels, window_output_length
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, register, to_snake_case
-from ..shape import UNKNOWN, Shape, Shapes, dim_op, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, dim_op, format_shape, is_int
 from ..utils import require_defined, require_rank, standardize_data_format, standardize_padding, standardize_tuple
 
 CELL_SIGNATURE_TAIL = (
@@ -33,7 +34,7 @@ def _tail(extra: str = "", activity: bool = False) -> str:
     return CELL_SIGNATURE_TAIL.format(extra=extra, activity="activity_regularizer=None, " if activity else "")
 
 
-def _literal(value) -> bool:
+def _literal(value: object) -> bool:
     """A plain Python value that can never be a Keras layer (anything else may be one we do not know)."""
     return value is None or isinstance(value, (str, int, float, bool, list, dict))
 
@@ -60,9 +61,8 @@ class RecurrentCell(Layer):
     gates = 1
     state_count = 1
     call_signature = "inputs, states, training=False"
-    passed_kwargs = frozenset()  # **kwargs the Keras class consumes before Layer.__init__
 
-    def __init__(self, args, name=None, owner: Layer | None = None):
+    def __init__(self, args: Args, name: str | None = None, owner: Layer | None = None) -> None:
         self.owner = owner      # the LSTM/GRU/SimpleRNN layer built around this cell, sharing its args
         super().__init__(args, name)
 
@@ -79,18 +79,18 @@ class RecurrentCell(Layer):
             )
 
     # what an RNN asks of its cell
-    def state_size(self):
+    def state_size(self) -> object:
         units = self.args["units"]
         return [units, units] if self.state_count == 2 else units
 
-    def output_size(self):
+    def output_size(self) -> object:
         return self.args["units"]
 
-    def bias_size(self, units):
+    def bias_size(self, units: int) -> tuple[int | Unknown, str]:
         """Entries of the bias vector, and how to write them."""
         return self.gates * units, (f"{self.gates}·units" if self.gates > 1 else "units")
 
-    def cell_params(self, step_shape, why) -> ParamCount:
+    def cell_params(self, step_shape: Shape, why: Derivation) -> ParamCount:
         """Weights ``build(step_shape)`` creates, frozen if the cell itself is not trainable."""
         if not isinstance(step_shape, tuple):
             return UNKNOWN_PARAMS
@@ -153,7 +153,7 @@ class GRUCell(RecurrentCell):
     gates = 3
     passed_kwargs = frozenset({"implementation"})
 
-    def bias_size(self, units):
+    def bias_size(self, units: int) -> tuple[int | Unknown, str]:
         reset_after = self.args["reset_after"]
         if reset_after is UNKNOWN:
             return UNKNOWN, "?"
@@ -177,7 +177,6 @@ class StackedRNNCells(Layer):
 
     signature = "cells, **kwargs"
     call_signature = "inputs, states, training=False, **kwargs"
-    passed_kwargs = frozenset()
 
     def validate(self) -> None:
         check_kwargs(self)
@@ -188,21 +187,21 @@ class StackedRNNCells(Layer):
                     raise ShapeError("invalid-argument",
                                      f"All cells must have a `state_size` attribute. Received: {cell.keras_name}")
 
-    def cells(self):
+    def cells(self) -> list[Cell] | None:
         cells = self.args["cells"]
         if not isinstance(cells, (list, tuple)) or not all(is_cell(c) for c in cells):
             return None
         return list(cells)
 
-    def state_size(self):
+    def state_size(self) -> object:
         cells = self.cells()
         return UNKNOWN if cells is None else [c.state_size() for c in cells]
 
-    def output_size(self):
+    def output_size(self) -> object:
         cells = self.cells()
         return UNKNOWN if not cells else cells[-1].output_size()
 
-    def cell_params(self, step_shape, why) -> ParamCount:
+    def cell_params(self, step_shape: Shape, why: Derivation) -> ParamCount:
         cells = self.cells()
         if cells is None or not isinstance(step_shape, tuple):
             return UNKNOWN_PARAMS
@@ -227,24 +226,27 @@ class UserCell:
 
     trainable = True
 
-    def __init__(self, state_size, output_size=None):
+    def __init__(self, state_size: object, output_size: object = None) -> None:
         self._state, self._output = state_size, output_size
 
-    def state_size(self):
+    def state_size(self) -> object:
         sizes = self._state if isinstance(self._state, list) else [self._state]
         return self._state if sizes and all(is_int(s) for s in sizes) else UNKNOWN
 
-    def output_size(self):
+    def output_size(self) -> object:
         if self._output is not None:
             return self._output if is_int(self._output) else UNKNOWN
         state = self.state_size()
         return state[0] if isinstance(state, list) else state    # Keras: the first state's size
 
-    def cell_params(self, step_shape, why) -> ParamCount:
+    def cell_params(self, step_shape: Shape, why: Derivation) -> ParamCount:
         return UNKNOWN_PARAMS
 
 
-def is_cell(value) -> bool:
+Cell = Union[RecurrentCell, "StackedRNNCells", UserCell]     # what an RNN drives
+
+
+def is_cell(value: object) -> TypeGuard[Cell]:
     return isinstance(value, (RecurrentCell, StackedRNNCells, UserCell))
 
 
@@ -260,13 +262,13 @@ class RNN(Layer):
     signature = f"cell, {RNN_FLAGS}, unroll=False, zero_output_for_mask=False, **kwargs"
     call_signature = "sequences, initial_state=None, mask=None, training=False"
     input_ndim: int | None = None       # InputSpec(ndim=...): None for the generic RNN
-    passed_kwargs = frozenset()
+    cell: Cell | None                   # None: an object that may be a custom cell
 
     def validate(self) -> None:
         self.cell = self.make_cell()
         check_kwargs(self)
 
-    def make_cell(self):
+    def make_cell(self) -> Cell | None:
         cell = self.args["cell"]
         if isinstance(cell, (list, tuple)):
             cell = create_layer("StackedRNNCells", [list(cell)], {})
@@ -295,7 +297,7 @@ class RNN(Layer):
         self.check_stateful(input_shape)
         return params
 
-    def check_stateful(self, input_shape):
+    def check_stateful(self, input_shape: tuple[Any, ...]) -> None:
         if self.args["stateful"] and input_shape[0] is None:
             raise ShapeError(
                 "undefined-dimension",
@@ -308,6 +310,7 @@ class RNN(Layer):
             return UNKNOWN
         batch, length = input_shape[0], input_shape[1]
         sizes = self.cell.state_size()
+        states: list[Any] | Unknown
         if sizes is UNKNOWN:
             states = UNKNOWN
         else:
@@ -323,10 +326,13 @@ class RNN(Layer):
                           for size in sizes]
         return self.assemble(batch, length, (self.cell.output_size(),), states, why)
 
-    def assemble(self, batch, length, feature_shape: tuple, states, why):
+    def assemble(self, batch: Dim, length: Dim, feature_shape: tuple[Any, ...], states: list[Any] | Unknown,
+                 why: Derivation) -> Shapes:
         """The output (last step, or every step) and, with ``return_state``, the states after it
         (a list of shapes, or UNKNOWN)."""
+        return_state: object
         return_sequences, return_state = self.args["return_sequences"], self.args["return_state"]
+        output: Shape
         if return_sequences is UNKNOWN:
             output = UNKNOWN
         elif return_sequences:
@@ -337,9 +343,11 @@ class RNN(Layer):
             output = (batch,) + feature_shape
             why.step("output", "(batch,) + step_output   (last step only)",
                      f"({batch},) + {format_shape(feature_shape)}", format_shape(output))
-        if return_state is UNKNOWN or (return_state and states is UNKNOWN):
+        if return_state is UNKNOWN:
             return UNKNOWN
         if return_state:
+            if states is UNKNOWN:
+                return UNKNOWN
             why.note(f"return_state=True: [output, {len(states)} final state(s)]")
             return [output, *states]
         return output
@@ -351,7 +359,7 @@ class _CellRNN(RNN):
     cell_class: type[RecurrentCell]
     input_ndim = 3
 
-    def make_cell(self):
+    def make_cell(self) -> Cell | None:
         cell = self.cell_class(self.args, name=to_snake_case(self.cell_class.keras_name), owner=self)
         use_cudnn = self.args.get("use_cudnn", "auto")
         if use_cudnn is not UNKNOWN and use_cudnn not in ("auto", True, False):
@@ -421,7 +429,7 @@ class ConvLSTM(RNN):
                 f"dilation_rate={self.dilation_rate}",
             )
 
-    def split_step(self, step_shape):
+    def split_step(self, step_shape: tuple[Any, ...]) -> tuple[tuple[Any, ...] | None, Any]:
         """(spatial dims, channels) of one frame ``(batch, ...)``."""
         if self.data_format == "channels_first":
             return step_shape[2:], step_shape[1]
@@ -478,7 +486,7 @@ class ConvLSTM(RNN):
             raise ShapeError("invalid-argument",
                              f"The `strides` argument must be positive to compute the output size. "
                              f"Received: strides={self.strides}")
-        out = []
+        out: list[Dim] = []
         for size, k, s, d, label in zip(spatial, self.kernel_size, self.strides, self.dilation_rate,
                                         axis_labels(self.rank)):
             length_out = window_output_length(size, k, s, self.padding, d, label=label, why=why)
@@ -496,7 +504,7 @@ class ConvLSTM(RNN):
         return self.assemble(batch, length, frame, [state, state], why)
 
 
-def _num(value):
+def _num(value: object) -> int:
     return value if is_int(value) else 0
 
 
@@ -517,7 +525,7 @@ class ConvLSTM3D(ConvLSTM):
 
 # ---- wrappers -------------------------------------------------------------------------------
 
-def _require_layer(value, wrapper: str):
+def _require_layer(value: object, wrapper: str) -> Layer | None:
     """The wrapped layer, ``None`` when it is unknown; raise when it certainly is not a layer."""
     if isinstance(value, Layer):
         return value
@@ -529,7 +537,7 @@ def _require_layer(value, wrapper: str):
     return None
 
 
-def _copy_rnn(layer: Layer, prefix: str, **changes) -> Layer:
+def _copy_rnn(layer: Layer, prefix: str, **changes: Any) -> RNN:
     """A fresh layer from ``layer``'s config (Keras serializes and deserializes it)."""
     if not isinstance(layer, RNN):
         raise ShapeError(
@@ -548,7 +556,6 @@ class Bidirectional(Layer):
     signature = "layer, merge_mode='concat', weights=None, backward_layer=None, **kwargs"
     call_signature = "sequences, initial_state=None, mask=None, training=None"
     MERGE_MODES = ("sum", "mul", "ave", "concat", None)
-    passed_kwargs = frozenset()
 
     def validate(self) -> None:
         layer = _require_layer(self.args["layer"], "Bidirectional")
@@ -564,7 +571,8 @@ class Bidirectional(Layer):
                 '{"sum", "mul", "ave", "concat", None}',
             )
         check_kwargs(self)
-        self.forward = self.backward = None
+        self.forward: RNN | None = None
+        self.backward: RNN | None = None
         if layer is None:
             return
         self.forward = _copy_rnn(layer, "forward_")
@@ -576,8 +584,8 @@ class Bidirectional(Layer):
             _copy_rnn(backward, "backward_")        # raises: not a recurrent layer
         self.verify_pair()
 
-    def verify_pair(self):
-        if self.backward is None:
+    def verify_pair(self) -> None:
+        if self.forward is None or self.backward is None:
             return
         fwd, bwd = self.forward.args, self.backward.args
         if fwd["go_backwards"] is not UNKNOWN and fwd["go_backwards"] == bwd["go_backwards"]:
@@ -631,7 +639,7 @@ class Bidirectional(Layer):
         return_state, merge_mode = self.forward.args["return_state"], self.args["merge_mode"]
         if result is UNKNOWN or return_state is UNKNOWN or merge_mode is UNKNOWN:
             return UNKNOWN
-        output, states = (result[0], result[1:]) if return_state else (result, [])
+        output, states = (result[0], list(result[1:])) if return_state else (result, [])
         if merge_mode == "concat" and isinstance(output, tuple):
             last = dim_op(lambda d: 2 * d, output[-1])
             why.step("output last axis", "2 · units   (merge_mode=\"concat\")", f"2 · {output[-1]}", last)
@@ -648,13 +656,12 @@ class TimeDistributed(Layer):
 
     signature = "layer, **kwargs"
     call_signature = "inputs, training=None, mask=None"
-    passed_kwargs = frozenset()
 
     def validate(self) -> None:
         self.layer = _require_layer(self.args["layer"], "TimeDistributed")
         check_kwargs(self)
 
-    def child_shape(self, input_shape):
+    def child_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...]:
         if len(input_shape) < 3:
             raise ShapeError(
                 "wrong-rank",

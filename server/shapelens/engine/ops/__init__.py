@@ -10,9 +10,11 @@ where Keras certainly raises.  ``docs/ops.md`` lists the ops covered and those l
 
 from __future__ import annotations
 
-from ..shape import UNKNOWN
+from typing import Any
+
+from ..shape import UNKNOWN, Shapes
 from . import core, image, linalg, math, nn, numpy  # noqa: F401  (registers every rule)
-from .base import REGISTRY, OpRule, Unknown, call_rule, literal_shape
+from .base import REGISTRY, OpRule, Tensor, Unknown, call_rule, literal_shape
 
 _FLAT_MODULES = ("numpy.", "nn.", "linalg.", "math.", "core.")
 
@@ -27,7 +29,7 @@ def op_rule(name: str) -> OpRule | None:
     return REGISTRY.get(name)
 
 
-def op_output_shape(name: str, positional: list, keywords: dict, traced: bool = False):
+def op_output_shape(name: str, positional: list[Any], keywords: dict[str, Any], traced: bool = False) -> Shapes:
     """The shape ``keras.ops.<name>(...)`` gives, or ``UNKNOWN``.  ``traced``: the call happens
     while Keras traces a layer's ``call`` (every ``None`` dim is then one JAX symbol)."""
     rule = op_rule(name)
@@ -38,7 +40,7 @@ def op_output_shape(name: str, positional: list, keywords: dict, traced: bool = 
     return call_rule(rule, list(positional), dict(keywords))
 
 
-def matmul(a, b):
+def matmul(a: Tensor, b: Tensor) -> Shapes:
     """``x @ y`` (``Matmul.compute_output_spec``); ``UNKNOWN`` when it cannot be known."""
     try:
         return numpy.matmul_shape(a, b)

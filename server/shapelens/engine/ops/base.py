@@ -16,31 +16,36 @@ too), so callers can turn array literals into shapes (``literal_shape``).  ``cls
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from ..errors import ShapeError
-from ..shape import UNKNOWN, dim_op, format_shape, is_int
+from ..shape import UNKNOWN, Dim, Shape, Shapes, dim_op, format_shape, is_int
+
+# A tensor argument as a rule receives it: a shape (tuple of dims), ``UNKNOWN`` (unknown rank), or
+# whatever else the user's code passed; ``x = known_shape(x)`` makes it a shape (or stops).
+Tensor = object
+F = TypeVar("F", bound=Callable[..., Shapes])
 
 
 @dataclass(frozen=True)
 class OpRule:
     name: str
-    fn: Callable
-    params: tuple              # positional parameter names, in order
+    fn: Callable[..., Shapes]
+    params: tuple[str, ...]    # positional parameter names, in order
     varargs: str | None        # the name of ``*args``, if any
-    tensors: frozenset         # parameters holding one tensor
-    lists: frozenset           # parameters holding a sequence of tensors
+    tensors: frozenset[str]    # parameters holding one tensor
+    lists: frozenset[str]      # parameters holding a sequence of tensors
     keras_class: str           # the Operation class Keras records
     family: str                # numpy, core, nn, image, math, linalg
 
-    def parameter(self, index_or_name) -> str | None:
+    def parameter(self, index_or_name: int | str) -> str | None:
         if isinstance(index_or_name, str):
             return index_or_name
         if index_or_name < len(self.params):
             return self.params[index_or_name]
         return self.varargs
 
-    def role(self, index_or_name) -> str | None:
+    def role(self, index_or_name: int | str) -> str | None:
         """``"tensor"``, ``"list"`` or None for the argument at this position / keyword."""
         name = self.parameter(index_or_name)
         if name in self.tensors:
@@ -57,10 +62,11 @@ def camel_case(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
-def op(*names: str, tensors=("x",), lists=(), cls: str | None = None):
+def op(*names: str, tensors: tuple[str, ...] = ("x",), lists: tuple[str, ...] = (),
+       cls: str | None = None) -> Callable[[F], F]:
     """Register a rule under every name Keras exports it as (``image.`` ops keep the prefix)."""
 
-    def wrap(fn):
+    def wrap(fn: F) -> F:
         family = fn.__module__.rsplit(".", 1)[-1]
         code = fn.__code__                       # cheaper than inspect.signature at start-up
         # (0x04: CO_VARARGS, the function takes *args)
@@ -80,28 +86,42 @@ def op(*names: str, tensors=("x",), lists=(), cls: str | None = None):
 
 # ---- helpers ----------------------------------------------------------------------------------
 
-def known(shape) -> bool:
+def known(shape: object) -> bool:
     return isinstance(shape, tuple)
 
 
-def need(*shapes):
+def need(*shapes: object) -> None:
     """Stop with ``UNKNOWN`` unless every shape has a known rank."""
     if not all(isinstance(s, tuple) for s in shapes):
         raise Unknown
+
+
+def known_shape(x: Tensor) -> tuple[Any, ...]:
+    """``x`` as a shape of known rank; stop with ``UNKNOWN`` otherwise."""
+    if not isinstance(x, tuple):
+        raise Unknown
+    return x
+
+
+def known_shapes(xs: object) -> list[tuple[Any, ...]]:
+    """A sequence of tensors as shapes of known rank; stop with ``UNKNOWN`` otherwise."""
+    if not isinstance(xs, (list, tuple)):
+        raise Unknown
+    return [known_shape(x) for x in xs]
 
 
 class Unknown(Exception):
     """Raised inside a rule: the answer is ``UNKNOWN``."""
 
 
-def axis_index(axis, rank: int) -> int:
+def axis_index(axis: object, rank: int) -> int:
     """A valid axis for this rank, normalised; anything else is no verdict (``UNKNOWN``)."""
     if not is_int(axis) or not -rank <= axis < rank:
         raise Unknown
     return axis % rank
 
 
-def axes_set(axis, rank: int) -> set:
+def axes_set(axis: object, rank: int) -> set[int]:
     axes = axis if isinstance(axis, (list, tuple)) else (axis,)
     out = [axis_index(a, rank) for a in axes]
     if len(set(out)) != len(out):
@@ -109,13 +129,13 @@ def axes_set(axis, rank: int) -> set:
     return set(out)
 
 
-def literal_int(value) -> int:
+def literal_int(value: object) -> int:
     if not is_int(value):
         raise Unknown
     return value
 
 
-def shape_arg(value) -> tuple:
+def shape_arg(value: object) -> tuple[int, ...]:
     """A shape given as a literal (``(2, 3)``, ``[4]``, ``5``)."""
     if is_int(value):
         value = (value,)
@@ -124,20 +144,21 @@ def shape_arg(value) -> tuple:
     return tuple(value)
 
 
-def add(a, b):
+def add(a: Dim, b: Dim) -> Dim:
     return dim_op(lambda x, y: x + y, a, b)
 
 
-def broadcast(*shapes):
+def broadcast(*shapes: Tensor) -> tuple[Any, ...]:
+    """The broadcast of shapes of known rank (``broadcast_shapes`` of two tuples is a tuple)."""
     from ..layers.merging import broadcast_shapes
     need(*shapes)
-    out = shapes[0]
+    out = known_shape(shapes[0])
     for s in shapes[1:]:
-        out = broadcast_shapes(out, s)
+        out = known_shape(broadcast_shapes(out, known_shape(s)))
     return out
 
 
-def merge_dim(a, b, what: str, shapes):
+def merge_dim(a: Dim, b: Dim, what: str, shapes: tuple[Shape, ...]) -> Dim:
     """Two dims that must be equal (Keras raises when both are known and differ)."""
     if is_int(a) and is_int(b):
         if a != b:
@@ -152,7 +173,7 @@ def merge_dim(a, b, what: str, shapes):
     return UNKNOWN if UNKNOWN in (a, b) else None
 
 
-def literal_shape(value, depth: int = 0):
+def literal_shape(value: object, depth: int = 0) -> Shape:
     """The shape ``np.asarray(value)`` would have for a Python number or (nested) list literal,
     ``UNKNOWN`` for anything else (ragged lists, unknown items)."""
     if isinstance(value, (bool, int, float)):
@@ -168,7 +189,7 @@ def literal_shape(value, depth: int = 0):
     return (len(value),) + first
 
 
-def as_tensor(value):
+def as_tensor(value: object) -> object:
     """A tensor argument: a shape stays a shape; a Python number is a scalar (``()``) and a list
     an array literal (shapes are always tuples, so neither is ambiguous)."""
     if isinstance(value, (bool, int, float)):
@@ -178,7 +199,8 @@ def as_tensor(value):
     return value
 
 
-def _tensor_arguments(rule: OpRule, positional: list, keywords: dict):
+def _tensor_arguments(rule: OpRule, positional: list[Any], keywords: dict[str, Any]
+                      ) -> tuple[list[Any], dict[str, Any]]:
     pos = []
     for i, value in enumerate(positional):
         role = rule.role(i)
@@ -187,7 +209,7 @@ def _tensor_arguments(rule: OpRule, positional: list, keywords: dict):
         elif role == "list" and isinstance(value, (list, tuple)):
             value = [as_tensor(v) for v in value]
         pos.append(value)
-    kw = {}
+    kw: dict[str, Any] = {}
     for key, value in keywords.items():
         role = rule.role(key)
         if role == "tensor":
@@ -198,7 +220,7 @@ def _tensor_arguments(rule: OpRule, positional: list, keywords: dict):
     return pos, kw
 
 
-def call_rule(rule: OpRule, positional: list, keywords: dict):
+def call_rule(rule: OpRule, positional: list[Any], keywords: dict[str, Any]) -> Shapes:
     try:
         positional, keywords = _tensor_arguments(rule, positional, keywords)
         return rule.fn(*positional, **keywords)

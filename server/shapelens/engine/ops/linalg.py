@@ -3,13 +3,15 @@ solves and norms, from the shapes of the matrices (batch dimensions first)."""
 
 from __future__ import annotations
 
-from ..shape import is_int
-from .base import Unknown, need, op
+from typing import Any
+
+from ..shape import Shapes, is_int
+from .base import Tensor, Unknown, known_shape, op
 from .numpy import reduce_shape
 
 
-def _matrix(x, square=False):
-    need(x)
+def _matrix(x: Tensor, square: bool = False) -> tuple[Any, ...]:
+    x = known_shape(x)
     if len(x) < 2:
         raise Unknown
     if square and is_int(x[-1]) and is_int(x[-2]) and x[-1] != x[-2]:
@@ -18,28 +20,28 @@ def _matrix(x, square=False):
 
 
 @op("cholesky", "inv", "cholesky_inverse")
-def cholesky(x, *args, **kwargs):
+def cholesky(x: Tensor, *args: object, **kwargs: object) -> Shapes:
     return _matrix(x, square=True)
 
 
 @op("det")
-def det(x):
+def det(x: Tensor) -> Shapes:
     return _matrix(x, square=True)[:-2]
 
 
 @op("matrix_rank")
-def matrix_rank(x, *args, **kwargs):
+def matrix_rank(x: Tensor, *args: object, **kwargs: object) -> Shapes:
     return _matrix(x)[:-2]
 
 
 @op("eig", "eigh")
-def eig(x):
+def eig(x: Tensor) -> Shapes:
     x = _matrix(x, square=True)
     return (x[:-1], x)
 
 
 @op("lu_factor")
-def lu_factor(x):
+def lu_factor(x: Tensor) -> Shapes:
     x = _matrix(x)
     m, n = x[-2:]
     if not (is_int(m) and is_int(n)):
@@ -48,13 +50,13 @@ def lu_factor(x):
 
 
 @op("pinv")
-def pinv(x, rcond=1e-15):
+def pinv(x: Tensor, rcond: object = 1e-15) -> Shapes:
     x = _matrix(x)
     return x[:-2] + (x[-1], x[-2])
 
 
 @op("qr")
-def qr(x, mode="reduced"):
+def qr(x: Tensor, mode: object = "reduced") -> Shapes:
     x = _matrix(x)
     m, n = x[-2:]
     if not (is_int(m) and is_int(n)):
@@ -69,7 +71,7 @@ def qr(x, mode="reduced"):
 
 
 @op("svd", cls="SVD")
-def svd(x, full_matrices=True, compute_uv=True):
+def svd(x: Tensor, full_matrices: object = True, compute_uv: object = True) -> Shapes:
     x = _matrix(x)
     m, n = x[-2:]
     if not (is_int(m) and is_int(n)):
@@ -86,20 +88,20 @@ def svd(x, full_matrices=True, compute_uv=True):
 
 
 @op("solve", "solve_triangular", tensors=("a", "b"))
-def solve(a, b, *args, **kwargs):
+def solve(a: Tensor, b: Tensor, *args: object, **kwargs: object) -> Shapes:
     _matrix(a, square=True)
-    need(b)
+    b = known_shape(b)
     return b
 
 
 @op("lstsq", tensors=("a", "b"))
-def lstsq(a, b, rcond=None):
-    need(a, b)
+def lstsq(a: Tensor, b: Tensor, rcond: object = None) -> Shapes:
+    a, b = known_shape(a), known_shape(b)
     if len(a) != 2 or len(b) not in (1, 2):
         raise Unknown
     return (a[1], b[1]) if len(b) == 2 else (a[1],)
 
 
 @op("norm")
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(x: Tensor, ord: object = None, axis: object = None, keepdims: object = False) -> Shapes:
     return reduce_shape(x, axis, keepdims)

@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from ..shape import dim_op, is_int
-from .base import Unknown, literal_int, need, op
+from typing import Any
+
+from ..shape import Shapes, dim_op, is_int
+from .base import Tensor, Unknown, known_shape, literal_int, need, op
 from .numpy import reduce_shape
 
 
-def _same(x):
-    need(x)
-    return x
+def _same(x: Tensor) -> tuple[Any, ...]:
+    return known_shape(x)
 
 
 for _name in ("erf", "erfc", "erfinv", "rsqrt"):
@@ -19,16 +20,16 @@ for _name in ("erf", "erfc", "erfinv", "rsqrt"):
 
 
 @op("logdet")
-def logdet(x):
-    need(x)
+def logdet(x: Tensor) -> Shapes:
+    x = known_shape(x)
     if len(x) < 2:
         raise Unknown
     return x[:-2]
 
 
 @op("top_k")
-def top_k(x, k, sorted=True):
-    need(x)
+def top_k(x: Tensor, k: object, sorted: object = True) -> Shapes:
+    x = known_shape(x)
     k = literal_int(k)
     if not x:
         raise Unknown
@@ -37,26 +38,26 @@ def top_k(x, k, sorted=True):
 
 
 @op("in_top_k", tensors=("targets", "predictions"))
-def in_top_k(targets, predictions, k):
+def in_top_k(targets: Tensor, predictions: Tensor, k: object) -> Shapes:
     return _same(targets)
 
 
 @op("logsumexp")
-def logsumexp(x, axis=None, keepdims=False):
+def logsumexp(x: Tensor, axis: object = None, keepdims: object = False) -> Shapes:
     return reduce_shape(x, axis, keepdims)
 
 
 @op("segment_sum", "segment_max", "segment_min", "segment_prod", tensors=("data", "segment_ids"))
-def segment_sum(data, segment_ids, num_segments=None, sorted=False):
-    need(data)
+def segment_sum(data: Tensor, segment_ids: Tensor, num_segments: object = None, sorted: object = False) -> Shapes:
+    data = known_shape(data)
     if not is_int(num_segments):
         raise Unknown                    # the number of segments comes from the data
     return (num_segments,) + data[1:]
 
 
 @op("extract_sequences")
-def extract_sequences(x, sequence_length, sequence_stride):
-    need(x)
+def extract_sequences(x: Tensor, sequence_length: object, sequence_stride: object) -> Shapes:
+    x = known_shape(x)
     if not x:
         raise Unknown
     length, stride = literal_int(sequence_length), literal_int(sequence_stride)
@@ -67,7 +68,7 @@ def extract_sequences(x, sequence_length, sequence_stride):
 @op("fft", cls="FFT", tensors=(), lists=("x",))
 @op("fft2", cls="FFT2", tensors=(), lists=("x",))
 @op("ifft2", cls="IFFT2", tensors=(), lists=("x",))
-def fft(x):
+def fft(x: Tensor) -> Shapes:
     if not isinstance(x, (list, tuple)) or len(x) != 2:
         raise Unknown
     need(*x)
@@ -77,8 +78,8 @@ def fft(x):
 
 
 @op("rfft", cls="RFFT")
-def rfft(x, fft_length=None):
-    need(x)
+def rfft(x: Tensor, fft_length: object = None) -> Shapes:
+    x = known_shape(x)
     if not x:
         raise Unknown
     last = (literal_int(fft_length) // 2 + 1) if fft_length is not None else dim_op(lambda s: s // 2 + 1, x[-1])
@@ -87,11 +88,11 @@ def rfft(x, fft_length=None):
 
 
 @op("irfft", cls="IRFFT", tensors=(), lists=("x",))
-def irfft(x, fft_length=None):
+def irfft(x: Tensor, fft_length: object = None) -> Shapes:
     if not isinstance(x, (list, tuple)) or len(x) != 2:
         raise Unknown
     need(*x)
-    real = x[0]
+    real = known_shape(x[0])
     if real != x[1] or not real:
         raise Unknown
     last = literal_int(fft_length) if fft_length is not None else dim_op(lambda s: 2 * (s - 1), real[-1])
@@ -99,8 +100,9 @@ def irfft(x, fft_length=None):
 
 
 @op("stft", cls="STFT")
-def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
-    need(x)
+def stft(x: Tensor, sequence_length: object, sequence_stride: object, fft_length: object, window: object = "hann",
+         center: object = True) -> Shapes:
+    x = known_shape(x)
     if not x:
         raise Unknown
     stride, fft_len = literal_int(sequence_stride), literal_int(fft_length)
@@ -111,14 +113,14 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 @op("view_as_complex")
-def view_as_complex(x):
-    need(x)
+def view_as_complex(x: Tensor) -> Shapes:
+    x = known_shape(x)
     if not x or x[-1] not in (2, None):
         raise Unknown
     return x[:-1]
 
 
 @op("view_as_real")
-def view_as_real(x):
-    need(x)
+def view_as_real(x: Tensor) -> Shapes:
+    x = known_shape(x)
     return x + (2,)

@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..conv_utils import pool_output_length, transpose_output_length, window_output_length
-from ..shape import dim_op, is_int
-from .base import Unknown, axes_set, axis_index, literal_int, need, op
+from ..shape import Dim, Shapes, dim_op, is_int
+from .base import Tensor, Unknown, axes_set, axis_index, known_shape, literal_int, op
 from .numpy import reduce_shape
 
 ACTIVATIONS = (
@@ -18,9 +20,8 @@ ACTIVATIONS = (
 _CLASS = {"swish": "Silu", "hard_swish": "HardSilu"}
 
 
-def _same(x):
-    need(x)
-    return x
+def _same(x: Tensor) -> tuple[Any, ...]:
+    return known_shape(x)
 
 
 for _name in ACTIVATIONS:
@@ -28,16 +29,16 @@ for _name in ACTIVATIONS:
 
 
 @op("softmax", "log_softmax")
-def softmax(x, axis=-1):
-    need(x)
+def softmax(x: Tensor, axis: object = -1) -> Shapes:
+    x = known_shape(x)
     if axis is not None:
         axes_set(axis, len(x))
     return x
 
 
 @op("glu")
-def glu(x, axis=-1):
-    need(x)
+def glu(x: Tensor, axis: object = -1) -> Shapes:
+    x = known_shape(x)
     ax = axis_index(axis, len(x))
     size = x[ax]
     if is_int(size) and size % 2:
@@ -47,8 +48,8 @@ def glu(x, axis=-1):
 
 # ---- one-hot --------------------------------------------------------------------------------
 
-def _insert_classes(x, num_classes, axis):
-    need(x)
+def _insert_classes(x: Tensor, num_classes: object, axis: object) -> tuple[Any, ...]:
+    x = known_shape(x)
     n = literal_int(num_classes)
     if axis == -1:
         return x + (n,)
@@ -58,19 +59,20 @@ def _insert_classes(x, num_classes, axis):
 
 
 @op("one_hot")
-def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+def one_hot(x: Tensor, num_classes: object, axis: object = -1, dtype: object = None, sparse: object = False) -> Shapes:
     return _insert_classes(x, num_classes, axis)
 
 
 @op("multi_hot", tensors=("inputs",))
-def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+def multi_hot(inputs: Tensor, num_classes: object = None, axis: object = -1, dtype: object = None,
+              sparse: object = False, **kwargs: object) -> Shapes:
     out = _insert_classes(inputs, num_classes if num_classes is not None else kwargs.get("num_tokens"), axis)
     return (out[-1],) if len(out) == 2 else (out[0],) + out[2:]
 
 
 # ---- windows: convolution and pooling -----------------------------------------------------
 
-def _data_format(data_format):
+def _data_format(data_format: object) -> str:
     if data_format is None:
         return "channels_last"          # keras.config.image_data_format()'s default
     if data_format in ("channels_last", "channels_first"):
@@ -78,7 +80,7 @@ def _data_format(data_format):
     raise Unknown
 
 
-def _tuple(value, n):
+def _tuple(value: object, n: int) -> tuple[int, ...]:
     if is_int(value):
         return (value,) * n
     if isinstance(value, (list, tuple)) and len(value) == n and all(is_int(v) for v in value):
@@ -86,21 +88,23 @@ def _tuple(value, n):
     raise Unknown
 
 
-def _spatial(inputs, data_format):
-    need(inputs)
+def _spatial(inputs: Tensor, data_format: object) -> tuple[str, tuple[Any, ...]]:
+    inputs = known_shape(inputs)
     if len(inputs) < 3:
         raise Unknown
     fmt = _data_format(data_format)
     return fmt, (inputs[1:-1] if fmt == "channels_last" else inputs[2:])
 
 
-def _assemble(inputs, fmt, spatial, channels):
+def _assemble(inputs: tuple[Any, ...], fmt: str, spatial: list[Dim], channels: Dim) -> tuple[Any, ...]:
     if fmt == "channels_last":
         return (inputs[0],) + tuple(spatial) + (channels,)
     return (inputs[0], channels) + tuple(spatial)
 
 
-def _pool(inputs, pool_size, strides, padding, data_format):
+def _pool(inputs: Tensor, pool_size: object, strides: object, padding: object, data_format: object
+          ) -> tuple[Any, ...]:
+    inputs = known_shape(inputs)
     fmt, spatial = _spatial(inputs, data_format)
     n = len(spatial)
     pool = _tuple(pool_size, n)
@@ -114,11 +118,14 @@ def _pool(inputs, pool_size, strides, padding, data_format):
 
 
 @op("max_pool", "average_pool", tensors=("inputs",))
-def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+def max_pool(inputs: Tensor, pool_size: object, strides: object = None, padding: object = "valid",
+             data_format: object = None) -> Shapes:
     return _pool(inputs, pool_size, strides, padding, data_format)
 
 
-def _conv(inputs, kernel_spatial, channels, strides, padding, data_format, dilation_rate):
+def _conv(inputs: Tensor, kernel_spatial: tuple[Any, ...], channels: Dim, strides: object, padding: object,
+          data_format: object, dilation_rate: object) -> tuple[Any, ...]:
+    inputs = known_shape(inputs)
     fmt, spatial = _spatial(inputs, data_format)
     n = len(spatial)
     if len(kernel_spatial) != n or padding not in ("valid", "same", "causal"):
@@ -137,30 +144,33 @@ def _conv(inputs, kernel_spatial, channels, strides, padding, data_format, dilat
 
 
 @op("conv", tensors=("inputs", "kernel"))
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    need(kernel)
+def conv(inputs: Tensor, kernel: Tensor, strides: object = 1, padding: object = "valid", data_format: object = None,
+         dilation_rate: object = 1) -> Shapes:
+    kernel = known_shape(kernel)
     return _conv(inputs, kernel[:-2], kernel[-1], strides, padding, data_format, dilation_rate)
 
 
 @op("depthwise_conv", tensors=("inputs", "kernel"))
-def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    need(kernel, inputs)
+def depthwise_conv(inputs: Tensor, kernel: Tensor, strides: object = 1, padding: object = "valid",
+                   data_format: object = None, dilation_rate: object = 1) -> Shapes:
+    kernel, inputs = known_shape(kernel), known_shape(inputs)
     channels = dim_op(lambda a, b: a * b, kernel[-2], kernel[-1])
     return _conv(inputs, kernel[:-2], channels, strides, padding, data_format, dilation_rate)
 
 
 @op("separable_conv", tensors=("inputs", "depthwise_kernel", "pointwise_kernel"))
-def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
-                   data_format=None, dilation_rate=1):
-    need(depthwise_kernel, pointwise_kernel)
+def separable_conv(inputs: Tensor, depthwise_kernel: Tensor, pointwise_kernel: Tensor, strides: object = 1,
+                   padding: object = "valid", data_format: object = None, dilation_rate: object = 1) -> Shapes:
+    depthwise_kernel, pointwise_kernel = known_shape(depthwise_kernel), known_shape(pointwise_kernel)
     return _conv(inputs, depthwise_kernel[:-2], pointwise_kernel[-1], strides, padding, data_format,
                  dilation_rate)
 
 
 @op("conv_transpose", tensors=("inputs", "kernel"))
-def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
-                   dilation_rate=1):
-    need(kernel)
+def conv_transpose(inputs: Tensor, kernel: Tensor, strides: object = 1, padding: object = "valid",
+                   output_padding: object = None, data_format: object = None,
+                   dilation_rate: object = 1) -> Shapes:
+    kernel, inputs = known_shape(kernel), known_shape(inputs)
     fmt, spatial = _spatial(inputs, data_format)
     n = len(spatial)
     if len(kernel) != n + 2 or padding not in ("valid", "same"):
@@ -173,8 +183,8 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     return _assemble(inputs, fmt, out, kernel[-2])
 
 
-def _depth_space(x, block_size, data_format, to_space: bool):
-    need(x)
+def _depth_space(x: Tensor, block_size: object, data_format: object, to_space: bool) -> tuple[Any, ...]:
+    x = known_shape(x)
     if len(x) != 4:
         raise Unknown
     b = literal_int(block_size)
@@ -195,58 +205,60 @@ def _depth_space(x, block_size, data_format, to_space: bool):
 
 
 @op("depth_to_space")
-def depth_to_space(x, block_size, data_format="channels_last"):
+def depth_to_space(x: Tensor, block_size: object, data_format: object = "channels_last") -> Shapes:
     return _depth_space(x, block_size, data_format, True)
 
 
 @op("space_to_depth")
-def space_to_depth(x, block_size, data_format="channels_last"):
+def space_to_depth(x: Tensor, block_size: object, data_format: object = "channels_last") -> Shapes:
     return _depth_space(x, block_size, data_format, False)
 
 
 # ---- normalisation, statistics, attention, losses --------------------------------------------
 
 @op("batch_normalization", tensors=("x", "mean", "variance", "offset", "scale"), cls="BatchNorm")
-def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+def batch_normalization(x: Tensor, mean: Tensor, variance: Tensor, axis: object, offset: Tensor = None,
+                        scale: Tensor = None, epsilon: object = 1e-3) -> Shapes:
     return _same(x)
 
 
 @op("layer_normalization", tensors=("x", "gamma", "beta"), cls="LayerNorm")
 @op("rms_normalization", tensors=("x", "scale"), cls="RMSNorm")
-def layer_normalization(x, *args, **kwargs):
+def layer_normalization(x: Tensor, *args: object, **kwargs: object) -> Shapes:
     return _same(x)
 
 
 @op("moments")
-def moments(x, axes, keepdims=False, synchronized=False):
+def moments(x: Tensor, axes: object, keepdims: object = False, synchronized: object = False) -> Shapes:
     out = reduce_shape(x, axes, keepdims)
     return (out, out)
 
 
 @op("dot_product_attention", tensors=("query", "key", "value", "bias", "mask"))
-def dot_product_attention(query, key, value, *args, **kwargs):
+def dot_product_attention(query: Tensor, key: Tensor, value: Tensor, *args: object, **kwargs: object) -> Shapes:
     return _same(query)
 
 
 @op("binary_crossentropy", tensors=("target", "output"))
-def binary_crossentropy(target, output, from_logits=False):
-    need(target, output)
+def binary_crossentropy(target: Tensor, output: Tensor, from_logits: object = False) -> Shapes:
+    target, output = known_shape(target), known_shape(output)
     if target != output:
         raise Unknown
     return output
 
 
 @op("categorical_crossentropy", tensors=("target", "output"))
-def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    need(target, output)
+def categorical_crossentropy(target: Tensor, output: Tensor, from_logits: object = False, axis: object = -1) -> Shapes:
+    target, output = known_shape(target), known_shape(output)
     if target != output or not output:
         raise Unknown
     return output[:-1]
 
 
 @op("sparse_categorical_crossentropy", tensors=("target", "output"))
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    need(target, output)
+def sparse_categorical_crossentropy(target: Tensor, output: Tensor, from_logits: object = False,
+                                    axis: object = -1) -> Shapes:
+    target, output = known_shape(target), known_shape(output)
     if not output:
         raise Unknown
     ax = axis_index(axis, len(output))
@@ -259,18 +271,18 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 @op("psnr", tensors=("x1", "x2"), cls="PSNR")
-def psnr(x1, x2, max_val):
+def psnr(x1: Tensor, x2: Tensor, max_val: object) -> Shapes:
     return ()
 
 
 @op("polar", tensors=("abs_", "angle"))
-def polar(abs_, angle):
+def polar(abs_: Tensor, angle: Tensor) -> Shapes:
     return _same(abs_)
 
 
 @op("unfold")
-def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
-    need(x)
+def unfold(x: Tensor, kernel_size: object, dilation: object = 1, padding: object = 0, stride: object = 1) -> Shapes:
+    x = known_shape(x)
     if len(x) != 4:
         raise Unknown
     n, c, h, w = x
@@ -281,8 +293,9 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
 
 @op("fold")
-def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    need(x)
+def fold(x: Tensor, output_size: object, kernel_size: object, dilation: object = 1, padding: object = 0,
+         stride: object = 1) -> Shapes:
+    x = known_shape(x)
     if len(x) != 3:
         raise Unknown
     n, ckk, _ = x

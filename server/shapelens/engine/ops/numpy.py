@@ -8,10 +8,23 @@ from argument shapes and literal arguments.  Each rule mirrors the op class's
 from __future__ import annotations
 
 import math
+from typing import Any, Callable
 
 from ..errors import ShapeError
-from ..shape import UNKNOWN, dim_op, dim_product, format_shape, is_int
-from .base import Unknown, axes_set, axis_index, broadcast, literal_int, need, op, shape_arg
+from ..shape import UNKNOWN, Dim, Shapes, dim_op, dim_product, format_shape, is_int
+from .base import (
+    Tensor,
+    Unknown,
+    axes_set,
+    axis_index,
+    broadcast,
+    known_shape,
+    known_shapes,
+    literal_int,
+    need,
+    op,
+    shape_arg,
+)
 
 # ---- elementwise -----------------------------------------------------------------------------
 
@@ -24,9 +37,8 @@ UNARY = (
 _UNARY_CLASS = {"abs": "Absolute", "conj": "Conjugate"}
 
 
-def _same(x, *args, **kwargs):
-    need(x)
-    return x
+def _same(x: Tensor, *args: object, **kwargs: object) -> tuple[Any, ...]:
+    return known_shape(x)
 
 
 for _name in UNARY:
@@ -34,17 +46,17 @@ for _name in UNARY:
 
 
 @op("round")
-def round_(x, decimals=0):
+def round_(x: Tensor, decimals: object = 0) -> Shapes:
     return _same(x)
 
 
 @op("clip")
-def clip(x, x_min, x_max):
+def clip(x: Tensor, x_min: object, x_max: object) -> Shapes:
     return _same(x)
 
 
 @op("nan_to_num")
-def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: Tensor, nan: object = 0.0, posinf: object = None, neginf: object = None) -> Shapes:
     return _same(x)
 
 
@@ -56,7 +68,7 @@ BINARY = (
 ).split()
 
 
-def _binary(x1, x2):
+def _binary(x1: Tensor, x2: Tensor) -> tuple[Any, ...]:
     return broadcast(x1, x2)
 
 
@@ -65,17 +77,17 @@ for _name in BINARY:
 
 
 @op("isclose", tensors=("x1", "x2"))
-def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+def isclose(x1: Tensor, x2: Tensor, rtol: object = 1e-5, atol: object = 1e-8, equal_nan: object = False) -> Shapes:
     return broadcast(x1, x2)
 
 
 @op("isin", tensors=("x1", "x2"), cls="IsIn")
-def isin(x1, x2, assume_unique=False, invert=False):
+def isin(x1: Tensor, x2: Tensor, assume_unique: object = False, invert: object = False) -> Shapes:
     return _same(x1)
 
 
 @op("where", tensors=("condition", "x1", "x2"))
-def where(condition, x1=None, x2=None):
+def where(condition: Tensor, x1: Tensor = None, x2: Tensor = None) -> Shapes:
     if x1 is None and x2 is None:
         return UNKNOWN                      # the indices of true values: data-dependent
     shapes = [condition, () if x1 is None else x1, () if x2 is None else x2]
@@ -84,9 +96,9 @@ def where(condition, x1=None, x2=None):
 
 # ---- reductions --------------------------------------------------------------------------------
 
-def reduce_shape(shape, axis=None, keepdims=False):
+def reduce_shape(shape: Tensor, axis: object = None, keepdims: object = False) -> tuple[Any, ...]:
     """``keras.src.ops.operation_utils.reduce_shape``."""
-    need(shape)
+    shape = known_shape(shape)
     if axis is None:
         return tuple(1 for _ in shape) if keepdims is True else ()
     if keepdims not in (True, False):
@@ -104,28 +116,28 @@ for _name in _REDUCTIONS:
 
 
 @op("count_nonzero")
-def count_nonzero(x, axis=None):
+def count_nonzero(x: Tensor, axis: object = None) -> Shapes:
     return reduce_shape(x, axis)
 
 
 @op("average", tensors=("x", "weights"))
-def average(x, axis=None, weights=None):
-    need(x)
+def average(x: Tensor, axis: object = None, weights: Tensor = None) -> Shapes:
+    x = known_shape(x)
     if weights is not None and weights != x:
         return UNKNOWN
     return reduce_shape(x, None if axis is None else [axis])
 
 
 @op("quantile", "percentile", "nanquantile", "nanpercentile", tensors=("x", "q"))
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    need(q)
+def quantile(x: Tensor, q: Tensor, axis: object = None, method: object = "linear", keepdims: object = False) -> Shapes:
+    q = known_shape(q)
     out = reduce_shape(x, axis, keepdims)
     return (q[0],) + out if len(q) > 0 else out
 
 
 @op("trace")
-def trace(x, offset=0, axis1=0, axis2=1):
-    need(x)
+def trace(x: Tensor, offset: object = 0, axis1: object = 0, axis2: object = 1) -> Shapes:
+    x = known_shape(x)
     a, b = axis_index(axis1, len(x)), axis_index(axis2, len(x))
     if a == b:
         raise Unknown
@@ -133,20 +145,20 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
 
 @op("vdot", "trapezoid", tensors=("x1", "x2", "y", "x"))
-def vdot(x1, x2=None, *args, **kwargs):
+def vdot(x1: Tensor, x2: Tensor = None, *args: object, **kwargs: object) -> Shapes:
     return UNKNOWN if x2 is None and not args else ()
 
 
 # ---- constructors ------------------------------------------------------------------------------
 
-def _number(value):
+def _number(value: object) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise Unknown
     return value
 
 
 @op("arange", tensors=())
-def arange(start, stop=None, step=None, dtype=None):
+def arange(start: object, stop: object = None, step: object = None, dtype: object = None) -> Shapes:
     start = _number(start)
     if stop is None:
         start, stop = 0, start
@@ -158,7 +170,8 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 @op("linspace", "logspace", "geomspace", tensors=("start", "stop"))
-def linspace(start, stop, num=50, endpoint=True, *args, axis=0, **kwargs):
+def linspace(start: Tensor, stop: Tensor, num: object = 50, endpoint: object = True, *args: object, axis: object = 0,
+             **kwargs: object) -> Shapes:
     num = literal_int(num)
     if num < 0:
         raise Unknown
@@ -170,53 +183,53 @@ def linspace(start, stop, num=50, endpoint=True, *args, axis=0, **kwargs):
 
 
 @op("zeros", "ones", "empty", tensors=())
-def zeros(shape, dtype=None):
+def zeros(shape: object, dtype: object = None) -> Shapes:
     return shape_arg(shape)
 
 
 @op("full", tensors=("fill_value",))
-def full(shape, fill_value, dtype=None):
+def full(shape: object, fill_value: Tensor, dtype: object = None) -> Shapes:
     return shape_arg(shape)
 
 
 @op("zeros_like", "ones_like", "empty_like")
-def zeros_like(x, dtype=None):
+def zeros_like(x: Tensor, dtype: object = None) -> Shapes:
     return _same(x)
 
 
 @op("full_like", tensors=("x", "fill_value"))
-def full_like(x, fill_value, dtype=None):
+def full_like(x: Tensor, fill_value: Tensor, dtype: object = None) -> Shapes:
     return _same(x)
 
 
 @op("eye", "tri", tensors=())
-def eye(N, M=None, k=0, dtype=None):
+def eye(N: object, M: object = None, k: object = 0, dtype: object = None) -> Shapes:
     n = literal_int(N)
     m = n if M is None else literal_int(M)
     return (n, m)
 
 
 @op("identity", tensors=())
-def identity(n, dtype=None):
+def identity(n: object, dtype: object = None) -> Shapes:
     n = literal_int(n)
     return (n, n)
 
 
 @op("bartlett", "blackman", "hamming", "hanning", tensors=())
-def window(x):
+def window(x: object) -> Shapes:
     return (literal_int(x),)
 
 
 @op("kaiser", tensors=())
-def kaiser(x, beta):
+def kaiser(x: object, beta: object) -> Shapes:
     return (literal_int(x),)
 
 
 # ---- shape manipulation ----------------------------------------------------------------------
 
 @op("expand_dims")
-def expand_dims(x, axis):
-    need(x)
+def expand_dims(x: Tensor, axis: object) -> Shapes:
+    x = known_shape(x)
     axes = axis if isinstance(axis, (list, tuple)) else (axis,)
     rank = len(x) + len(axes)
     positions = sorted(axes_set(axes, rank))
@@ -227,8 +240,8 @@ def expand_dims(x, axis):
 
 
 @op("squeeze")
-def squeeze(x, axis=None):
-    need(x)
+def squeeze(x: Tensor, axis: object = None) -> Shapes:
+    x = known_shape(x)
     if axis is None:
         if UNKNOWN in x:
             return UNKNOWN
@@ -239,7 +252,7 @@ def squeeze(x, axis=None):
     return tuple(d for i, d in enumerate(x) if i not in axes)
 
 
-def reshape_shape(shape, newshape, traced: bool = False):
+def reshape_shape(shape: Tensor, newshape: object, traced: bool = False) -> tuple[Any, ...]:
     """``operation_utils.compute_reshape_output_shape``.  ``traced``: inside a traced call
     (a custom layer's ``call``), where JAX stands one symbol ``d`` for every ``None`` dim, so a
     ``None`` in ``newshape`` (``ops.shape(x)[0]``) cancels one ``None`` of the input."""
@@ -250,7 +263,7 @@ def reshape_shape(shape, newshape, traced: bool = False):
     newshape = tuple(newshape)
     if newshape.count(-1) > 1 or any(is_int(d) and d < -1 for d in newshape):
         raise Unknown
-    need(shape)
+    shape = known_shape(shape)
     if UNKNOWN in shape:
         if -1 in newshape:
             return tuple(UNKNOWN if d == -1 else d for d in newshape)
@@ -280,25 +293,25 @@ def reshape_shape(shape, newshape, traced: bool = False):
 
 
 @op("reshape")
-def reshape(x, newshape=UNKNOWN, *, new_shape=UNKNOWN, traced=False):
-    return reshape_shape(x, newshape if newshape is not UNKNOWN else new_shape, traced)
+def reshape(x: Tensor, newshape: object = UNKNOWN, *, new_shape: object = UNKNOWN, traced: object = False) -> Shapes:
+    return reshape_shape(x, newshape if newshape is not UNKNOWN else new_shape, bool(traced))
 
 
-def _flat(x):
-    need(x)
+def _flat(x: Tensor) -> tuple[Any, ...]:
+    x = known_shape(x)
     if UNKNOWN in x:
         return (UNKNOWN,)
     return (None,) if None in x else (math.prod(x),)
 
 
 @op("ravel", "flatten")
-def ravel(x):
+def ravel(x: Tensor) -> Shapes:
     return _flat(x)
 
 
 @op("transpose")
-def transpose(x, axes=None):
-    need(x)
+def transpose(x: Tensor, axes: object = None) -> Shapes:
+    x = known_shape(x)
     if axes is None:
         return tuple(reversed(x))
     if not isinstance(axes, (list, tuple)) or len(axes) != len(x):
@@ -310,8 +323,8 @@ def transpose(x, axes=None):
 
 
 @op("swapaxes")
-def swapaxes(x, axis1, axis2):
-    need(x)
+def swapaxes(x: Tensor, axis1: object, axis2: object) -> Shapes:
+    x = known_shape(x)
     a, b = axis_index(axis1, len(x)), axis_index(axis2, len(x))
     out = list(x)
     out[a], out[b] = out[b], out[a]
@@ -319,8 +332,8 @@ def swapaxes(x, axis1, axis2):
 
 
 @op("moveaxis")
-def moveaxis(x, source, destination):
-    need(x)
+def moveaxis(x: Tensor, source: object, destination: object) -> Shapes:
+    x = known_shape(x)
     src = source if isinstance(source, (list, tuple)) else [source]
     dst = destination if isinstance(destination, (list, tuple)) else [destination]
     if len(src) != len(dst):
@@ -330,30 +343,30 @@ def moveaxis(x, source, destination):
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise Unknown
     rest = [i for i in range(len(x)) if i not in src]
-    order = [None] * len(x)
+    order: list[int | None] = [None] * len(x)
     for s, d in zip(src, dst):
         order[d] = s
     it = iter(rest)
-    order = [o if o is not None else next(it) for o in order]
-    return tuple(x[i] for i in order)
+    resolved = [o if o is not None else next(it) for o in order]
+    return tuple(x[i] for i in resolved)
 
 
 @op("flip", "roll")
-def flip(x, *args, axis=None, **kwargs):
-    need(x)
+def flip(x: Tensor, *args: object, axis: object = None, **kwargs: object) -> Shapes:
+    x = known_shape(x)
     if axis is not None:
         axes_set(axis, len(x))
     return x
 
 
 @op("fliplr", "flipud")
-def fliplr(x):
+def fliplr(x: Tensor) -> Shapes:
     return _same(x)
 
 
 @op("rot90", tensors=("array",))
-def rot90(array, k=1, axes=(0, 1)):
-    need(array)
+def rot90(array: Tensor, k: object = 1, axes: object = (0, 1)) -> Shapes:
+    array = known_shape(array)
     if len(array) < 2 or not isinstance(axes, (list, tuple)) or len(axes) != 2:
         raise Unknown
     a, b = axis_index(axes[0], len(array)), axis_index(axes[1], len(array))
@@ -366,8 +379,8 @@ def rot90(array, k=1, axes=(0, 1)):
     return tuple(out)
 
 
-def _along(x, axis):
-    need(x)
+def _along(x: Tensor, axis: object) -> tuple[Any, ...]:
+    x = known_shape(x)
     if axis is None:
         return _flat(x)
     axis_index(axis, len(x))
@@ -375,25 +388,25 @@ def _along(x, axis):
 
 
 @op("sort", "argsort")
-def sort(x, axis=-1):
+def sort(x: Tensor, axis: object = -1) -> Shapes:
     return _along(x, axis)
 
 
 @op("cumsum", "cumprod", "nancumsum", "nancumprod")
-def cumsum(x, axis=None, dtype=None):
+def cumsum(x: Tensor, axis: object = None, dtype: object = None) -> Shapes:
     return _along(x, axis)
 
 
 @op("argpartition")
-def argpartition(x, kth, axis=-1):
-    need(x)
+def argpartition(x: Tensor, kth: object, axis: object = -1) -> Shapes:
+    x = known_shape(x)
     axis_index(axis, len(x))
     return x
 
 
 @op("diff", tensors=("a",))
-def diff(a, n=1, axis=-1):
-    need(a)
+def diff(a: Tensor, n: object = 1, axis: object = -1) -> Shapes:
+    a = known_shape(a)
     n = literal_int(n)
     ax = axis_index(axis, len(a))
     out = list(a)
@@ -402,13 +415,13 @@ def diff(a, n=1, axis=-1):
 
 
 @op("tril", "triu")
-def tril(x, k=0):
+def tril(x: Tensor, k: object = 0) -> Shapes:
     return _same(x)
 
 
 @op("diag")
-def diag(x, k=0):
-    need(x)
+def diag(x: Tensor, k: object = 0) -> Shapes:
+    x = known_shape(x)
     k = literal_int(k)
     if len(x) == 1:
         d = dim_op(lambda s: s + abs(k), x[0])
@@ -418,7 +431,7 @@ def diag(x, k=0):
     raise Unknown
 
 
-def _diagonal_length(rows, cols, k):
+def _diagonal_length(rows: Dim, cols: Dim, k: int) -> Dim:
     if rows is None or cols is None:
         return None
     if not (is_int(rows) and is_int(cols)):
@@ -428,8 +441,8 @@ def _diagonal_length(rows, cols, k):
 
 
 @op("diagonal")
-def diagonal(x, offset=0, axis1=0, axis2=1):
-    need(x)
+def diagonal(x: Tensor, offset: object = 0, axis1: object = 0, axis2: object = 1) -> Shapes:
+    x = known_shape(x)
     if len(x) < 2:
         raise Unknown
     a, b = axis_index(axis1, len(x)), axis_index(axis2, len(x))
@@ -440,23 +453,23 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
 
 @op("diagflat")
-def diagflat(x, k=0):
-    need(x)
+def diagflat(x: Tensor, k: object = 0) -> Shapes:
+    x = known_shape(x)
     n = dim_product(x)
     d = dim_op(lambda s: s + abs(literal_int(k)), n)
     return (d, d)
 
 
 @op("broadcast_to")
-def broadcast_to(x, shape):
+def broadcast_to(x: Tensor, shape: object) -> Shapes:
     target = shape_arg(shape)
     broadcast(x, target)
     return target
 
 
 @op("tile")
-def tile(x, repeats):
-    need(x)
+def tile(x: Tensor, repeats: object) -> Shapes:
+    x = known_shape(x)
     reps = [repeats] if is_int(repeats) else list(repeats) if isinstance(repeats, (list, tuple)) else None
     if reps is None or not all(is_int(r) and r >= 0 for r in reps):
         raise Unknown
@@ -469,8 +482,8 @@ def tile(x, repeats):
 
 
 @op("repeat")
-def repeat(x, repeats, axis=None):
-    need(x)
+def repeat(x: Tensor, repeats: object, axis: object = None) -> Shapes:
+    x = known_shape(x)
     reps = [repeats] if is_int(repeats) else list(repeats) if isinstance(repeats, (list, tuple)) else None
     if reps is None or not all(is_int(r) and r >= 0 for r in reps):
         raise Unknown
@@ -497,10 +510,12 @@ def repeat(x, repeats, axis=None):
 
 
 @op("pad")
-def pad(x, pad_width, mode="constant", constant_values=None):
-    need(x)
+def pad(x: Tensor, pad_width: object, mode: object = "constant", constant_values: object = None) -> Shapes:
+    x = known_shape(x)
     if is_int(pad_width):
         pad_width = [(pad_width, pad_width)]
+    if not isinstance(pad_width, (list, tuple)):
+        raise Unknown
     widths = [tuple(p) if isinstance(p, (list, tuple)) else (p, p) for p in pad_width]
     if not all(len(p) == 2 and all(is_int(v) and v >= 0 for v in p) for p in widths):
         raise Unknown
@@ -514,7 +529,7 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 # ---- joining and splitting -----------------------------------------------------------------
 
 @op("concatenate", tensors=(), lists=("xs",))
-def concatenate(xs, axis=0):
+def concatenate(xs: Tensor, axis: object = 0) -> Shapes:
     if not isinstance(xs, (list, tuple)) or not xs:
         raise Unknown
     need(*xs)
@@ -542,14 +557,14 @@ def concatenate(xs, axis=0):
 
 
 @op("append", tensors=("x1", "x2"))
-def append(x1, x2, axis=None):
+def append(x1: Tensor, x2: Tensor, axis: object = None) -> Shapes:
     if axis is None:
-        need(x1, x2)
+        x1, x2 = known_shape(x1), known_shape(x2)
         return (dim_op(lambda a, b: a + b, _flat(x1)[0], _flat(x2)[0]),)
     return concatenate([x1, x2], axis)
 
 
-def _stack_along(xs, axis, expand):
+def _stack_along(xs: Tensor, axis: object, expand: Callable[[tuple[Any, ...]], tuple[Any, ...]]) -> Shapes:
     if not isinstance(xs, (list, tuple)) or not xs:
         raise Unknown
     need(*xs)
@@ -557,29 +572,30 @@ def _stack_along(xs, axis, expand):
 
 
 @op("hstack", tensors=(), lists=("xs",))
-def hstack(xs):
-    need(*xs)
+def hstack(xs: Tensor) -> Shapes:
+    xs = known_shapes(xs)
     if any(len(s) < 2 for s in xs):
         raise Unknown       # Keras's symbolic rule and the arrays disagree on 1-D inputs
     return concatenate(xs, 1)
 
 
 @op("vstack", tensors=(), lists=("xs",))
-def vstack(xs):
-    if any(not isinstance(s, tuple) or len(s) < 2 for s in xs):
+def vstack(xs: Tensor) -> Shapes:
+    xs = known_shapes(xs)
+    if any(len(s) < 2 for s in xs):
         raise Unknown       # Keras's symbolic rule and the arrays disagree on 1-D inputs
     return concatenate(xs, 0)
 
 
 @op("dstack", tensors=(), lists=("xs",))
-def dstack(xs):
-    def expand(s):
+def dstack(xs: Tensor) -> Shapes:
+    def expand(s: tuple[Any, ...]) -> tuple[Any, ...]:
         return (1, 1, 1) if not s else (1, s[0], 1) if len(s) == 1 else s + (1,) if len(s) == 2 else s
     return _stack_along(xs, 2, expand)
 
 
 @op("stack", tensors=(), lists=("x",))
-def stack(x, axis=0):
+def stack(x: Tensor, axis: object = 0) -> Shapes:
     if not isinstance(x, (list, tuple)) or not x:
         raise Unknown
     need(*x)
@@ -598,9 +614,9 @@ def stack(x, axis=0):
     return tuple(merged[:ax]) + (len(x),) + tuple(merged[ax:])
 
 
-def split_shapes(x, indices_or_sections, axis=0, *, exact=True):
+def split_shapes(x: Tensor, indices_or_sections: object, axis: object = 0, *, exact: bool = True) -> list[Any]:
     """``_compute_split_output_spec``: a list of shapes."""
-    need(x)
+    x = known_shape(x)
     ax = axis_index(axis, len(x))
     size = x[ax]
     if is_int(indices_or_sections):
@@ -626,35 +642,35 @@ def split_shapes(x, indices_or_sections, axis=0, *, exact=True):
 
 
 @op("split")
-def split(x, indices_or_sections, axis=0):
+def split(x: Tensor, indices_or_sections: object, axis: object = 0) -> Shapes:
     return split_shapes(x, indices_or_sections, axis)
 
 
 @op("array_split")
-def array_split(x, indices_or_sections, axis=0):
+def array_split(x: Tensor, indices_or_sections: object, axis: object = 0) -> Shapes:
     return split_shapes(x, indices_or_sections, axis, exact=False)
 
 
 @op("hsplit")
-def hsplit(x, indices_or_sections):
-    need(x)
+def hsplit(x: Tensor, indices_or_sections: object) -> Shapes:
+    x = known_shape(x)
     return split_shapes(x, indices_or_sections, 0 if len(x) == 1 else 1)
 
 
 @op("vsplit")
-def vsplit(x, indices_or_sections):
+def vsplit(x: Tensor, indices_or_sections: object) -> Shapes:
     return split_shapes(x, indices_or_sections, 0)
 
 
 @op("dsplit")
-def dsplit(x, indices_or_sections):
+def dsplit(x: Tensor, indices_or_sections: object) -> Shapes:
     return split_shapes(x, indices_or_sections, 2)
 
 
 @op("meshgrid", tensors=(), lists=("x",))
-def meshgrid(*x, indexing="xy"):
-    need(*x)
-    sizes = [1 if not s else dim_product(s) for s in x]
+def meshgrid(*x: Tensor, indexing: object = "xy") -> Shapes:
+    shapes = known_shapes(x)
+    sizes = [1 if not s else dim_product(s) for s in shapes]
     if indexing == "xy" and len(sizes) >= 2:
         sizes[0], sizes[1] = sizes[1], sizes[0]
     elif indexing not in ("xy", "ij"):
@@ -665,8 +681,8 @@ def meshgrid(*x, indexing="xy"):
 # ---- indexing --------------------------------------------------------------------------------
 
 @op("take", tensors=("x", "indices"))
-def take(x, indices, axis=None):
-    need(x, indices)
+def take(x: Tensor, indices: Tensor, axis: object = None) -> Shapes:
+    x, indices = known_shape(x), known_shape(indices)
     if axis is None:
         return indices
     ax = axis_index(axis, len(x))
@@ -674,8 +690,8 @@ def take(x, indices, axis=None):
 
 
 @op("take_along_axis", tensors=("x", "indices"))
-def take_along_axis(x, indices, axis=None):
-    need(x, indices)
+def take_along_axis(x: Tensor, indices: Tensor, axis: object = None) -> Shapes:
+    x, indices = known_shape(x), known_shape(indices)
     if axis is None:
         return indices
     if len(x) != len(indices):
@@ -691,28 +707,27 @@ def take_along_axis(x, indices, axis=None):
 
 
 @op("select", tensors=("default",), lists=("condlist", "choicelist"))
-def select(condlist, choicelist, default=0):
+def select(condlist: Tensor, choicelist: Tensor, default: Tensor = 0) -> Shapes:
     if not isinstance(choicelist, (list, tuple)) or not choicelist:
         raise Unknown
-    need(choicelist[0])
-    return choicelist[0]
+    return known_shape(choicelist[0])
 
 
 @op("searchsorted", tensors=("sorted_sequence", "values"), cls="SearchSorted")
-def searchsorted(sorted_sequence, values, side="left"):
+def searchsorted(sorted_sequence: Tensor, values: Tensor, side: object = "left") -> Shapes:
     return _same(values)
 
 
 @op("digitize", tensors=("x", "bins"))
-def digitize(x, bins):
+def digitize(x: Tensor, bins: Tensor) -> Shapes:
     return _same(x)
 
 
 # ---- products --------------------------------------------------------------------------------
 
-def matmul_shape(a, b):
+def matmul_shape(a: Tensor, b: Tensor) -> tuple[Any, ...]:
     """``Matmul.compute_output_spec`` (also ``x @ y``)."""
-    need(a, b)
+    a, b = known_shape(a), known_shape(b)
     if len(a) == 0 or len(b) == 0:
         raise Unknown
     a2 = a if len(a) > 1 else (1,) + a
@@ -733,13 +748,13 @@ def matmul_shape(a, b):
 
 
 @op("matmul", tensors=("x1", "x2"))
-def matmul(x1, x2):
+def matmul(x1: Tensor, x2: Tensor) -> Shapes:
     return matmul_shape(x1, x2)
 
 
 @op("dot", tensors=("x1", "x2"))
-def dot(x1, x2):
-    need(x1, x2)
+def dot(x1: Tensor, x2: Tensor) -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     if not x1 or not x2:
         return broadcast(x1, x2)
     if len(x1) == 1 and len(x2) == 1:
@@ -754,8 +769,8 @@ def dot(x1, x2):
 
 
 @op("tensordot", tensors=("x1", "x2"))
-def tensordot(x1, x2, axes=2):
-    need(x1, x2)
+def tensordot(x1: Tensor, x2: Tensor, axes: object = 2) -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     if is_int(axes):
         return x1 + x2 if axes <= 0 else x1[:-axes] + x2[axes:]
     if not (isinstance(axes, (list, tuple)) and len(axes) == 2):
@@ -770,8 +785,8 @@ def tensordot(x1, x2, axes=2):
 
 
 @op("inner", tensors=("x1", "x2"))
-def inner(x1, x2):
-    need(x1, x2)
+def inner(x1: Tensor, x2: Tensor) -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     if not x1:
         return x2
     if not x2:
@@ -782,22 +797,23 @@ def inner(x1, x2):
 
 
 @op("outer", tensors=("x1", "x2"))
-def outer(x1, x2):
-    need(x1, x2)
+def outer(x1: Tensor, x2: Tensor) -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     return (_flat(x1)[0] if x1 else 1, _flat(x2)[0] if x2 else 1)
 
 
 @op("kron", tensors=("x1", "x2"))
-def kron(x1, x2):
-    need(x1, x2)
+def kron(x1: Tensor, x2: Tensor) -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     if len(x1) != len(x2):
         raise Unknown       # Keras's symbolic rule zips the shapes; the arrays would differ
     return tuple(dim_op(lambda a, b: a * b, a, b) for a, b in zip(x1, x2))
 
 
 @op("cross", tensors=("x1", "x2"))
-def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    need(x1, x2)
+def cross(x1: Tensor, x2: Tensor, axisa: object = -1, axisb: object = -1, axisc: object = -1,
+          axis: object = None) -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = axis_index(axisa, len(x1)), axis_index(axisb, len(x2))
@@ -811,12 +827,12 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 @op("einsum", tensors=(), lists=("operands",))
-def einsum(subscripts, *operands):
+def einsum(subscripts: object, *operands: Tensor) -> Shapes:
     """The output of ``einsum``: each output label's size from the operand axes carrying it
     (numpy's rules: ``...`` broadcast, implicit output = labels used once, sorted)."""
     if not isinstance(subscripts, str) or not operands:
         raise Unknown
-    need(*operands)
+    shapes = known_shapes(operands)
     spec = subscripts.replace(" ", "")
     if "->" in spec:
         lhs, rhs = spec.split("->")
@@ -825,9 +841,9 @@ def einsum(subscripts, *operands):
     terms = lhs.split(",")
     if len(terms) != len(operands):
         raise Unknown
-    sizes: dict = {}
+    sizes: dict[str, Dim] = {}
     ellipsis_shapes = []
-    for term, shape in zip(terms, operands):
+    for term, shape in zip(terms, shapes):
         labels = term.replace("...", ".")
         if labels.count(".") > 1 or not all(c.isalpha() or c == "." for c in labels):
             raise Unknown
@@ -850,12 +866,12 @@ def einsum(subscripts, *operands):
             sizes[c] = _einsum_dim(prev, d)
     ellipsis = broadcast(*ellipsis_shapes) if ellipsis_shapes else ()
     if rhs is None:
-        counts = {}
+        counts: dict[str, int] = {}
         for c in lhs:
             if c.isalpha():
                 counts[c] = counts.get(c, 0) + 1
         rhs = ("..." if ellipsis_shapes else "") + "".join(sorted(c for c, n in counts.items() if n == 1))
-    out = []
+    out: list[Dim] = []
     for c in rhs.replace("...", "."):
         if c == ".":
             out.extend(ellipsis)
@@ -866,7 +882,7 @@ def einsum(subscripts, *operands):
     return tuple(out)
 
 
-def _einsum_dim(a, b):
+def _einsum_dim(a: Dim, b: Dim) -> Dim:
     if a == 1:
         return b
     if b == 1:
@@ -883,15 +899,15 @@ def _einsum_dim(a, b):
 
 
 @op("vander")
-def vander(x, N=None, increasing=False):
-    need(x)
+def vander(x: Tensor, N: object = None, increasing: object = False) -> Shapes:
+    x = known_shape(x)
     n = x[0] if N is None else literal_int(N)
     return x + (n,)
 
 
 @op("correlate", tensors=("x1", "x2"))
-def correlate(x1, x2, mode="valid"):
-    need(x1, x2)
+def correlate(x1: Tensor, x2: Tensor, mode: object = "valid") -> Shapes:
+    x1, x2 = known_shape(x1), known_shape(x2)
     if len(x1) != 1 or len(x2) != 1:
         raise Unknown
     a, b = x1[0], x2[0]
@@ -905,20 +921,20 @@ def correlate(x1, x2, mode="valid"):
 
 
 @op("histogram")
-def histogram(x, bins=10, range=None):
+def histogram(x: Tensor, bins: object = 10, range: object = None) -> Shapes:
     b = literal_int(bins)
     return ((b,), (b + 1,))
 
 
 @op("unravel_index", tensors=("indices",))
-def unravel_index(indices, shape):
-    need(indices)
+def unravel_index(indices: Tensor, shape: object) -> Shapes:
+    indices = known_shape(indices)
     return [indices for _ in shape_arg(shape)]
 
 
 @op("corrcoef")
-def corrcoef(x):
-    need(x)
+def corrcoef(x: Tensor) -> Shapes:
+    x = known_shape(x)
     if len(x) == 1:
         return ()
     if len(x) == 2:

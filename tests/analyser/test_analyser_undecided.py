@@ -1,0 +1,120 @@
+"""Loops of unknown length and undecided ``if``s that build models: ShapeLens cannot list every
+row, so it says so (``rows_complete`` false, totals ``?``, later default names ``dense_?``) and
+every value it does state agrees with real Keras (which runs the snippet with one known count)."""
+
+import textwrap
+
+import pytest
+
+from model_oracle import keras_report
+from oracle_compare import ours
+
+# Each snippet's count comes from ``len(sys.argv)``: known when Keras runs it, never statically.
+SNIPPETS = {
+    "functional_loop": """
+        import sys
+        import keras
+        from keras import layers
+        depth = len(sys.argv) + 2
+        x_in = keras.Input(shape=(8,))
+        x = layers.Dense(6)(x_in)
+        for _ in range(depth):
+            x = layers.Dense(6)(x)
+        model = keras.Model(x_in, layers.Dense(2)(x))
+        """,
+    "sequential_add_in_loop": """
+        import sys
+        import keras
+        from keras import layers
+        depth = len(sys.argv) + 1
+        model = keras.Sequential([keras.Input(shape=(5,)), layers.Dense(4)])
+        for _ in range(depth):
+            model.add(layers.Dense(4))
+        model.add(layers.Dense(1))
+        """,
+    "list_of_layers_grown_in_loop": """
+        import sys
+        import keras
+        from keras import layers
+        stack = [keras.Input(shape=(3,))]
+        for _ in range(len(sys.argv) + 1):
+            stack.append(layers.Dense(7))
+        model = keras.Sequential(stack)
+        """,
+    "undecided_if_before_a_layer": """
+        import sys
+        import keras
+        from keras import layers
+        x_in = keras.Input(shape=(4,))
+        x = x_in
+        if len(sys.argv) > 5:
+            x = layers.Dense(9)(x)
+        model = keras.Model(x_in, layers.Dense(3)(x))
+        """,
+    "subclass_blocks_from_unknown_count": """
+        import sys
+        import keras
+        from keras import layers
+
+        class Tower(keras.Model):
+            def __init__(self, count):
+                super().__init__()
+                self.blocks = []
+                for _ in range(count):
+                    self.blocks.append(layers.Dense(3))
+
+            def call(self, x):
+                for block in self.blocks:
+                    x = block(x)
+                return x
+
+        model = Tower(len(sys.argv) + 1)
+        model.build((None, 5))
+        """,
+}
+
+
+def _consistent(keras_row: dict, our_row: dict) -> bool:
+    """Every value ShapeLens states (not ``?``) is Keras's."""
+    def dims(text):
+        return [d.strip() for d in text.strip("()").split(",") if d.strip()]
+    if our_row["class"] != keras_row["class"]:
+        return False
+    if our_row["params"] is not None and our_row["params"] != keras_row["params"]:
+        return False
+    if our_row["output_shape"] == "?":
+        return True
+    mine, real = dims(our_row["output_shape"]), dims(keras_row["output_shape"])
+    return len(mine) == len(real) and all(a in ("?", b) for a, b in zip(mine, real))
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_rows_that_cannot_be_listed_are_reported_as_unknown(name, tmp_path):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(SNIPPETS[name]).lstrip(), encoding="utf-8")
+    real = keras_report(path)
+    assert real.get("error") is None, real.get("error")
+    (keras_model,) = real["models"]
+    (model,) = ours(path)["models"]
+    assert model["rows_complete"] is False
+    assert model["total_params"] is None
+    assert len(model["layers"]) <= len(keras_model["layers"])
+    # the rows before the undecided part are exact; the last row is the model's output
+    for our_row, keras_row in zip(model["layers"], keras_model["layers"]):
+        if our_row["name"].endswith("_?"):
+            break
+        assert (our_row["name"], our_row["output_shape"], our_row["params"]) == (
+            keras_row["name"], keras_row["output_shape"], keras_row["params"])
+    if model["layers"]:
+        assert _consistent(keras_model["layers"][-1], model["layers"][-1])
+
+
+def test_a_known_loop_keeps_exact_names_and_rows(tmp_path):
+    """The same loop with a count known statically: every row and name is Keras's."""
+    from oracle_compare import assert_models_match_keras
+    path = tmp_path / "known.py"
+    path.write_text(textwrap.dedent(SNIPPETS["functional_loop"]).replace(
+        "len(sys.argv) + 2", "3").lstrip(), encoding="utf-8")
+    assert_models_match_keras(path)
+    (model,) = ours(path)["models"]
+    assert model["rows_complete"] is True
