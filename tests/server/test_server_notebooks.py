@@ -21,6 +21,8 @@ async def client(lsp_client: pytest_lsp.LanguageClient):
     params = init_params("visual-studio-code")
     params.capabilities.notebook_document = types.NotebookDocumentClientCapabilities(
         synchronization=types.NotebookDocumentSyncClientCapabilities())
+    # vscode-languageclient 8+ announces hint refreshes (pytest-lsp's capabilities are VS Code 1.65's)
+    params.capabilities.workspace.inlay_hint = types.InlayHintWorkspaceClientCapabilities(refresh_support=True)
     result = await lsp_client.initialize_session(params)
     sync = result.capabilities.notebook_document_sync
     assert sync.notebook_selector[0].cells[0].language == "python"

@@ -51,7 +51,7 @@ class ShapeLensServer(LanguageServer):
         self._documents: Documents | None = None
         self.config_supported = False
         self.refresh_supported = False
-        self.refreshing: set = set()                    # workspace/inlayHint/refresh requests under way
+        self.refreshing: set[asyncio.Future] = set()    # workspace/inlayHint/refresh requests under way
         self.markdown = True
 
     def report_server_error(self, error: Exception, source) -> None:
