@@ -102,6 +102,10 @@ class Lab:
         self.log = ARTIFACTS / "jupyterlab.log"
 
     def start(self) -> None:
+        version = subprocess.run([PYTHON, "-m", "shapelens", "--version"], capture_output=True, text=True,
+                                 env=dict(os.environ, PYTHONPATH=str(REPO / "server")))
+        assert version.returncode == 0, f"{PYTHON} cannot run this checkout's shapelens: {version.stderr}"
+        print(f"  {version.stdout.strip()} with {PYTHON}", flush=True)
         dirs = {name: self.tmp / name for name in ("home", "config", "data", "runtime", "settings", "workspaces", "bin")}
         for path in [self.root, *dirs.values()]:
             path.mkdir(parents=True)
@@ -194,6 +198,8 @@ class Run:
 
 
 def main() -> int:
+    # `timeout` (scripts/editors/test.sh) sends SIGTERM: unwind, so that JupyterLab is stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for stale in ("lsp-in.log", "lsp-out.log"):
         (ARTIFACTS / stale).unlink(missing_ok=True)
