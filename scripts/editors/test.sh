@@ -13,7 +13,7 @@
 #      JupyterLab with jupyterlab-lsp (headless, in headless Chromium).
 #
 # Screenshots and logs: tests/editors/artifacts/ (SHAPELENS_UPDATE_SCREENSHOT=1 also refreshes
-# editors/vscode/screenshot.png). Ends with "N passed, N failed"; exit status 1 if any failed.
+# editors/vscode/screenshot.png and editors/jupyterlab/screenshot.png). Ends with "N passed, N failed"; exit status 1 if any failed.
 #
 #   bash scripts/editors/test.sh            # everything
 #   bash scripts/editors/test.sh --no-install   # skip the install steps (already done)

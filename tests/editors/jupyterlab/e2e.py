@@ -22,6 +22,7 @@ Environment:
   SHAPELENS_PYTHON   a Python with pygls and lsprotocol (default: .venv/bin/python of this checkout)
   ARTIFACTS          screenshots and logs (default: tests/editors/artifacts/jupyterlab)
   CHROMIUM           browser binary (default: /usr/bin/chromium)
+  SHAPELENS_UPDATE_SCREENSHOT=1  also write docs/jupyterlab.md's picture, editors/jupyterlab/screenshot.png
 
 Ends with "N passed, N failed"; exit status 1 if any failed.
 """
@@ -201,8 +202,8 @@ def main() -> int:
     # `timeout` (scripts/editors/test.sh) sends SIGTERM: unwind, so that JupyterLab is stopped too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for stale in ("lsp-in.log", "lsp-out.log"):
-        (ARTIFACTS / stale).unlink(missing_ok=True)
+    for stale in [ARTIFACTS / "lsp-in.log", ARTIFACTS / "lsp-out.log", *ARTIFACTS.glob("*.png")]:
+        stale.unlink(missing_ok=True)
     run = Run()
     tmp = Path(tempfile.mkdtemp(prefix="shapelens-jupyterlab-"))
     lab = Lab(tmp)
@@ -273,6 +274,8 @@ def checks(run: Run, lab: Lab, playwright, browsers: list) -> None:
             expect(tooltip).to_contain_text("Parameters: 448")
             state["hover"] = tooltip.inner_text()
             page.screenshot(path=str(ARTIFACTS / "jupyterlab-hover.png"))
+            if os.environ.get("SHAPELENS_UPDATE_SCREENSHOT") == "1":
+                shutil.copy(ARTIFACTS / "jupyterlab-hover.png", REPO / "editors" / "jupyterlab" / "screenshot.png")
         finally:
             page.keyboard.up("Control")
             page.mouse.move(5, 5)
