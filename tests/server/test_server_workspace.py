@@ -177,6 +177,19 @@ async def test_helpers_from_another_module(neovim, workspace):
     close_document(client, uri)
 
 
+async def test_jupyterlab_virtual_document_reads_modules_next_to_the_notebook(neovim, workspace):
+    """jupyterlab-lsp sends a notebook as one Python text document in jupyter-lsp's shadow folder
+    (``<root>/.virtual_documents/model.ipynb``); ``from blocks import …`` reads ``<root>/blocks.py``."""
+    client = neovim
+    shadow = workspace / ".virtual_documents"
+    shadow.mkdir()
+    uri = await open_document(client, shadow / "model.ipynb", MODEL)
+    result = await hints(client, uri)
+    assert labels_on_line(result, 5) == ["→ (None, 16, 16, 16)"]
+    assert labels_on_line(result, 9) == ["Model: 25,578 params (99.91 KB)"]
+    close_document(client, uri)
+
+
 async def test_helper_errors_and_missing_module(neovim, workspace):
     client = neovim
     text = MODEL.replace("from blocks import conv_block", "from nowhere import conv_block")

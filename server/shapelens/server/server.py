@@ -8,6 +8,10 @@ The work is elsewhere: ``documents`` (versions, one cached analysis per version,
 thread), ``hints``, ``hover``, ``diagnostics``, ``positions`` (the negotiated encoding),
 ``settings``, and ``protocol`` (answers to protocol misuse: bad params, requests before
 ``initialize`` or after ``shutdown``, messages that are not JSON-RPC).
+
+JupyterLab (jupyterlab-lsp) sends a notebook as one ``textDocument`` (its cells joined) whose URI
+is in jupyter-lsp's shadow folder, ``<root>/.virtual_documents/<path>``; ``source_path`` maps it
+back to ``<root>/<path>``, so that its imports resolve next to the real notebook.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import gc
 import json
 import logging
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -34,6 +39,20 @@ if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first us
     from .documents import Document, Documents, Snapshot
 
 log = logging.getLogger(__name__)
+
+
+VIRTUAL_DOCUMENTS = ".virtual_documents"      # jupyter-lsp's default ``virtual_documents_dir``
+
+
+def source_path(uri: str) -> str | None:
+    """The file a document stands for: its path, less jupyter-lsp's ``.virtual_documents`` folder."""
+    path = to_fs_path(uri)
+    if not path:
+        return path
+    parts = path.split(os.sep)
+    if VIRTUAL_DOCUMENTS in parts[:-1]:
+        del parts[parts.index(VIRTUAL_DOCUMENTS)]
+    return os.sep.join(parts)
 
 
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
@@ -134,7 +153,7 @@ class ShapeLensServer(LanguageServer):
 
     def sync_document(self, uri: str) -> None:
         text_document = self.workspace.get_text_document(uri)
-        self.documents.update(uri, to_fs_path(uri), text_document.version, text_document.source)
+        self.documents.update(uri, source_path(uri), text_document.version, text_document.source)
 
     def sync_notebook(self, uri: str) -> None:
         """The notebook's Python code cells, in order, to its document."""
