@@ -24,6 +24,7 @@ from collections import Counter
 
 from ..engine.shape import UNKNOWN
 from .control import Scope
+from .interpreter_base import InterpreterBase
 from .models import ModelObj
 from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, SymTensor, UserClass, UserFunction
 
@@ -129,7 +130,7 @@ def _inert_method(value, method) -> bool:
     return isinstance(value, (ModelObj, LayerObj))
 
 
-def is_generator(node: ast.AST, lines: list[str] | None = None) -> bool:
+def is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, lines: list[str] | None = None) -> bool:
     """A generator (or ``async``) function: calling it runs none of its body.  ``lines``, the
     source lines the node's positions refer to, if known: without the word ``yield`` in its text
     a function is none (no walk over its body)."""
@@ -277,7 +278,7 @@ def forget(bound, mutated, scope) -> None:
                 module[name] = UNKNOWN
 
 
-class BudgetMixin:
+class BudgetMixin(InterpreterBase):
     """The interpreter's side: statement budgets and the inert-loop check."""
 
     def begin_statement(self) -> None:
@@ -299,7 +300,7 @@ class BudgetMixin:
         """Layers named and calls recorded so far (what a loop iteration may add)."""
         return self.rec.activity
 
-    def loop_is_inert(self, loop: ast.stmt, scope, activity_before: int) -> bool:
+    def loop_is_inert(self, loop: ast.For | ast.AsyncFor | ast.While, scope, activity_before: int) -> bool:
         """Whether the loop's further iterations can change nothing anyone sees (see the module
         docstring); ``activity_before`` is ``activity()`` before the last iteration ran."""
         if loop.orelse or self.rec.activity != activity_before or self.foreign:

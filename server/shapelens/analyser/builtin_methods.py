@@ -4,18 +4,21 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..engine.shape import UNKNOWN
 from .arrays import array_method
+from .interpreter_base import InterpreterBase
 from .pybuiltins import BUILTINS, MAX_SEQUENCE, WIDE_FORMAT, plain
 from .typechecks import TYPE_CHECKS, type_check
 from .values import BuiltinMethod, Instance, Operation, SymTensor, hashable
 
 
-class BuiltinMethodsMixin:
+class BuiltinMethodsMixin(InterpreterBase):
     def call_builtin(self, method: BuiltinMethod, positional, keywords, node):
         receiver, name = method.receiver, method.name
-        if name == "super-init":
-            self.super_init(receiver, positional, keywords, node)
+        if name == "super-init":     # made for an ``Instance`` only (``functions.super_attribute``)
+            self.super_init(cast(Instance, receiver), positional, keywords, node)
             return None
         if name.startswith("super-"):
             return self.super_layer_method(receiver, name[len("super-"):], positional, keywords, node)

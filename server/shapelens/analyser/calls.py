@@ -9,11 +9,12 @@ reported once rather than on every later line.
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.args import parse_signature
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
-from ..engine.shape import UNKNOWN, is_int
+from ..engine.shape import UNKNOWN, Shape, Shapes, is_int
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
 from .macs import call_macs
 from .models import MAX_MODEL_NESTING, FunctionalModel, ModelObj, SequentialModel, flatten, too_deep
@@ -58,7 +59,7 @@ def tensors_in(value, depth: int = 0) -> list[SymTensor]:
     return []
 
 
-def wrap_output(output, node: Node | None):
+def wrap_output(output, node: Node | _Detached | None):
     """Engine output structure → SymTensors produced by ``node``."""
     counter = [0]
 
@@ -107,6 +108,11 @@ def make_input(rec: Recorder, batch_shape, name, site: ast.AST | None) -> SymTen
     tensor.node = node
     op.nodes.append(node)
     return tensor
+
+
+def input_layer_of(tensor: SymTensor) -> InputObj:
+    """The ``InputLayer`` behind a tensor ``make_input`` made (whose node is always set)."""
+    return cast(Node, tensor.node).operation
 
 
 # ---- layers --------------------------------------------------------------------------------
@@ -318,7 +324,7 @@ def tensor_operator(rec: Recorder, op_class: str, left, right, site: ast.AST, sn
     inputs = tensors_in([left, right])
     op = OpObj(snake if is_private(inputs) else rec.unique_name(snake), op_class, site)
     a, b = operand_shape(left), operand_shape(right)
-    shape = UNKNOWN
+    shape: Shapes = UNKNOWN
     if a is not UNKNOWN and b is not UNKNOWN:
         try:
             shape = matmul(a, b) if op_class == "Matmul" else broadcast_shapes(a, b)
@@ -375,12 +381,12 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
         model.input_layer = item
         model.inputs = model.outputs = item.nodes[0].outputs if item.nodes else SymTensor(item.batch_shape)
         return
-    if not model.layers and model.input_layer is None and getattr(item, "input_shape_arg", None) is not None:
-        shape = item.input_shape_arg
-        shape = tuple(shape) if isinstance(shape, (list, tuple)) else UNKNOWN
+    given = getattr(item, "input_shape_arg", None)     # a layer's (or a subclassed model's) ``input_shape=``
+    if not model.layers and model.input_layer is None and given is not None:
+        shape = tuple(given) if isinstance(given, (list, tuple)) else UNKNOWN
         batch = getattr(item, "input_batch", None)
         tensor = make_input(rec, (batch,) + shape if shape is not UNKNOWN else UNKNOWN, None, None)
-        model.input_layer = tensor.node.operation
+        model.input_layer = input_layer_of(tensor)
         model.inputs = model.outputs = tensor
     model.layers.append(item)
     if model.outputs is None and model.input_layer is None and len(model.layers) == 2:
@@ -401,7 +407,7 @@ def _build_on_first_model(rec: Recorder, model: SequentialModel, call_layer) -> 
     if len(sources) != 1 or not isinstance(sources[0], SymTensor) or not isinstance(sources[0].shape, tuple):
         return
     tensor = make_input(rec, sources[0].shape, None, None)
-    model.input_layer = tensor.node.operation
+    model.input_layer = input_layer_of(tensor)
     model.inputs = tensor
     model.outputs = call_layer(first, [tensor], {}, first.site)
 
@@ -411,7 +417,7 @@ def sequential_build(rec: Recorder, model: SequentialModel, batch_shape, call_la
     if model.input_layer is not None or not model.layers:
         return
     tensor = make_input(rec, batch_shape, None, None)
-    model.input_layer = tensor.node.operation
+    model.input_layer = input_layer_of(tensor)
     model.inputs = x = tensor
     for layer in model.layers:
         x = call_layer(layer, [x], {}, layer.site)
@@ -486,6 +492,7 @@ class EitherOp(UnknownOp):
 def either_tensor(tensors: list[SymTensor]) -> SymTensor:
     shapes = [t.shape for t in tensors]
     first = shapes[0]
+    shape: Shape
     if all(isinstance(s, tuple) and len(s) == len(first) for s in shapes):
         shape = tuple(d if all(s[i] == d and type(s[i]) is type(d) for s in shapes) else UNKNOWN
                       for i, d in enumerate(first))

@@ -7,9 +7,10 @@ from __future__ import annotations
 import ast
 import operator
 
-from ..engine.shape import UNKNOWN
+from ..engine.shape import UNKNOWN, Unknown
 from . import arrays, calls, npvalues, op_calls
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
+from .interpreter_base import InterpreterBase
 from .keras_api import canonical
 from .models import ModelObj
 from .pybuiltins import BUILTINS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
@@ -45,7 +46,7 @@ _OP_SNAKE = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply", "True
              "Power": "power", "FloorDivide": "floor_divide", "Mod": "mod", "Matmul": "matmul"}
 
 
-class ExpressionsMixin:
+class ExpressionsMixin(InterpreterBase):
     def eval(self, node, scope: Scope):
         if node is None:
             return None
@@ -84,7 +85,7 @@ class ExpressionsMixin:
     def expr_List(self, node, scope):
         return self.eval_elements(node.elts, scope)
 
-    def eval_elements(self, elts, scope) -> list:
+    def eval_elements(self, elts, scope) -> list | Unknown:
         out = []
         for elt in elts:
             if isinstance(elt, ast.Starred):
@@ -291,7 +292,7 @@ class ExpressionsMixin:
         """``x[:, 0]``: Keras records a ``GetItem`` op; its shape is worked out for ints, slices,
         ``None`` and ``...``."""
         op = UnknownOp(self.op_name("get_item", [tensor]), "GetItem", node)
-        op.param_count = lambda: calls.NO_PARAMS
+        op.param_count = lambda: calls.NO_PARAMS   # type: ignore[method-assign]  # this row alone has no weights
         shape = _getitem_shape(tensor.shape, key)
         return calls.attach_call(self.rec, op, [tensor], shape, node, kind="layer")
 

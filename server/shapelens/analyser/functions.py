@@ -11,6 +11,7 @@ from ..engine.shape import UNKNOWN
 from . import calls, npvalues
 from .budget import is_generator
 from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
+from .interpreter_base import InterpreterBase
 from .models import ModelObj, SubclassModel
 from .user_layers import builtin_layer_parent
 from .values import (
@@ -37,7 +38,7 @@ _READ_ONLY = frozenset((
 ).split())
 
 
-class FunctionsMixin:
+class FunctionsMixin(InterpreterBase):
     def expr_Call(self, node, scope):
         if isinstance(node.func, ast.Name) and node.func.id == "super" and scope.lookup("super") is MISSING:
             return self.make_super(scope)

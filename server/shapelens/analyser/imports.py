@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
 from .control import Scope
+from .interpreter_base import InterpreterBase
 from .keras_api import canonical, classify
 from .values import KerasRef
 
 MAX_IMPORTED_CHARS = 4_000_000   # imported source read per analysis, all modules together
 
 
-class ImportsMixin:
+class ImportsMixin(InterpreterBase):
     def stmt_Import(self, stmt, scope):
         for alias in stmt.names:
             path = canonical(alias.name)
@@ -63,7 +64,7 @@ class ImportsMixin:
             return self.rec.modules[key]
         self.rec.modules[name] = self.rec.modules[key] = None   # an import cycle sees the module as unknown
         try:
-            source = self.module_loader(name)
+            source = self.module_loader(name) if self.module_loader is not None else None
         except Exception:  # noqa: BLE001 - a loader failing is a missing module, nothing more
             source = None
         if source is None:

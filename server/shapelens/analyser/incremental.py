@@ -41,6 +41,7 @@ import weakref
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from ..engine.shape import UNKNOWN
 from .control import Break, Continue, Limit, Return, Scope, Stop
@@ -62,6 +63,11 @@ def _first_line(stmt) -> int:
     if decorators:
         return min(stmt.lineno, min(d.lineno for d in decorators))
     return stmt.lineno
+
+
+def _last_line(stmt: ast.stmt) -> int:
+    """A parsed statement's last line (``ast.parse`` always sets it)."""
+    return cast(int, stmt.end_lineno)
 
 
 def _key(stmt, lines: list) -> str:
@@ -310,6 +316,7 @@ class IncrementalAnalysis:
         self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
         self.original: list | None = None       # the previous text's lines
         self.force_names: set = set()        # mutable names unexplored functions read last time
+        self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, MACs) last time
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
@@ -374,20 +381,20 @@ class IncrementalAnalysis:
         it.  Syntax errors are so repaired inside the edited region only."""
         old_original = getattr(self, "original", None)
         records = self.records
-        if old_original is None or self.lines is None or len(self.lines) != len(old_original):
+        if old_original is None or records is None or self.lines is None or len(self.lines) != len(old_original):
             return None
         prefix, old_end, delta = line_mapping(old_original, original)
         a = 0
-        while a < len(records) and records[a].node.end_lineno <= prefix:
+        while a < len(records) and _last_line(records[a].node) <= prefix:
             a += 1
         b = a
         while b < len(records) and records[b].first_line <= old_end:
             b += 1
         # an indented line may continue the block of the statement before it (a function's body
         # being typed, its line blanked while incomplete): that statement is parsed again too
-        while a > 0 and _starts_indented(original, records[a - 1].node.end_lineno + 1, len(original)):
+        while a > 0 and _starts_indented(original, _last_line(records[a - 1].node) + 1, len(original)):
             a -= 1
-        start = records[a - 1].node.end_lineno + 1 if a > 0 else 1
+        start = _last_line(records[a - 1].node) + 1 if a > 0 else 1
         end_old = records[b].first_line - 1 if b < len(records) else len(old_original)
         end_new = end_old + delta
         if end_new < start - 1 or start > prefix + 1 or end_old < old_end:
@@ -503,7 +510,7 @@ class IncrementalAnalysis:
 
     def _pass(self, text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel) -> Outcome:
         """One run over the statements (``_Restart`` when more must re-run than planned)."""
-        scope = self.scope
+        scope = cast(Scope, self.scope)     # made by ``_incremental`` before any pass
         variables = TrackingDict()
         variables.begin()
         scope.vars = variables

@@ -19,6 +19,9 @@ The interpreter is assembled from one mixin per concern, each in its own module:
 * ``keras_calls.py`` — layers, models, ``keras.ops``, subclassed models, Keras object methods;
 * ``builtin_methods.py`` — ``list.append``, ``dict.get``, built-in functions.
 
+Their shared state (made in ``__init__``) and the methods they call on one another are declared
+once in ``interpreter_base.py``, the base of every mixin.
+
 ``control.py`` holds the bounds, the control-flow signals and ``Scope``; ``budget.py`` the
 statement budgets and the inert-loop check.
 """
@@ -29,47 +32,16 @@ import ast
 
 from .budget import BudgetMixin
 from .builtin_methods import BuiltinMethodsMixin
-from .control import (
-    EXPR_HANDLERS,
-    MAX_UNCALLED,
-    STMT_HANDLERS,
-    Break,
-    Continue,
-    Limit,
-    Return,
-    Scope,
-    Stop,
-    step_budgets,
-)
+from .control import EXPR_HANDLERS, MAX_UNCALLED, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .expressions import ExpressionsMixin
 from .functions import FunctionsMixin
 from .imports import ImportsMixin
 from .keras_calls import KerasCallsMixin
-from .recorder import Recorder
 from .statements import StatementsMixin
-from .values import UserFunction
 
 
 class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixin, KerasCallsMixin,
                   BuiltinMethodsMixin, BudgetMixin):
-    def __init__(self, recorder: Recorder, module_loader=None, depth_of_import: int = 0):
-        self.rec = recorder
-        self.steps = 0
-        # budgets scale with the file's size (an imported module spends its importer's: ``imports.py``)
-        self.max_steps, self.stmt_steps = step_budgets(sum(map(len, recorder.spans.lines)))
-        self.step_limit = self.max_steps   # the current top-level statement's budget ends here (budget.py)
-        self.outside_queries = None   # set by the incremental analyser: module-wide reads the loop check used
-        self.module_body: list[ast.stmt] | None = None    # the module's statements (for the loop check)
-        self.depth = 0
-        self.module_loader = module_loader
-        self.import_depth = depth_of_import
-        self.functions: list[UserFunction] = []
-        self.module_scope = Scope()
-        self.foreign = 0          # > 0 while running code from another file
-        self.stack: list = []     # (function, scope) of the calls under way
-        self.module_name = "__main__"     # ``__name__``: the analysed file runs as a script
-        self.image_data_format = "channels_last"   # Keras's default, until the code sets another
-
     def run_module(self, tree: ast.Module) -> Scope:
         self.module_body = tree.body
         for stmt in tree.body:

@@ -6,11 +6,13 @@ Subclasses of built-in layers and ``add_weight`` are in ``user_layers.py`` (a ba
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..engine import Derivation
 from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
-from ..engine.shape import UNKNOWN
+from ..engine.shape import UNKNOWN, Unknown
 from . import arrays, calls, npvalues, op_calls
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
@@ -114,8 +116,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 result = self.invoke(explicit, [calls.output_shapes(inputs)], {}, None)
                 shapes = result if isinstance(result, tuple) and all(
                     d is None or d is UNKNOWN or isinstance(d, int) for d in result) else UNKNOWN
-            else:
-                result = self.invoke(layer.python_function, [private_copy(inputs)], {}, None)
+            else:   # callers call this only when the Lambda's function is the user's
+                result = self.invoke(cast(UserFunction, layer.python_function), [private_copy(inputs)], {}, None)
                 shapes = calls.output_shapes(tensor_structure(result))
         finally:
             self.rec.uncertain -= 1
@@ -149,6 +151,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return self.call_user_layer(instance, positional, keywords, node)
         if isinstance(op, UnknownOp):
             return calls.record_unknown_call(self.rec, op, positional, node)
+        op = cast(SubclassModel, op)    # the other stand-in a Keras subclass's instance holds
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
         private = private_copy(inputs)
         build = instance.cls.lookup("build")
@@ -158,7 +161,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             self.remember_build_output(instance, calls.output_shapes(inputs))
         call = instance.cls.lookup("call")
         declared = self.declared_output_shape(instance, positional, keywords)
-        result = UNKNOWN
+        result: object = UNKNOWN
         trace = None
         untraced = declared is not None and isinstance(build, UserFunction) and _may_build_sublayers(instance)
         if isinstance(call, UserFunction) and not untraced:     # Keras would not run it: no builds
@@ -171,7 +174,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if op.inputs is None:
             op.inputs, op.outputs = inputs, result
         record_run(op, calls.output_shapes(inputs), shapes, trace, "build" if self.rec.shadow else "call")
-        macs = UNKNOWN
+        macs: int | Unknown = UNKNOWN
         if trace is not None:
             op.trace = trace       # the calls of one forward pass, for MACs
             macs = total_macs(result_macs(r) for r in trace)
@@ -227,7 +230,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return self.make_input(positional, keywords, node)
         if kind == "input_layer":
             tensor = self.make_input(positional, keywords, node)
-            return tensor.node.operation if isinstance(tensor, SymTensor) else UNKNOWN
+            return calls.input_layer_of(tensor) if isinstance(tensor, SymTensor) else UNKNOWN
         if kind == "model":
             inputs = positional[0] if positional else keywords.get("inputs")
             outputs = positional[1] if len(positional) > 1 else keywords.get("outputs")

@@ -63,6 +63,8 @@ def unique_leaves(operations) -> list:
 class ModelObj(Operation):
     """Common behaviour: parameter totals over unique weights, ``trainable`` propagation."""
 
+    trace: list   # the calls of one traced forward pass, for MACs (set only then: ``getattr``)
+
     def __init__(self, name, class_name, site):
         super().__init__(name, class_name, site)
         self.complete = True       # False when part of the model could not be worked out
@@ -153,6 +155,8 @@ class SequentialModel(ModelObj):
 
 class SubclassModel(ModelObj):
     """A user class deriving from ``keras.Model`` (or a custom ``keras.layers.Layer``)."""
+
+    input_shape_arg: object   # ``input_shape=`` given to ``super().__init__`` (set there: ``getattr``)
 
     def __init__(self, name, class_name, site, instance, is_model: bool):
         super().__init__(name, class_name, site)

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from typing import Protocol, cast
 
 from ..engine.shape import UNKNOWN
 from .result import Analysis, CallResult, CallSite, Diagnostic, Span
+
+
+class Positioned(Protocol):
+    """An ``ast`` node with a source position: every node a span is made for (a statement, an
+    expression, an argument...; never the module)."""
+
+    lineno: int
+    col_offset: int
 
 
 class SpanMaker:
@@ -29,7 +38,8 @@ class SpanMaker:
                 return len(prefix.decode("utf-8", errors="ignore"))
         return byte_col
 
-    def span(self, node: ast.AST) -> Span:
+    def span(self, site: ast.AST) -> Span:
+        node = cast(Positioned, site)
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = getattr(node, "end_col_offset", None)
         if end_col is None:

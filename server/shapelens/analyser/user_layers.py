@@ -18,6 +18,7 @@ from ..engine import Derivation
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS, to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls
+from .interpreter_base import InterpreterBase
 from .keras_api import LAYERS_WITH_BUILD, classify
 from .models import SubclassModel
 from .traced import trace_build
@@ -70,7 +71,7 @@ def _shape_dims(value):
                  else UNKNOWN for d in value)
 
 
-class UserLayersMixin:
+class UserLayersMixin(InterpreterBase):
     def new_user_layer(self, instance, parent, positional, keywords, node):
         """``super().__init__(...)`` of a built-in layer's subclass: the parent's rule, named
         after the subclass as Keras names it (``MyConv`` -> ``my_conv``)."""

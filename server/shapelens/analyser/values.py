@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
 from ..engine.macs import Macs
 from ..engine.shape import UNKNOWN
+
+if TYPE_CHECKING:
+    from .control import Scope
 
 
 class SymTensor:
@@ -85,12 +88,14 @@ class Operation:
 
 
 class LayerObj(Operation):
+    input_batch: object   # ``batch_size=`` given with ``input_shape=`` (set only then: ``hasattr``)
+
     def __init__(self, engine_layer, site: ast.AST | None):
         super().__init__(engine_layer.name, engine_layer.keras_name, site)
         self.engine = engine_layer
-        self.input_shape_arg = None   # `input_shape=` / `input_dim=` given at construction
-        self.python_function = None   # a Lambda's function, interpreted when it is called
-        self.python_output_shape = None   # a Lambda's output_shape (a tuple or a function)
+        self.input_shape_arg: object = None   # `input_shape=` / `input_dim=` given at construction
+        self.python_function: object = None   # a Lambda's function, interpreted when it is called
+        self.python_output_shape: object = None   # a Lambda's output_shape (a tuple or a function)
 
     def leaves(self) -> list:
         return [self.engine]
@@ -147,6 +152,8 @@ class OpObj(Operation):
 class InputObj(Operation):
     """The ``InputLayer`` behind ``keras.Input``."""
 
+    named: bool   # ``keras.Input(name=...)`` (set by ``calls.make_input``; read with ``getattr``)
+
     def __init__(self, name: str, shape, site):
         super().__init__(name, "InputLayer", site)
         self.batch_shape = shape
@@ -171,8 +178,8 @@ class KerasRef:
 
 @dataclass
 class UserFunction:
-    node: ast.FunctionDef | ast.Lambda
-    closure: "object"           # the Scope it was defined in
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    closure: Scope              # the Scope it was defined in
     defaults: dict              # parameter name -> default value (evaluated at def time)
     qualname: str
     calls: int = 0
@@ -185,7 +192,7 @@ class UserClass:
     node: ast.ClassDef
     bases: list
     namespace: dict
-    closure: "object"
+    closure: Scope
 
     @property
     def name(self) -> str:

@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcParseError
@@ -36,6 +36,7 @@ from .positions import Converter, normalise_encoding
 from .protocol import QuietProtocolNoise, ShapeLensProtocol
 
 if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first use, not at start-up
+    from ..analyser import NotebookSource
     from .documents import Document, Documents, Snapshot
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
 
 
 class ShapeLensServer(LanguageServer):
+    protocol: ShapeLensProtocol     # made from ``protocol_cls`` (pygls declares its base class)
+
     def __init__(self) -> None:
         super().__init__("shapelens", __version__, protocol_cls=ShapeLensProtocol,
                          notebook_document_sync=NOTEBOOK_SYNC)
@@ -129,18 +132,18 @@ class ShapeLensServer(LanguageServer):
         else:
             diagnostics = []
         if snapshot.notebook is not None:
-            self.publish_cells(snapshot, diagnostics)
+            self.publish_cells(snapshot.notebook, diagnostics)
             return
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=doc.uri, diagnostics=diagnostics, version=snapshot.version))
 
-    def publish_cells(self, snapshot: Snapshot, diagnostics: list) -> None:
+    def publish_cells(self, notebook: NotebookSource, diagnostics: list) -> None:
         """Each cell its diagnostics, in its own lines; only the cells whose list changed."""
-        for cell in snapshot.notebook.cells:
+        for cell in notebook.cells:
             offset = cell.first_line - 1
             mine = [shifted(d, -offset) for d in diagnostics
                     if offset <= d.range.start.line < offset + cell.line_count]
-            self.publish_cell(cell.key, mine)
+            self.publish_cell(cast(str, cell.key), mine)     # the server names cells by their URI
 
     def publish_cell(self, uri: str, diagnostics: list) -> None:
         if self.cell_diagnostics.get(uri, []) == diagnostics:
