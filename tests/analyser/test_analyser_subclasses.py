@@ -381,3 +381,27 @@ def test_custom_layer_called_on_a_value_not_known_to_be_a_tensor_reports_nothing
         """)
     analysis = analyse_source(source, "eager_call.py")
     assert not [d for d in analysis.diagnostics if d.severity == "error"]
+
+
+def test_freezing_a_subclass_of_a_layer_with_an_invalid_argument_reports_keras_error_only(tmp_path):
+    """``self.trainable = False`` in a subclass whose ``super().__init__`` Keras rejects: the
+    rejection is the one error, at Keras's line, and the rest of the file is still analysed."""
+    path = write(tmp_path, "frozen_invalid", """
+        import keras
+        from keras import layers
+
+        class Frozen(layers.Dense):
+            def __init__(self, **kwargs):
+                super().__init__(units="x", **kwargs)
+                self.trainable = False
+
+        inputs = keras.Input((8,))
+        x = Frozen()(inputs)
+        model = keras.Model(inputs, x)
+        """)
+    error = keras_report(path)["error"]
+    assert error is not None and error["type"] == "ValueError"
+    analysis = analyse_source(path.read_text(), str(path))
+    errors = [d for d in analysis.diagnostics if d.severity == "error"]
+    assert [(d.span.line, d.message) for d in errors] == [(error["line"], error["message"])]
+    assert not [d for d in analysis.diagnostics if d.code == "analysis-limit"]

@@ -287,9 +287,7 @@ class StatementsMixin(InterpreterBase):
         if isinstance(obj, Instance):
             obj.attrs[attr] = value
             if attr == "trainable" and obj.keras_object is not None:
-                # an ``UnknownOp`` (a subclass of a layer whose arguments are invalid) has no
-                # ``set_trainable``: that statement ends in an "internal error" note (a known bug)
-                obj.keras_object.set_trainable(value)   # type: ignore[attr-defined]
+                obj.keras_object.set_trainable(value)
         elif attr == "trainable" and isinstance(obj, (LayerObj, ModelObj)):
             obj.set_trainable(value)
         elif isinstance(obj, list) and attr == "trainable":

@@ -86,6 +86,10 @@ class Operation:
     def built(self) -> bool:
         return True
 
+    def set_trainable(self, value) -> None:
+        """``op.trainable = False``: an operation without known weights (an op, an input, a layer
+        whose class or arguments are unknown) has nothing to freeze."""
+
 
 class LayerObj(Operation):
     input_batch: object   # ``batch_size=`` given with ``input_shape=`` (set only then: ``hasattr``)
