@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from oracle_compare import assert_models_match_keras
 from traced_oracle import keras_traced
@@ -98,3 +99,18 @@ def test_summary_prints_a_traced_table_labelled_as_traced(tmp_path):
     runs = keras_traced(path, "called", [(2, 9, 9, 2), (2, 7, 7, 2)])
     stem = [r["output_shape"] for r in runs if r["name"] == runs[0]["name"]]
     assert cells(second, runs[0]["name"])[1] == f"×2: {stem[0]} | {stem[1]}"
+
+
+def test_the_bundled_subclassed_example_traces_as_real_keras_calls_it():
+    """``examples/subclassed_model.py`` is the README's picture of hints inside ``call()`` (taken by
+    the VS Code e2e test, which expects these values): every traced layer call is Keras's own."""
+    path = Path(__file__).resolve().parents[2] / "examples" / "subclassed_model.py"
+    result = run("check", "--format", "json", str(path))
+    assert result.returncode == 0, result.stdout
+    (model,) = json.loads(result.stdout)["files"][0]["models"]
+    traced = model["traced"][-1]
+    assert traced["input_shape"] == "(None, 64, 64, 3)"
+    real = keras_traced(path, "model", [(None, 64, 64, 3)])
+    assert [(l["name"], l["output_shape"], l["params"]) for l in traced["layers"]] == [
+        (r["name"], r["output_shape"], r["params"]) for r in real]
+    assert traced["total_params"] == model["total_params"] == 38_538

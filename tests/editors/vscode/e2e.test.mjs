@@ -2,7 +2,8 @@
 // in the browser), opens example files by clicking them in the Explorer, and checks in headless
 // Chromium (playwright-core) what a person would see: the inlay hint after a Conv2D line, the
 // derivation in the hover, an error squiggle under a bad merge; also that a setting changed in
-// the Settings editor changes the hints, that "ShapeLens: Restart Server" works, that
+// the Settings editor changes the hints, that the layer calls inside a subclassed model's call()
+// get hints, that "ShapeLens: Restart Server" works, that
 // `shapelens.importStrategy: fromEnvironment` with an interpreter without shapelens gets a message
 // with the install command, that no Python gets a message whose button opens the setting, and that
 // an untitled Python buffer gets hints. Screenshots and the extension's log go to $ARTIFACTS.
@@ -19,7 +20,8 @@
 // Environment:
 //   SHAPELENS_VSIX      the packaged extension (default: editors/vscode/shapelens.vsix)
 //   ARTIFACTS           where screenshots and logs go (default: tests/editors/artifacts/vscode)
-//   SHAPELENS_UPDATE_SCREENSHOT=1  also write the README screenshot editors/vscode/screenshot.png
+//   SHAPELENS_UPDATE_SCREENSHOT=1  also write the README screenshots editors/vscode/screenshot.png,
+//                       notebook-screenshot.png and subclass-screenshot.png
 //   CHROMIUM            browser binary (default: /usr/bin/chromium)
 
 import assert from 'node:assert/strict';
@@ -45,6 +47,18 @@ const codeServer = join(here, 'node_modules/.bin/code-server');
 const CONV_LINE = "x = layers.Conv2D(16, 3, activation='relu')(image_input)";
 const CONV_HINT = '(None, 148, 148, 16) · 448 params';
 const MERGE_LINE = 'out = layers.Add()([inputs, x])';
+
+// A subclassed model called on a keras.Input (examples/subclassed_model.py): the layer calls inside
+// its call() get hints, traced by ShapeLens; the values are those of real Keras (checked against
+// tests/traced_oracle.py by tests/cli/test_cli_traced.py).
+const SUB_CLASS_LINE = 'class SmallCNN(keras.Model):';
+const SUB_HINTS = [
+  ['x = self.stem(inputs)', '(None, 64, 64, 32) · 896 params'],
+  ['y = self.conv_b(y)', '(None, 32, 32, 32) · 9,248 params'],
+  ['x = self.down(x)', '(None, 15, 15, 64) · 18,496 params'],
+  ['return self.head(x)', '(None, 10) · 650 params'],
+];
+const SUB_LAST_LINE = 'model(keras.Input(shape=(64, 64, 3)))';
 
 const UNTITLED_CONV_LINE = 'x = layers.Conv2D(16, 3)(image_input)';
 const UNTITLED_TEXT = ['from keras import layers', 'image_input = layers.Input(shape=(150, 150, 3))', UNTITLED_CONV_LINE, ''].join('\n');
@@ -510,6 +524,7 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
 
     copyFileSync(example('examples/cats_vs_dogs.py', 'tests/editors/fixtures/cats_vs_dogs.py'), join(dirs.workspace, 'cats_vs_dogs.py'));
     copyFileSync(example('examples/errors/add_mismatch.py', 'tests/editors/fixtures/add_mismatch.py'), join(dirs.workspace, 'add_mismatch.py'));
+    copyFileSync(example('examples/subclassed_model.py'), join(dirs.workspace, 'subclassed_model.py'));
     writeFileSync(join(dirs.workspace, 'small_cnn.ipynb'), notebookJson(NB_CELLS));
 
     userSettings = {
@@ -768,6 +783,79 @@ describe('ShapeLens in VS Code (code-server + headless Chromium)', () => {
     log(`hover on the error: ${text.replace(/\n+/g, ' | ')}`);
     await screenshot('vscode-error.png');
   });
+
+  editorTest('the layer calls inside a subclassed model\'s call() get hints', 'subclass', async () => {
+    await openFromExplorer('subclassed_model.py', SUB_CLASS_LINE);
+    for (const [line, hint] of SUB_HINTS) {
+      const text = await waitForLineContaining(line, hint);
+      log(`inside call(): ${text}`);
+      assert.ok(text.indexOf(hint) > text.indexOf(line), text);
+    }
+    const inFile = readFileSync(join(dirs.workspace, 'subclassed_model.py'), 'utf8');
+    for (const [, hint] of SUB_HINTS) assert.ok(!inFile.includes(hint), `"${hint}" is an inlay hint, not text in the file`);
+    // the README's picture: the whole class and the lines that call the model. The file is longer
+    // than the editor is high: put the cursor in the editor, on the empty line below the imports (a
+    // click far right, where no hover opens, and no word under the cursor to highlight elsewhere),
+    // then scroll line by line (Ctrl+Down) until the class is the top line
+    const editor = await page.locator('.part.editor').boundingBox();
+    const { y, height } = await page.evaluate(() => {
+      const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+        .find((l) => l.textContent.replace(/\u00a0/g, ' ').includes('from keras import layers'));
+      const box = line.getBoundingClientRect();
+      return { y: box.top + box.height / 2, height: box.height };
+    });
+    await page.mouse.click(editor.x + editor.width - 80, y + height);
+    // the mouse off the editor (on the Explorer's empty space)
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(sidebar.x + sidebar.width / 2, sidebar.y + sidebar.height - 60);
+    const place = () =>
+      page.evaluate(([first, last]) => {
+        const view = document.querySelector('.editor-instance .monaco-editor .overflow-guard')?.getBoundingClientRect();
+        const box = (needle) => [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+          .find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(needle))?.getBoundingClientRect();
+        const top = box(first);
+        const end = box(last);
+        return {
+          below: top ? Math.round(top.top - view.top) : null,  // how far the class line is below the top
+          fits: Boolean(end && end.bottom <= view.bottom),    // the model's lines are on screen
+          hovers: [...document.querySelectorAll('.monaco-hover:not(.hidden)')].filter((h) => h.offsetParent).length,
+        };
+      }, [SUB_CLASS_LINE, SUB_LAST_LINE]);
+    for (let step = 0; ; step++) {
+      const { below } = await place();
+      if (below !== null && below <= 1) break;
+      if (step > 40) throw new Error(`could not scroll the class to the top: ${JSON.stringify(await place())}`);
+      await page.keyboard.press('Control+ArrowDown');  // editor.action.scrollLineDown
+      await page.waitForFunction(
+        (before) => {
+          const view = document.querySelector('.editor-instance .monaco-editor .overflow-guard')?.getBoundingClientRect();
+          const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+            .find((l) => l.textContent.replace(/\u00a0/g, ' ').includes('class SmallCNN'));
+          return line && Math.round(line.getBoundingClientRect().top - view.top) !== before;
+        },
+        below,
+        { timeout: WAIT },
+      );
+    }
+    // no hover on screen (it closes when the mouse leaves the editor)
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll('.monaco-hover:not(.hidden)')].some((h) => h.offsetParent),
+      undefined,
+      { timeout: WAIT },
+    );
+    const placed = await place();
+    assert.ok(placed.fits, `the class and the lines below it fit in the editor: ${JSON.stringify(placed)}`);
+    const [stem, hint] = SUB_HINTS[0];
+    await waitForLineContaining(stem, hint);  // still there after the scroll
+    const readme = join(artifacts, 'subclass-screenshot.png');
+    await page.screenshot({ path: readme, clip: editor });
+    log(`screenshot ${readme} (${statSync(readme).size} bytes)`);
+    if (process.env.SHAPELENS_UPDATE_SCREENSHOT === '1') {
+      copyFileSync(readme, join(repo, 'editors/vscode/subclass-screenshot.png'));
+      log('updated editors/vscode/subclass-screenshot.png');
+    }
+  });
+
   editorTest('a Jupyter notebook gets hints and hovers in its Python cells, and an edit in one cell updates the next', 'notebook', async () => {
     // the extensions are registered once a Python file has its hints (on a fresh profile, a notebook
     // opened before the built-in ipynb extension's notebook type is registered opens as JSON text)
