@@ -1,13 +1,14 @@
 """Constructs from real-world code where the analyser once printed wrong rows, each checked
 against real Keras: reused layers in a new Sequential (``isinstance`` on layers), masks an RNN
 does not consume, a multi-output model nested in a subclassed model, ``input_shape=`` given to a
-custom layer."""
+custom layer, ``Embedding``'s own ``input_dim``, weights made by ``keras.Variable`` and
+``add_variable``."""
 
 import textwrap
 
 import pytest
 
-from oracle_compare import assert_models_match_keras
+from oracle_compare import assert_models_match_keras, ours
 
 SNIPPETS = {
     "sequential_of_reused_layers_with_isinstance": """
@@ -88,6 +89,34 @@ SNIPPETS = {
         m1 = keras.Sequential([Double(input_shape=(None, 4)), layers.Dense(2)])
         m2 = keras.Sequential([Triple(input_shape=[7]), layers.Dense(3), layers.Dense(1)])
         """,
+    "embedding_input_dim_is_the_vocabulary_size": """
+        import keras
+        from keras import layers
+        unbuilt = keras.Sequential([layers.Embedding(input_dim=50, output_dim=4), layers.Flatten()])
+        shorthand = keras.Sequential([layers.Dense(3, input_dim=5), layers.Dense(1)])
+        class Vocab(layers.Embedding):
+            pass
+        also_unbuilt = keras.Sequential([Vocab(input_dim=20, output_dim=2)])
+        """,
+    "keras_variables_and_add_variable_are_weights": """
+        import keras
+        import numpy as np
+        from keras import layers
+        class Affine(layers.Layer):
+            def __init__(self, units):
+                super().__init__()
+                self.units = units
+            def build(self, input_shape):
+                self.kernel = self.add_variable((input_shape[-1], self.units), "glorot_uniform")
+                self.bias = keras.Variable(initializer="zeros", shape=(self.units,))
+                self.steps = keras.Variable(np.zeros((3, 2)), dtype="float32", trainable=False)
+                self.extra = []
+                self.extra.append(keras.Variable(initializer="ones", shape=(2, self.units)))
+            def call(self, x):
+                return ops.matmul(x, self.kernel) + self.bias
+        from keras import ops
+        model = keras.Sequential([keras.Input((4,)), Affine(3), layers.Dense(2)])
+        """,
 }
 
 
@@ -96,3 +125,24 @@ def test_snippet_matches_keras(name, tmp_path):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(SNIPPETS[name]).lstrip(), encoding="utf-8")
     assert_models_match_keras(path)
+
+
+def test_a_variable_from_an_array_of_unknown_dtype_is_counted_as_unknown(tmp_path):
+    """``keras.Variable(np.ones(4))`` keeps the array's dtype (float64 on TensorFlow, float32 on
+    JAX): the summary's bytes depend on the backend, so the layer's params are ``?``, never 0."""
+    path = tmp_path / "variable_dtype.py"
+    path.write_text(textwrap.dedent("""
+        import keras
+        import numpy as np
+        from keras import layers
+        class Scale(layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.s = keras.Variable(np.ones((4,)))
+            def call(self, x):
+                return x * self.s
+        model = keras.Sequential([keras.Input((4,)), Scale()])
+        """).lstrip(), encoding="utf-8")
+    (model,) = ours(path)["models"]
+    assert [(row["output_shape"], row["params"]) for row in model["layers"]] == [("(None, 4)", None)]
+    assert model["total_params"] is None

@@ -140,7 +140,7 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         layer.name = rec.unique_name(layer.name)
     obj = LayerObj(layer, site)
     shape = engine_kw.get("input_shape")
-    if shape is None and engine_kw.get("input_dim") is not None:
+    if shape is None and engine_kw.get("input_dim") is not None and not _own_input_dim(class_name):
         dim = engine_kw["input_dim"]
         shape = (dim if is_int(dim) else UNKNOWN,)     # an unknown size still builds the model
     if shape is not None:
@@ -148,6 +148,12 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         if engine_kw.get("batch_size") is not None:
             obj.input_batch = engine_kw.get("batch_size")
     return obj
+
+
+def _own_input_dim(class_name: str) -> bool:
+    """Whether ``input_dim`` is the layer's own argument (``Embedding``'s vocabulary size), not
+    Keras's ``Layer(input_dim=k)`` shorthand for ``input_shape=(k,)``."""
+    return "input_dim" in parse_signature(REGISTRY[class_name].signature).names
 
 
 def _default_data_format(class_name, engine_pos, engine_kw, image_data_format) -> None:

@@ -6,6 +6,7 @@ Subclasses of built-in layers and ``add_weight`` are in ``user_layers.py`` (a ba
 
 from __future__ import annotations
 
+import math
 from typing import cast
 
 from ..engine import Derivation
@@ -26,6 +27,7 @@ from .values import (
     InputObj,
     Instance,
     KerasRef,
+    KerasVariable,
     LayerObj,
     Operation,
     SymTensor,
@@ -61,6 +63,7 @@ def dense_weight(engine, attr: str):
 # ``tf.keras.backend.int_shape(x)`` (``keras.src.legacy.backend``): the static shape as a tuple
 # (``None`` where it is dynamic).
 INT_SHAPE = frozenset({"keras.backend.int_shape", "keras.legacy.backend.int_shape"})   # tf.keras.backend
+VARIABLES = frozenset({"keras.Variable", "keras.variables.Variable", "keras.backend.Variable"})
 IMAGE_DATA_FORMAT_GETTERS = frozenset({"keras.backend.image_data_format", "keras.config.image_data_format"})
 IMAGE_DATA_FORMAT_SETTERS = frozenset({"keras.backend.set_image_data_format", "keras.config.set_image_data_format"})
 
@@ -211,6 +214,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if path in INT_SHAPE:
             x = positional[0] if positional else keywords.get("x")
             return x.shape if isinstance(x, SymTensor) and isinstance(x.shape, tuple) else UNKNOWN
+        if path in VARIABLES:
+            return new_variable(positional, keywords)
         if path in IMAGE_DATA_FORMAT_SETTERS:
             given = positional[0] if positional else keywords.get("data_format", UNKNOWN)
             self.image_data_format = given if given in ("channels_last", "channels_first") else UNKNOWN
@@ -352,8 +357,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 self.invoke(build, [receiver, shape], {}, None)
             trace_build(self, receiver, shape)   # what calling it on that shape shows (traced.py)
             return None
-        if isinstance(op, (SubclassModel, UserLayerObj)) and name == "add_weight":
-            return self.add_weight(op, positional, keywords, node)
+        if isinstance(op, (SubclassModel, UserLayerObj)) and name in ("add_weight", "add_variable"):
+            return self.add_weight(op, positional, keywords, node, name)
         if isinstance(op, LayerObj) and name == "build":
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
             if isinstance(shape, (list, tuple)):
@@ -399,6 +404,34 @@ def _may_build_sublayers(instance: Instance) -> bool:
         elif isinstance(value, Operation) and not (isinstance(value, LayerObj) and value.built):
             return True
     return False
+
+
+def new_variable(positional, keywords) -> KerasVariable:
+    """``keras.Variable(initializer, shape=None, dtype=None, trainable=True, ...)``: its shape is the
+    initial value's, or ``shape=`` with an initializer (a name or a callable).  Its size counts only
+    when it is float32 (what the summary's bytes assume): an initializer with the default dtype, or
+    ``dtype="float32"`` (an array or a number keeps its own dtype: a NumPy array's is float64)."""
+    initial = positional[0] if positional else keywords.get("initializer", UNKNOWN)
+    shape = positional[1] if len(positional) > 1 else keywords.get("shape")
+    dtype = positional[2] if len(positional) > 2 else keywords.get("dtype")
+    trainable = positional[3] if len(positional) > 3 else keywords.get("trainable", True)
+    value = isinstance(initial, (SymTensor, int, float))
+    if isinstance(initial, SymTensor):
+        dims = initial.shape
+    elif value and shape is None:
+        dims = ()
+    elif isinstance(shape, int) and not isinstance(shape, bool):
+        dims = (shape,)
+    elif isinstance(shape, (tuple, list)):
+        dims = tuple(shape)
+    else:
+        dims = UNKNOWN
+    known = isinstance(dims, tuple) and all(type(d) is int and d >= 0 for d in dims)
+    count: object = UNKNOWN
+    if known and (dtype == "float32" or (dtype is None and not value)):
+        count = math.prod(dims)
+    return KerasVariable(dims if known else UNKNOWN, count,
+                         trainable if isinstance(trainable, bool) else UNKNOWN)
 
 
 def layer_input_shape_arg(keywords: dict):

@@ -162,7 +162,7 @@ class SubclassModel(ModelObj):
         super().__init__(name, class_name, site)
         self.instance = instance
         self.is_model = is_model
-        self.own = OwnWeights()          # add_weight(...) calls in the class itself
+        self.own = OwnWeights(instance)  # add_weight(...) calls and keras.Variable attributes
         self.build_called = False
         self.traced_runs: list = []      # each pass of call() on known shapes (traced.TracedRun)
 

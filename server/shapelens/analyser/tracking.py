@@ -1,10 +1,10 @@
-"""Which layers a subclassed model or custom layer tracks: every layer (or model) assigned to an
-attribute, directly or inside lists, tuples and dicts, in order of first assignment — as Keras's
-attribute tracking does."""
+"""Which layers and variables a subclassed model or custom layer tracks: every layer (or model)
+and every ``keras.Variable`` assigned to an attribute, directly or inside lists, tuples and dicts,
+in order of first assignment — as Keras's attribute tracking does."""
 
 from __future__ import annotations
 
-from .values import Instance, Operation
+from .values import Instance, KerasVariable, Operation
 
 
 def tracked_layers(instance: Instance) -> list[Operation]:
@@ -30,6 +30,32 @@ def tracked_layers(instance: Instance) -> list[Operation]:
             for item in value:
                 walk(item, depth + 1)
         elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, depth + 1)
+
+    for name, value in instance.attrs.items():
+        if not name.startswith("__"):
+            walk(value, 0)
+    return found
+
+
+def tracked_variables(instance: Instance) -> list[KerasVariable]:
+    """The variables the instance's own attributes hold (not those of the layers it tracks)."""
+    found: list[KerasVariable] = []
+    seen: set = set()
+
+    def walk(value, depth: int) -> None:
+        if depth > 8 or id(value) in seen:
+            return
+        if isinstance(value, KerasVariable):
+            seen.add(id(value))
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            seen.add(id(value))
+            for item in value:
+                walk(item, depth + 1)
+        elif isinstance(value, dict):
+            seen.add(id(value))
             for item in value.values():
                 walk(item, depth + 1)
 

@@ -14,6 +14,8 @@ model's ``call`` (traced tensors) Keras runs it, and so do we.
 
 from __future__ import annotations
 
+import math
+
 from ..engine import Derivation
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS, to_snake_case
 from ..engine.shape import UNKNOWN
@@ -211,10 +213,16 @@ class UserLayersMixin(InterpreterBase):
             return calls.apply_layer(self.rec, op, private_copy(positional), dict(keywords), node)
         return UNKNOWN
 
-    def add_weight(self, owner, positional, keywords, node):
-        """``self.add_weight(shape=..., trainable=...)`` (Keras 3 takes ``shape, initializer,
-        dtype`` positionally): counts the weight and returns it as a tensor of that shape."""
-        if positional and isinstance(positional[0], str):   # Keras 2's add_weight(name, shape)
+    def add_weight(self, owner, positional, keywords, node, method: str = "add_weight"):
+        """``self.add_weight(shape=..., trainable=...)`` or ``self.add_variable(shape, initializer)``
+        (Keras 3 takes ``shape, initializer, dtype`` positionally): counts the weight and returns it
+        as a tensor of that shape."""
+        shape: object
+        if positional and isinstance(positional[0], str) and method == "add_variable":
+            # Keras 2's add_variable(name, shape): Keras 3 raises on the initializer it is given
+            # (a message of its own for each value); the weight is not known
+            shape = UNKNOWN
+        elif positional and isinstance(positional[0], str):   # Keras 2's add_weight(name, shape)
             self.rec.error(node, "invalid-argument", "`name` must be passed as a keyword argument. "
                            f"Received: add_weight('{positional[0]}', ...). "
                            f"Use: add_weight(shape=..., name='{positional[0]}').")
@@ -226,12 +234,10 @@ class UserLayersMixin(InterpreterBase):
         if isinstance(shape, int) and not isinstance(shape, bool):
             shape = (shape,)
         dims = _shape_dims(shape)
-        count = UNKNOWN
+        count: object = UNKNOWN
         if isinstance(dims, tuple) and all(isinstance(d, int) for d in dims):
-            count = 1
-            for d in dims:
-                count *= d
-            count = count if count < 2 ** 63 else UNKNOWN   # beyond int64: no number Keras could hold
+            size = math.prod(dims)
+            count = size if size < 2 ** 63 else UNKNOWN   # beyond int64: no number Keras could hold
         own = owner.own if isinstance(owner, (SubclassModel, UserLayerObj)) else None
         trainable = keywords.get("trainable", True)
         if own is not None:

@@ -112,18 +112,44 @@ class LayerObj(Operation):
         self.engine.trainable = value is not False
 
 
-class OwnWeights:
-    """The weights a layer class makes itself with ``add_weight``: one leaf of the count."""
+class KerasVariable(SymTensor):
+    """A ``keras.Variable(...)``: a concrete tensor of that shape, and a weight of the layer it
+    is assigned to (Keras tracks variables in attributes, as it tracks layers)."""
 
-    def __init__(self):
+    __slots__ = ("count", "trainable")
+
+    def __init__(self, shape, count, trainable):
+        super().__init__(shape, constant=True)
+        self.count = count            # its number of elements, or UNKNOWN
+        self.trainable = trainable    # True, False or UNKNOWN
+
+
+class OwnWeights:
+    """The weights a layer class makes itself: ``add_weight`` calls, and the ``keras.Variable``
+    objects held by the instance's attributes (``instance``; found when counted, as Keras's
+    tracker finds them)."""
+
+    def __init__(self, instance: "Instance | None" = None):
         self.weights = NO_PARAMS
         self.trainable = True
+        self.instance = instance
 
     def add(self, count, trainable: bool) -> None:
         self.weights = self.weights + (ParamCount(count, 0) if trainable else ParamCount(0, count))
 
     def param_count(self) -> ParamCount:
-        return self.weights if self.trainable else self.weights.frozen()
+        weights = self.weights
+        if self.instance is not None:
+            from .tracking import tracked_variables
+
+            for variable in tracked_variables(self.instance):
+                if variable.trainable is True:
+                    weights = weights + ParamCount(variable.count, 0)
+                elif variable.trainable is False:
+                    weights = weights + ParamCount(0, variable.count)
+                else:
+                    weights = weights + ParamCount(UNKNOWN, UNKNOWN)
+        return weights if self.trainable else weights.frozen()
 
 
 class UserLayerObj(LayerObj):
@@ -134,7 +160,7 @@ class UserLayerObj(LayerObj):
         super().__init__(engine_layer, site)
         self.class_name = class_name
         self.instance = instance
-        self.own = OwnWeights()
+        self.own = OwnWeights(instance)
         self.build_called = False
 
     def leaves(self) -> list:
