@@ -4,38 +4,42 @@ in order of first assignment — as Keras's attribute tracking does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .values import Instance, KerasVariable, Operation
 
 
-def tracked_layers(instance: Instance) -> list[Operation]:
-    found: list[Operation] = []
-    seen: set = set()
-
+def _attribute_values(instance: Instance) -> Iterator[object]:
+    """The values the instance's attributes hold, containers opened (each once, 8 levels deep);
+    another instance is a value, not opened: what it tracks is its own."""
     visited_containers: set = set()
 
-    def walk(value, depth: int) -> None:
+    def walk(value, depth: int) -> Iterator[object]:
         if depth > 8:
             return
         if isinstance(value, (list, tuple, dict)):
             if id(value) in visited_containers:
                 return
             visited_containers.add(id(value))
-        if isinstance(value, Instance):
-            value = value.keras_object
-        if isinstance(value, Operation):
-            if id(value) not in seen:
-                seen.add(id(value))
-                found.append(value)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item, depth + 1)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item, depth + 1)
+            for item in (value.values() if isinstance(value, dict) else value):
+                yield from walk(item, depth + 1)
+        else:
+            yield value
 
     for name, value in instance.attrs.items():
         if not name.startswith("__"):
-            walk(value, 0)
+            yield from walk(value, 0)
+
+
+def tracked_layers(instance: Instance) -> list[Operation]:
+    found: list[Operation] = []
+    seen: set = set()
+    for value in _attribute_values(instance):
+        if isinstance(value, Instance):
+            value = value.keras_object
+        if isinstance(value, Operation) and id(value) not in seen:
+            seen.add(id(value))
+            found.append(value)
     return found
 
 
@@ -43,23 +47,8 @@ def tracked_variables(instance: Instance) -> list[KerasVariable]:
     """The variables the instance's own attributes hold (not those of the layers it tracks)."""
     found: list[KerasVariable] = []
     seen: set = set()
-
-    def walk(value, depth: int) -> None:
-        if depth > 8 or id(value) in seen:
-            return
-        if isinstance(value, KerasVariable):
+    for value in _attribute_values(instance):
+        if isinstance(value, KerasVariable) and id(value) not in seen:
             seen.add(id(value))
             found.append(value)
-        elif isinstance(value, (list, tuple)):
-            seen.add(id(value))
-            for item in value:
-                walk(item, depth + 1)
-        elif isinstance(value, dict):
-            seen.add(id(value))
-            for item in value.values():
-                walk(item, depth + 1)
-
-    for name, value in instance.attrs.items():
-        if not name.startswith("__"):
-            walk(value, 0)
     return found
