@@ -278,3 +278,158 @@ def test_a_large_file_of_loop_heavy_networks_is_analysed_completely(tmp_path):
     assert [m.variable for m in analysis.models] == [f"model_{i}" for i in range(count)]
     for model in analysis.models:
         assert [(r.class_name, r.output_shape, r.params) for r in model.rows] == want, model.variable
+
+
+# Training loops cut off by their budget (a loop bound of 10,000 iterations, or the statement's
+# steps): Keras runs them in full but trains only on the last step (fast under the oracle)
+TRAINING_LOOPS = {
+    # a GAN at module level: predicting and training on built models changes none of them
+    "gan_training_loop": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        generator = keras.Sequential([keras.Input((10,)), layers.Dense(16), layers.Dense(8)])
+        discriminator = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+        discriminator.compile(loss="mse", optimizer="sgd")
+        discriminator.trainable = False
+        z = keras.Input((10,))
+        gan = keras.Model(z, discriminator(generator(z)))
+        gan.compile(loss="mse", optimizer="sgd")
+        real = np.zeros((4, 8))
+        history = []
+        for epoch in range(30000):
+            noise = np.random.normal(0, 1, (4, 10))
+            history.append(epoch)
+            if epoch == 29999:
+                fake = generator.predict(noise, verbose=0)
+                history.append(discriminator.train_on_batch(np.concatenate([real, fake]), np.ones((8, 1))))
+                history.append(gan.train_on_batch(noise, np.ones((4, 1))))
+                gan.summary()
+        print(len(history))
+        """,
+    # the same loop in a function given the models as arguments
+    "gan_training_function": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        generator = keras.Sequential([keras.Input((10,)), layers.Dense(16), layers.Dense(8)])
+        discriminator = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+        z = keras.Input((10,))
+        gan = keras.Model(z, discriminator(generator(z)))
+        gan.compile(loss="mse", optimizer="sgd")
+
+        def train(g, combined, epochs):
+            history = []
+            for epoch in range(epochs):
+                noise = np.random.normal(0, 1, (4, 10))
+                history.append(epoch)
+                if epoch == epochs - 1:
+                    history.append(g.predict(noise, verbose=0).mean())
+                    history.append(combined.evaluate(noise, np.ones((4, 1)), verbose=0))
+            return history
+
+        log = train(generator, gan, 30000)
+        """,
+    # a function predicting with a module-level model in a loop past the loop bound
+    "predict_in_long_loop": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        gen = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+
+        def run(epochs):
+            total = 0.0
+            for i in range(epochs):
+                total += i * 0.5
+                if i == epochs - 1:
+                    total += float(gen.predict(np.zeros((2, 8)), verbose=0).mean())
+            return total
+
+        result = run(20000)
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRAINING_LOOPS))
+def test_a_cut_off_training_loop_keeps_its_models(tmp_path, name):
+    """``predict``, ``train_on_batch``, ``evaluate``, ``compile``, ``summary`` on a built model
+    change nothing ``summary()`` shows: a loop cut off by its budget keeps those models."""
+    mine = assert_models_match_keras(_write(tmp_path, name, TRAINING_LOOPS[name]))
+    assert _notes(mine), "the loop must be cut off by its budget"
+
+
+def _no_wrong_split(path, missing=()) -> dict:
+    """``_no_wrong_number``, the trainable / non-trainable split too; ``missing``: models Keras
+    shows that we may leave out (forgotten: ``?``)."""
+    real, mine = keras_report(path), ours(path)
+    assert real.get("error") is None, real["error"]
+    wanted = {m["name"]: m for m in real["models"]}
+    assert [m["name"] for m in mine["models"]] == [n for n in wanted if n not in missing]
+    for got in mine["models"]:
+        want = wanted[got["name"]]
+        for ours_row, real_row in zip(row_tuples(got), row_tuples(want)):
+            assert ours_row[:3] == real_row[:3], (ours_row, real_row)
+            assert ours_row[3] in (real_row[3], None), (ours_row, real_row)
+        for key in ("total_params", "trainable_params", "non_trainable_params"):
+            assert got[key] in (want[key], None), f"{want['name']}.{key}"
+    return mine
+
+
+def test_trainable_flipped_in_a_cut_off_loop_is_unknown(tmp_path):
+    """A loop cut off part-way flips ``trainable``: every model holding the model or layer keeps
+    its rows, but its split (here its totals) is ``?``, never the state where the loop stopped."""
+    source = """
+        import keras
+        from keras import layers
+
+        gen = keras.Sequential([keras.Input((4,)), layers.Dense(8)])
+        disc = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
+        z = keras.Input((4,))
+        gan = keras.Model(z, disc(gen(z)))
+        shared = layers.Dense(3)
+        inputs = keras.Input((5,))
+        model = keras.Model(inputs, layers.Dense(2)(shared(inputs)))
+
+        def train(steps):
+            for i in range(steps):
+                disc.trainable = (i % 2 == 0)
+                shared.trainable = (i % 2 == 1)
+                disc.compile(loss="mse")
+
+        train(20001)
+        """
+    mine = _no_wrong_split(_write(tmp_path, "trainable_flipped", source))
+    assert _notes(mine)
+    totals = {m["name"]: m["total_params"] for m in mine["models"]}
+    assert totals["gen"] is not None and totals["gan"] is None and totals["model"] is None, totals
+
+
+def test_an_unbuilt_model_fitted_in_a_cut_off_loop_is_forgotten(tmp_path):
+    """``fit`` builds an unbuilt model on the data: after a cut-off loop it is ``?`` (left out),
+    never shown unbuilt."""
+    source = """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        kept = keras.Sequential([keras.Input((6,)), layers.Dense(4)])
+        late = keras.Sequential([layers.Dense(4)])
+        kept.compile(loss="mse", optimizer="sgd")
+        late.compile(loss="mse", optimizer="sgd")
+
+        def train(steps):
+            seen = []
+            for i in range(steps):
+                seen.append(i)
+                if i == steps - 1:
+                    late.fit(np.zeros((2, 6)), np.zeros((2, 4)), verbose=0)
+                    kept.fit(np.zeros((2, 6)), np.zeros((2, 4)), verbose=0)
+            return seen
+
+        out = train(20001)
+        """
+    mine = _no_wrong_split(_write(tmp_path, "unbuilt_fitted", source), missing={"late"})
+    assert _notes(mine)

@@ -6,7 +6,9 @@ data-preparation loop that spends its budget ends with an ``analysis-limit`` not
 statement, and the models after it are still analysed.  What the
 interrupted statement may have changed half-way — the names it binds, the objects it mutates
 (``model.add`` in a loop), directly or through the user's functions it reaches — becomes ``?``,
-so no half-built model or list is reported as if complete.
+so no half-built model or list is reported as if complete.  Calls that leave a model's summary
+as it is (``gan.train_on_batch(...)`` on a built model, ``keeps_summary``) change nothing; a
+``disc.trainable = ...`` keeps ``disc`` but makes the totals of every model holding it ``?``.
 
 A long loop whose further iterations nothing can observe stops early (``Interpreter.loop_is_inert``
 asks after ``INERT_AFTER`` exact iterations): its body calls none of the user's functions or
@@ -25,7 +27,7 @@ from collections import Counter
 from ..engine.shape import UNKNOWN
 from .control import Scope
 from .interpreter_base import InterpreterBase
-from .models import ModelObj
+from .models import FunctionalModel, ModelObj, SequentialModel
 from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, SymTensor, UserClass, UserFunction
 
 MAX_REACHED = 200            # user functions followed when working out what a statement may change
@@ -37,6 +39,18 @@ INERT_METHODS = frozenset({
     "save_weights", "load_weights", "get_weights", "set_weights", "count_params", "to_json",
     "get_config", "reset_states", "reset_metrics", "get_layer",
 })
+# Keras model methods that leave what ``model.summary()`` shows as it is, on any model
+# (``compile`` changes no count: the trainable split follows ``layer.trainable`` as it is now)
+SUMMARY_KEEPING = frozenset({
+    "summary", "compile", "save", "save_weights", "get_weights", "count_params", "to_json", "get_config",
+})
+# ... and those that build an unbuilt model on the data they are given (``keras_calls.DATA_BUILDERS``),
+# so that they keep only a built one
+DATA_BUILDING = frozenset({
+    "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+    "fit_generator", "evaluate_generator", "predict_generator",
+})
+TRAINABLE_SET = "trainable="     # the "method" of a root ``name.trainable = ...`` (not an identifier)
 _MUTATING_BUILTINS = frozenset({"setattr", "delattr"})
 _USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Operation)
 
@@ -44,11 +58,13 @@ _USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Oper
 class Effects:
     """What a piece of code may change and read, seen from its text alone."""
 
-    __slots__ = ("stores", "roots", "loads", "callees", "exits", "yields", "params", "__weakref__")
+    __slots__ = ("stores", "roots", "chained", "loads", "callees", "exits", "yields", "params", "__weakref__")
 
     def __init__(self, node: ast.AST):
         self.stores: set = set()        # names bound (assigned, deleted, defined, imported, declared global)
         self.roots: list = []           # (name, method or None): names whose object may be mutated
+        self.chained: set = set()       # (name, method) of calls on something reached from the name
+                                        # (``name.layers[0].method()``), not on its object
         self.loads: Counter = Counter()  # names read
         self.callees: list = []         # the ``func`` of every call
         self.exits = False              # return / raise / yield directly inside (not in a nested def)
@@ -71,12 +87,16 @@ class Effects:
                 elif not nested:
                     self.stores.add(node.id)
             elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
-                self.roots.append((root_name(node), None))
+                direct = (isinstance(node, ast.Attribute) and node.attr == "trainable" and isinstance(node.ctx, ast.Store)
+                          and isinstance(node.value, ast.Name))
+                self.roots.append((root_name(node), TRAINABLE_SET if direct else None))
             elif isinstance(node, ast.Call):
                 self.callees.append(node.func)
                 func = node.func
                 if isinstance(func, ast.Attribute):
                     self.roots.append((root_name(func.value), func.attr))
+                    if not isinstance(func.value, ast.Name):
+                        self.chained.add((root_name(func.value), func.attr))
                 elif isinstance(func, ast.Name) and func.id in _MUTATING_BUILTINS:
                     self.roots.extend((root_name(arg), None) for arg in node.args)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not top:
@@ -224,58 +244,149 @@ def _functions_of(value):
     return out
 
 
-def touched_names(node: ast.AST, scope) -> tuple[set, set]:
-    """``(bound, mutated)``: names the code may have bound, and names whose objects it may have
-    changed in place, directly or through the user's functions it reaches (every name it reads
-    when a reached function mutates one of its parameters).  Used to forget what an interrupted
-    statement or loop left half-done."""
+def _keras_model(value):
+    """The Keras model a value is (a model, or an instance of the user's ``keras.Model`` subclass)."""
+    return value.keras_object if isinstance(value, Instance) else value
+
+
+def keeps_summary(value, method) -> bool:
+    """Whether calling ``method`` on ``value`` leaves what its summary shows as it is: a Keras
+    model's own ``summary``, ``save``, ... (not one the user's class defines), and ``predict``,
+    ``fit``, ``train_on_batch``, ... on a model already built (on an unbuilt one they build it)."""
+    if method not in SUMMARY_KEEPING and method not in DATA_BUILDING:
+        return False
+    if isinstance(value, Instance) and (value.keras_object is None or value.cls.lookup(method) is not MISSING):
+        return False
+    model = _keras_model(value)
+    if not isinstance(model, ModelObj):
+        return False
+    if method in SUMMARY_KEEPING:
+        return True
+    return isinstance(model, FunctionalModel) or (isinstance(model, SequentialModel) and model.outputs is not None)
+
+
+def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
+    """``(bound, mutated, retrained)``: names the code may have bound, names whose objects it may
+    have changed in place, directly or through the user's functions it reaches (every name it
+    reads when a reached function mutates one of its parameters), and names of Keras models and
+    layers whose only change is ``name.trainable = ...`` (their rows stay, the trainable split of
+    every model holding them is unknown).  Calls that leave a model's summary as it is
+    (``model.predict(x)`` on a built model, ``keeps_summary``) change nothing.  Used to forget
+    what an interrupted statement or loop left half-done."""
     code = effects(node)
     bound = set(code.stores)
-    mutated = {name for name, _ in code.roots if name is not None}
     functions = reached_functions(node, scope)
-    if functions is None:
-        return bound, mutated | set(scope.module.vars)   # too much to follow: anything may have changed
+    if functions is None:       # too much to follow: anything may have changed
+        return bound, {name for name, _ in code.roots if name is not None} | set(scope.module.vars), set()
+    roots = [(name, method, (name, method) in code.chained, scope) for name, method in code.roots]
     passes_objects = False
+    param_methods: set = set()      # methods called on a parameter of a reached function
     for fn in functions:
         body = effects(fn.node)
         declared = {n for stmt in ast.walk(fn.node) if isinstance(stmt, (ast.Global, ast.Nonlocal))
                     for n in stmt.names}
         local = (body.stores | body.params) - declared
         bound |= declared
-        for name, _ in body.roots:
+        for name, method in body.roots:
+            chained = (name, method) in body.chained
             if name in body.params:
-                passes_objects = True
+                if chained or method is None or method == TRAINABLE_SET or (
+                        method not in SUMMARY_KEEPING and method not in DATA_BUILDING):
+                    passes_objects = True
+                else:
+                    param_methods.add(method)
             elif name is not None and name not in local:
-                mutated.add(name)
-    if passes_objects:
+                roots.append((name, method, chained, fn.closure))
+    mutated: set = set()
+    retrained: set = set()
+    for name, method, chained, where in roots:
+        if name is None:
+            continue
+        value = _value_of(name, scope, where)
+        if not chained and keeps_summary(value, method):
+            continue
+        if method == TRAINABLE_SET and not chained and isinstance(_keras_model(value), (ModelObj, LayerObj)):
+            retrained.add(name)
+        else:
+            mutated.add(name)
+    if passes_objects or param_methods:
         for code_node in [node] + [fn.node for fn in functions]:
-            mutated |= set(effects(code_node).loads)
-    return bound, mutated
+            for name in effects(code_node).loads:
+                value = _value_of(name, scope, None)
+                if passes_objects or not all(keeps_summary(value, method) for method in param_methods):
+                    mutated.add(name)
+    return bound, mutated, retrained - mutated
 
 
-def forget(bound, mutated, scope) -> None:
+def _value_of(name, scope, where):
+    value = scope.lookup(name)
+    if value is MISSING and where is not None:
+        value = where.lookup(name)
+    return value
+
+
+def forget_touched(node: ast.AST, scope) -> None:
+    """Make ``?`` what the interrupted ``node`` may have left half-done (``touched_names``)."""
+    bound, mutated, retrained = touched_names(node, scope)
+    forget(bound, mutated, scope, retrained)
+
+
+def forget(bound, mutated, scope, retrained=()) -> None:
     """Make the names ``?``: bound ones where the code binds them, mutated ones (holding a mutable
-    object) where they live, and every module-level name holding one of those objects."""
-    objects = set()
+    object) where they live, and every module-level name holding one of those objects.  A Keras
+    model or layer among those objects, or ``retrained`` (its ``trainable`` changed), makes the
+    totals of every module-level model holding it ``?`` (its layers are still there)."""
+    objects = {}
     for name in bound:
         where = scope.module if name in scope.globals_ else scope
         value = where.vars.get(name, MISSING)
         if value is not MISSING:
             if mutable(value):
-                objects.add(id(value))
+                objects[id(value)] = value
             where.vars[name] = UNKNOWN
     for name in mutated:
         where = scope
         while where is not None and name not in where.vars:
             where = where.parent
         if where is not None and mutable(where.vars[name]):
-            objects.add(id(where.vars[name]))
+            objects[id(where.vars[name])] = where.vars[name]
             where.vars[name] = UNKNOWN
     if objects:
         module = scope.module.vars
         for name, value in list(module.items()):
             if id(value) in objects:
                 module[name] = UNKNOWN
+    changed = [_keras_model(value) for value in objects.values()]
+    changed += [_keras_model(scope.lookup(name)) for name in retrained]
+    changed = [op for op in changed if isinstance(op, Operation)]
+    if changed:
+        _totals_unknown(changed, scope)
+
+
+def _totals_unknown(changed: list, scope) -> None:
+    """Every model among ``changed``, and every module-level model holding one of them (at any
+    depth), reports its totals as ``?``."""
+    targets = {id(op) for op in changed}
+    for op in changed:
+        if isinstance(op, ModelObj):
+            op.complete = False
+    for value in list(scope.module.vars.values()):
+        model = _keras_model(value)
+        if isinstance(model, ModelObj) and model.complete and _holds(model, targets):
+            model.complete = False
+
+
+def _holds(model: ModelObj, targets: set) -> bool:
+    stack, seen = [model], {id(model)}
+    while stack:
+        current = stack.pop()
+        for op in current.sublayers():
+            if id(op) in targets:
+                return True
+            if isinstance(op, ModelObj) and id(op) not in seen:
+                seen.add(id(op))
+                stack.append(op)
+    return False
 
 
 class BudgetMixin(InterpreterBase):
@@ -288,7 +399,7 @@ class BudgetMixin(InterpreterBase):
     def statement_limit(self, stmt: ast.stmt, scope) -> bool:
         """The statement spent its budget: forget what it may have half-changed and note it.
         True when the analysis goes on with the next statement (the global cap is not reached)."""
-        forget(*touched_names(stmt, scope), scope)
+        forget_touched(stmt, scope)
         if self.step_limit >= self.max_steps:
             self.rec.limit(stmt, "analysis stopped: step budget reached (the rest of the file is not analysed)")
             return False

@@ -9,7 +9,7 @@ import ast
 
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
-from .budget import forget, touched_names
+from .budget import forget, forget_touched, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .interpreter_base import InterpreterBase
 from .models import ModelObj
@@ -209,7 +209,7 @@ class StatementsMixin(InterpreterBase):
 
     def _forget_assigned(self, loop, scope: Scope) -> None:
         """A loop stopped part-way: what its body binds or mutates becomes unknown."""
-        forget(*touched_names(loop, scope), scope)
+        forget_touched(loop, scope)
 
     def stmt_With(self, stmt, scope):
         for item in stmt.items:
