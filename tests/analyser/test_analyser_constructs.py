@@ -8,6 +8,29 @@ import pytest
 from oracle_compare import assert_models_match_keras
 
 SNIPPETS = {
+    "identity_tests_on_tensors_and_layers": """
+        import keras
+        from keras import layers
+
+        def block(x, n, shortcut=None):
+            y = layers.Conv2D(n, 3, padding="same")(x)
+            if shortcut is None:
+                shortcut = layers.Conv2D(n, 1)(x)
+            if shortcut is not None:
+                y = layers.Add()([y, shortcut])
+            return y
+
+        dense, other = layers.Dense(4), layers.Dense(4)
+        inputs = keras.Input((16, 16, 3))
+        x = block(inputs, 8)
+        x = block(x, 8, shortcut=x)
+        x = layers.GlobalAveragePooling2D()(x)
+        if dense is dense and dense is not other and x is not dense and x is not None:
+            x = dense(x)
+        if x is None or inputs is None or dense is None:
+            x = layers.Dense(100)(x)
+        model = keras.Model(inputs, x)
+        """,
     "import_spellings": """
         import keras
         from keras import layers, models

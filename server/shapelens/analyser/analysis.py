@@ -105,7 +105,7 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
 
     rows = []
     row_macs, total_macs = model_macs(model)
-    for op, macs in zip(model.summary_layers(), row_macs):
+    for op, macs in zip(model.listed_layers(), row_macs):
         if isinstance(op, InputObj) and isinstance(model, (SequentialModel, SubclassModel)):
             continue
         built = is_layer_built(op)

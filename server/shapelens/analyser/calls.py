@@ -368,7 +368,7 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
     and totals unknown."""
     if rec.branching > getattr(model, "made_branching", 0):
         model.complete = False
-        model.rows_known = False
+        model.rows_unknown_from(len(model.layers))    # this row may or may not be there
     if isinstance(item, SymTensor) and item.node is not None and isinstance(item.node.operation, InputObj):
         model.input_layer = item.node.operation
         model.inputs = item

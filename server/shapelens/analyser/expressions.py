@@ -46,6 +46,49 @@ _OP_SNAKE = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply", "True
              "Power": "power", "FloorDivide": "floor_divide", "Mod": "mod", "Matmul": "matmul"}
 
 
+_LITERALS = (bool, int, float, str, list, tuple, dict, range, slice)
+
+
+def _identity_object(value):
+    """``value`` as the one analyser object that stands for its Python object, for ``is``: a
+    user class's instance and the Keras layer or model behind it are one object; None for a
+    value whose identity the analyser does not track one-to-one (tensors get private copies,
+    bound methods are new each time, ints and strings may be interned...)."""
+    if isinstance(value, Instance) and value.keras_object is not None:
+        return value.keras_object
+    if isinstance(value, (Operation, Instance, UserFunction, UserClass)):
+        return value
+    return None
+
+
+def _never_none(value) -> bool:
+    """A known value that cannot be ``None`` at run time."""
+    if isinstance(value, SymTensor):     # a tensor of unknown shape may stand for a None output
+        return isinstance(value.shape, tuple)
+    return _identity_object(value) is not None or isinstance(
+        value, (KerasRef, BoundMethod, BuiltinMethod, *_LITERALS))
+
+
+def identical(left, right):
+    """``left is right``: True / False when the analyser's values decide it, else UNKNOWN.
+    ``tensor is None`` is False; two layers (or models, instances, functions, classes) are the
+    same object exactly when they are the same stand-in; a tensor is never a layer."""
+    if left is None or right is None:
+        other = right if left is None else left
+        if other is None:
+            return True
+        return False if _never_none(other) else UNKNOWN
+    if isinstance(left, bool) and isinstance(right, bool):
+        return left is right
+    a, b = _identity_object(left), _identity_object(right)
+    if a is not None and b is not None:
+        return a is b
+    if (a is not None and _never_none(right) and isinstance(right, SymTensor)) or \
+            (b is not None and _never_none(left) and isinstance(left, SymTensor)):
+        return False                     # a tensor is not a layer, a model or a function
+    return UNKNOWN
+
+
 class ExpressionsMixin(InterpreterBase):
     def eval(self, node, scope: Scope):
         if node is None:
@@ -228,15 +271,15 @@ class ExpressionsMixin(InterpreterBase):
         left = self.eval(node.left, scope)
         for op, comparator in zip(node.ops, node.comparators):
             right = self.eval(comparator, scope)
-            if isinstance(left, SymTensor) or isinstance(right, SymTensor):
-                return op_calls.compare(self, op, left, right, node, len(node.ops))
-            if left is UNKNOWN or right is UNKNOWN:
-                return UNKNOWN
-            if isinstance(op, (ast.Is, ast.IsNot)):
-                if left is None or right is None or isinstance(left, bool) or isinstance(right, bool):
-                    result = _CMPOPS[type(op)](left, right)
-                else:
+            if isinstance(op, (ast.Is, ast.IsNot)):     # identity, never element-wise, even on tensors
+                same = identical(left, right)
+                if same is UNKNOWN:
                     return UNKNOWN
+                result = same if isinstance(op, ast.Is) else not same
+            elif isinstance(left, SymTensor) or isinstance(right, SymTensor):
+                return op_calls.compare(self, op, left, right, node, len(node.ops))
+            elif left is UNKNOWN or right is UNKNOWN:
+                return UNKNOWN
             else:
                 if not (plain(left) and plain(right)) and not isinstance(right, dict):
                     return UNKNOWN

@@ -215,6 +215,7 @@ class FunctionsMixin(InterpreterBase):
         parent = builtin_layer_parent(cls) if base is None else None
         if base is not None:   # named by super().__init__ (name= given there, or Keras's default)
             instance.keras_object = SubclassModel(None, cls.name, node, instance, base == "Model")
+            instance.keras_object.made_branching = self.rec.branching
         init = cls.lookup("__init__")
         if isinstance(init, UserFunction):
             self.invoke(init, [instance] + positional, dict(keywords), node)

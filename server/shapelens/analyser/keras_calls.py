@@ -91,6 +91,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 return list(flatten(inp)) if attr == "inputs" and not isinstance(inp, list) else inp
             return UNKNOWN
         if attr == "layers" and isinstance(op, ModelObj):
+            if not op.rows_known:
+                return UNKNOWN          # which layers, and where, depends on an undecided branch
             layers = [l for l in op.summary_layers() if not (isinstance(l, InputObj) and isinstance(op, SequentialModel))]
             return layers
         if attr in ("output_shape", "input_shape"):
@@ -339,6 +341,12 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 calls.sequential_add(self.rec, op, positional[0], node, self.call_operation)
                 return None
             if name == "pop" and op.layers:
+                if not op.rows_known:
+                    # the last row may be any row past the known ones, or the last known one
+                    op.rows_unknown_from(max((op.known_rows or 0) - 1, 0))
+                    op.complete = False
+                    op.layers.pop()
+                    return UNKNOWN
                 return op.layers.pop()
             if name == "build":
                 shape = positional[0] if positional else keywords.get("input_shape")

@@ -64,16 +64,34 @@ class ModelObj(Operation):
     """Common behaviour: parameter totals over unique weights, ``trainable`` propagation."""
 
     trace: list   # the calls of one traced forward pass, for MACs (set only then: ``getattr``)
+    made_branching = 0   # how many undecided branches it was made in: a row added in more may not be there
 
     def __init__(self, name, class_name, site):
         super().__init__(name, class_name, site)
         self.complete = True       # False when part of the model could not be worked out
         self.rows_known = True     # False when it may have rows we cannot list (an undecided branch)
+        # with ``rows_known`` False: how many of the first rows are surely Keras's first rows (in
+        # its order); None: not one (rows an undecided branch may add can come anywhere)
+        self.known_rows: int | None = None
         self.inputs = None         # structure of SymTensor
         self.outputs = None
 
     def summary_layers(self) -> list[Operation]:
         raise NotImplementedError
+
+    def listed_layers(self) -> list[Operation]:
+        """The rows ``summary()`` prints that are surely Keras's rows at those positions: all of
+        them, or when an undecided branch or loop may add rows, only the ones before any such
+        row can come (the rows known to come later would be printed at the wrong place)."""
+        layers = self.summary_layers()
+        if self.rows_known:
+            return layers
+        return layers[:self.known_rows or 0]
+
+    def rows_unknown_from(self, count: int) -> None:
+        """Rows from position ``count`` on may not be Keras's (an undecided ``add``, ...)."""
+        self.rows_known = False
+        self.known_rows = count if self.known_rows is None else min(self.known_rows, count)
 
     def sublayers(self) -> list[Operation]:
         return [op for op in self.summary_layers() if not isinstance(op, InputObj)]
@@ -126,6 +144,22 @@ class FunctionalModel(ModelObj):
             self.complete = False
             self.rows_known = False
             self.operations = [op for op in self.operations if op.class_name != "?"]
+        if not self.rows_known:
+            self._first_row_only()
+
+    def _first_row_only(self) -> None:
+        """An undecided branch hides how deep each layer is, so where its rows go (Keras orders
+        rows by depth): only a single ``keras.Input``'s row is surely first, being deeper than
+        every layer (each one computes from it)."""
+        flat = flatten(self.inputs)
+        if len(flat) != 1 or not isinstance(flat[0], SymTensor) or flat[0].node is None \
+                or not flat[0].node.is_input or not isinstance(flat[0].node.operation, InputObj):
+            return
+        first = flat[0].node.operation
+        if first in self.operations:
+            self.operations.remove(first)
+            self.operations.insert(0, first)
+            self.known_rows = 1
 
     def summary_layers(self):
         return self.operations

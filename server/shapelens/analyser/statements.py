@@ -12,9 +12,21 @@ from . import calls, npvalues
 from .budget import forget, forget_touched, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .interpreter_base import InterpreterBase
-from .models import ModelObj
+from .models import ModelObj, SubclassModel
 from .pybuiltins import plain
-from .values import MISSING, Instance, KerasRef, LayerObj, SymTensor, UserClass, UserFunction, hashable
+from .tracking import tracked_layers
+from .values import (
+    MISSING,
+    Instance,
+    KerasRef,
+    LayerObj,
+    Operation,
+    SymTensor,
+    UserClass,
+    UserFunction,
+    hashable,
+    oversized,
+)
 
 
 class StatementsMixin(InterpreterBase):
@@ -281,10 +293,22 @@ class StatementsMixin(InterpreterBase):
         """Unpacking a tensor: its items along axis 0 are unknown tensors (no graph row)."""
         return [UNKNOWN] * count
 
+    def note_uncertain_layer(self, instance: Instance, attr: str, value) -> None:
+        """``self.b = layers.Dense(5)`` in a branch that may not run: the subclassed model may or
+        may not have that row (and its weights), so its rows from there on are not known."""
+        model = instance.keras_object
+        if not isinstance(model, SubclassModel) or self.rec.branching <= getattr(model, "made_branching", 0):
+            return
+        if not (_may_hold_layer(value) or _may_hold_layer(instance.attrs.get(attr))):
+            return
+        model.complete = False
+        model.rows_unknown_from(0 if attr in instance.attrs else len(tracked_layers(instance)))
+
     def set_attribute(self, obj, attr: str, value) -> None:
         if isinstance(obj, SymTensor):
             obj.values = None           # ``a.shape = ...``: the items are no longer ``a[i]``
         if isinstance(obj, Instance):
+            self.note_uncertain_layer(obj, attr, value)
             obj.attrs[attr] = value
             if attr == "trainable" and obj.keras_object is not None:
                 obj.keras_object.set_trainable(value)
@@ -334,6 +358,17 @@ def _containers_changed_by(branches, scope) -> list:
             if isinstance(item, (list, dict, set)):
                 found.append((place_name, attribute, item, _copy(item)))
     return found
+
+
+def _may_hold_layer(value, depth: int = 0) -> bool:
+    """Whether ``value`` may be (or hold) a layer a model tracks as a row."""
+    if value is UNKNOWN or isinstance(value, Operation) or (isinstance(value, Instance) and value.keras_object is not None):
+        return True
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return depth >= 8 or oversized(value) or any(_may_hold_layer(v, depth + 1) for v in value)
+    return False
 
 
 def _copy(container):
