@@ -5,7 +5,9 @@ the test says (never a wrong number, never a false error).
 * items of small NumPy int arrays built from literals (``pool_sizes = np.array([1, 1]) * 2``,
   then ``MaxPooling2D((pool_sizes[i], pool_sizes[i]))``), forgotten as soon as anything could
   change them, and a bare ``np.int64`` at a Keras call unknown (Keras rejects it in places);
-* a custom layer's own ``compute_output_shape``, which Keras uses for its output on graph tensors.
+* a custom layer's own ``compute_output_shape``, which Keras uses for its output on graph tensors;
+* NumPy reductions to a scalar (``(x - np.mean(x)) / np.std(x)``): a 0-d array that keeps the
+  normalised array's shape, while its unknown value stays ``?`` wherever it is used as a number.
 """
 
 import textwrap
@@ -18,6 +20,25 @@ from model_oracle import keras_report
 from oracle_compare import assert_models_match_keras, ours
 
 EXACT = {
+    "numpy_full_reductions_are_scalars_that_keep_the_array_shape": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        x = np.zeros((100, 16, 16, 3), dtype="float32")
+        mean = np.mean(x, axis=(0, 1, 2, 3))
+        std = np.std(x)
+        x = (x - mean) / (std + 1e-7)
+        scaled = x / x.max() - x.min()
+        first = x[0, 0, 0, 0]
+        model = keras.Sequential([keras.Input(shape=x.shape[1:]), layers.Conv2D(4, 3), layers.Flatten(),
+                                  layers.Dense(3)])
+        other = keras.Sequential([keras.Input(shape=(scaled * first).shape[1:]), layers.Dense(2)])
+        inputs = keras.Input((8,))
+        outputs = layers.Dense(3)(inputs) * np.sum(np.ones((2, 2)))
+        dropped = layers.Dropout(np.mean(np.zeros(3)) + 0.2)(outputs)
+        mixed = keras.Model(inputs, dropped)
+        """,
     "numpy_literal_array_items_as_pool_sizes": """
         import numpy as np
         import keras
@@ -105,6 +126,17 @@ EXACT = {
 
 # A snippet, and for each model the (row index, field) pairs that must be ``?`` (the rest exact).
 WITH_UNKNOWNS = {
+    "numpy_scalar_of_unknown_value_as_a_size_is_unknown": ("""
+        import numpy as np
+        import keras
+        from keras import layers
+
+        tokens = np.zeros((50, 20), dtype="int32")
+        vocab = int(np.max(tokens)) + 1
+        width = int(np.sum(tokens[0])) + 2
+        model = keras.Sequential([keras.Input((20,)), layers.Embedding(vocab, 8), layers.Flatten(),
+                                  layers.Dense(width), layers.Dense(4)])
+        """, {"model": {(0, "params"), (2, "output_shape"), (2, "params"), (3, "params")}}),
     "numpy_items_changed_or_aliased_are_forgotten": ("""
         import numpy as np
         import keras

@@ -64,11 +64,14 @@ ARRAY_METHODS = frozenset((
 
 
 def constant(shape):
-    """A concrete array of this shape, or ``UNKNOWN`` when its shape is not known at all."""
+    """A concrete array of this shape, or ``UNKNOWN`` when its shape is not known at all.
+
+    A 0-d array (``np.mean(x)``, ``x[0, 0]``) is a NumPy scalar of unknown value: it keeps the shape
+    of the arrays it is combined with, and ``calls.to_engine`` makes it ``UNKNOWN`` wherever Keras
+    would read it as a number (``Dense(units)``, a shape tuple).
+    """
     if not isinstance(shape, tuple) or not all(d is UNKNOWN or (is_int(d) and d >= 0) for d in shape):
         return UNKNOWN
-    if shape == ():
-        return UNKNOWN          # a NumPy scalar (``sizes[i]``): a number whose value we don't know
     return SymTensor(shape, constant=True)
 
 

@@ -29,7 +29,8 @@ def to_engine(value, depth: int = 0):
     if depth > 20 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
         return UNKNOWN
     if isinstance(value, SymTensor):
-        return value.shape
+        # a NumPy scalar (0-d constant) stands for a number whose value is unknown, not a shape
+        return UNKNOWN if value.constant and value.shape == () else value.shape
     if isinstance(value, LayerObj):
         return value.engine
     if isinstance(value, Instance):
