@@ -126,6 +126,20 @@ EXACT = {
 
 # A snippet, and for each model the (row index, field) pairs that must be ``?`` (the rest exact).
 WITH_UNKNOWNS = {
+    "sequential_built_by_fit_on_a_concrete_array": ("""
+        import numpy as np
+        import keras
+        from keras import layers
+
+        x_train = np.zeros((32, 6, 4))
+        y_train = np.zeros((32, 1))
+        model = keras.Sequential([layers.Flatten(), layers.Dense(16, activation="relu"), layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x_train, y_train, epochs=1, verbose=0)
+        scorer = keras.Sequential([layers.Dense(3)])
+        scorer.predict(x=np.ones((5, 7)), verbose=0)
+        """, {"model": {(0, "output_shape"), (1, "output_shape"), (2, "output_shape")},
+              "scorer": {(0, "output_shape")}}),
     "numpy_scalar_of_unknown_value_as_a_size_is_unknown": ("""
         import numpy as np
         import keras

@@ -354,9 +354,11 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                     calls.sequential_build(self.rec, op, tuple(shape), self.call_operation)
                 return None
             if name in DATA_BUILDERS and op.outputs is None and op.layers:
-                # training or predicting on data builds the model on the data's shape, which is
-                # not known here: its rows become ``?``, never "0 (unbuilt)"
-                calls.sequential_build(self.rec, op, UNKNOWN, self.call_operation)
+                # training or predicting on data builds the model on the data's shape: a
+                # concrete array's, with the batch size left open (Keras's depends on the backend);
+                # other data's is not known here, so the rows become ``?``, never "0 (unbuilt)"
+                shape = _batch_shape_of_data(positional[0] if positional else keywords.get("x"))
+                calls.sequential_build(self.rec, op, shape, self.call_operation)
         if isinstance(op, SubclassModel) and name == "build":
             build = op.instance.cls.lookup("build") if isinstance(receiver, Instance) else MISSING
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
@@ -394,6 +396,14 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if name == "__call__":
             return self.call(op, positional, keywords, node)
         return None if name in ("summary", "compile", "fit", "evaluate", "save", "load_weights") else UNKNOWN
+
+
+def _batch_shape_of_data(data):
+    """The shape a model built by ``fit``/``predict`` on ``data`` gets: a concrete array's shape
+    of rank 2 or more with an unknown batch size, else ``UNKNOWN``."""
+    if isinstance(data, SymTensor) and data.constant and isinstance(data.shape, tuple) and len(data.shape) >= 2:
+        return (UNKNOWN,) + data.shape[1:]
+    return UNKNOWN
 
 
 def _may_build_sublayers(instance: Instance) -> bool:
