@@ -407,6 +407,36 @@ def test_trainable_flipped_in_a_cut_off_loop_is_unknown(tmp_path):
     assert totals["gen"] is not None and totals["gan"] is None and totals["model"] is None, totals
 
 
+def test_trainable_flipped_through_a_local_alias_in_a_cut_off_loop_is_unknown(tmp_path):
+    """A helper freezes a model's layers through its loop variable (``layer.trainable = flag``),
+    called in a loop cut off part-way: the split of every model holding those layers is ``?``,
+    never the state where the loop stopped (Keras ends with them trainable here)."""
+    source = """
+        import keras
+        from keras import layers
+
+        gen = keras.Sequential([keras.Input((4,)), layers.Dense(8)])
+        disc = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
+        z = keras.Input((4,))
+        gan = keras.Model(z, disc(gen(z)))
+
+        def set_trainable(m, flag):
+            for layer in m.layers:
+                layer.trainable = flag
+
+        def train(steps):
+            for i in range(steps):
+                set_trainable(disc, i % 2 == 0)
+                disc.compile(loss="mse")
+
+        train(20001)
+        """
+    mine = _no_wrong_split(_write(tmp_path, "trainable_through_alias", source))
+    assert _notes(mine)
+    totals = {m["name"]: m["total_params"] for m in mine["models"]}
+    assert totals["gen"] is not None and totals["disc"] is None and totals["gan"] is None, totals
+
+
 def test_an_unbuilt_model_fitted_in_a_cut_off_loop_is_forgotten(tmp_path):
     """``fit`` builds an unbuilt model on the data: after a cut-off loop it is ``?`` (left out),
     never shown unbuilt."""

@@ -52,6 +52,7 @@ DATA_BUILDING = frozenset({
 })
 TRAINABLE_SET = "trainable="     # the "method" of a root ``name.trainable = ...`` (not an identifier)
 _MUTATING_BUILTINS = frozenset({"setattr", "delattr"})
+_FRESH_VALUES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Constant, ast.JoinedStr)
 _USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Operation)
 
 
@@ -280,6 +281,7 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
         return bound, {name for name, _ in code.roots if name is not None} | set(scope.module.vars), set()
     roots = [(name, method, (name, method) in code.chained, scope) for name, method in code.roots]
     passes_objects = False
+    retrains_aliases = False        # ``layer.trainable = ...`` on a local that may alias anything
     param_methods: set = set()      # methods called on a parameter of a reached function
     for fn in functions:
         body = effects(fn.node)
@@ -297,6 +299,9 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
                     param_methods.add(method)
             elif name is not None and name not in local:
                 roots.append((name, method, chained, fn.closure))
+            elif method == TRAINABLE_SET and not _fresh(name, fn.node):
+                # ``for layer in m.layers: layer.trainable = flag``: any Keras object it reads
+                retrains_aliases = True
     mutated: set = set()
     retrained: set = set()
     for name, method, chained, where in roots:
@@ -309,13 +314,33 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
             retrained.add(name)
         else:
             mutated.add(name)
-    if passes_objects or param_methods:
+    if passes_objects or param_methods or retrains_aliases:
         for code_node in [node] + [fn.node for fn in functions]:
             for name in effects(code_node).loads:
                 value = _value_of(name, scope, None)
                 if passes_objects or not all(keeps_summary(value, method) for method in param_methods):
                     mutated.add(name)
+                elif retrains_aliases and _keras_objects(value):
+                    retrained.add(name)
     return bound, mutated, retrained - mutated
+
+
+def _fresh(name: str, function: ast.AST) -> bool:
+    """Whether every binding of the local ``name`` in ``function`` makes a new object (a literal or
+    a comprehension), so that it cannot alias an object from outside."""
+    stores = fresh = 0
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            stores += 1
+        elif isinstance(node, ast.Assign) and isinstance(node.value, _FRESH_VALUES):
+            fresh += sum(isinstance(target, ast.Name) and target.id == name for target in node.targets)
+    return stores == fresh
+
+
+def _keras_objects(value) -> list:
+    """The Keras models and layers a value is or holds directly (a model, a list of layers)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [op for op in map(_keras_model, items) if isinstance(op, Operation)]
 
 
 def _value_of(name, scope, where):
@@ -357,7 +382,7 @@ def forget(bound, mutated, scope, retrained=()) -> None:
             if id(value) in objects:
                 module[name] = UNKNOWN
     changed = [_keras_model(value) for value in objects.values()]
-    changed += [_keras_model(scope.lookup(name)) for name in retrained]
+    changed += [op for name in retrained for op in _keras_objects(scope.lookup(name))]
     changed = [op for op in changed if isinstance(op, Operation)]
     if changed:
         _totals_unknown(changed, scope)
