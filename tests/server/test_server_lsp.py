@@ -293,3 +293,20 @@ async def test_deeply_nested_models_keep_the_other_hints(client, tmp_path):
     assert (102, "analysis stopped: models nested more than 100 deep") in notes, notes
     assert labels_on_line(await hints(client, uri), 502) == ["(None, 3) · 15 params", "Model: 15 params (60.00 B)"]
     close_document(client, uri)
+
+
+async def test_a_slow_document_does_not_hold_back_another(client, tmp_path):
+    """Issue 13: a document whose analysis spends its whole step budget (seconds) must not delay
+    the hints of a document opened after it: each document is analysed on its own lane."""
+    loop = ("for sweep in range(400):\n    for k in range(9000):\n        seen += k % 3\n")
+    slow = tmp_path / "slow.py"
+    slow.write_text("seen = 0\n" + loop * 4 + "print(seen)\n")
+    slow_uri = slow.resolve().as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=slow_uri, language_id="python", version=1, text=slow.read_text())))
+    quick = await open_document(client, EXAMPLES / "cats_vs_dogs.py")
+    assert "Model: 9,494,561 params (36.22 MB)" in labels_on_line(await hints(client, quick), 24)
+    assert published(client, slow_uri, 1) is None, "the slow document was analysed first"
+    await wait_until(client, lambda: published(client, slow_uri, 1) is not None)
+    close_document(client, quick)
+    close_document(client, slow_uri)

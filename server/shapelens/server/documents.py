@@ -3,8 +3,11 @@
 How work is scheduled
 ---------------------
 * ``didOpen``/``didChange`` call ``Documents.update``: the document's new text and version are
-  stored and an analysis of that version is queued on a single worker thread (the event loop
-  never runs the analyser, so requests and notifications keep flowing while it works).
+  stored and an analysis of that version is queued on the document's own worker thread, its
+  *lane* (the event loop never runs the analyser, so requests and notifications keep flowing
+  while it works).  A document's analyses run one at a time, in order; different documents'
+  run side by side (at most ``PARALLEL`` at once), so one slow document never holds back the
+  hints of the others.
 * A newer version makes older work stale: the running analysis is cancelled at its next
   statement, and queued analyses of old versions return at once without running.
 * In a burst (a change arrives while the previous version is still queued or being analysed),
@@ -74,6 +77,7 @@ SETTLE = 0.01      # seconds an analysis started during a burst of changes waits
 # garbage meanwhile (the collector is off during an analysis) is collected every ``COLLECT_EVERY``
 # analyses and when a document closes.
 COLLECT_EVERY = 50
+PARALLEL = 4       # analyses of different documents running at once (each on its document's lane)
 
 
 def collect_all() -> None:
@@ -120,6 +124,7 @@ class Document:
         self.engine = IncrementalAnalysis()
         self.cells: list | None = None         # a notebook's (cell uri, text), in order
         self.future: asyncio.Future | None = None
+        self.lane: ThreadPoolExecutor | None = None   # the worker thread of its analyses
         self.cancel: threading.Event | None = None
         self.generation = 0                    # bumps on every schedule (also re-analyses)
         self.latest_generation = -1            # the generation ``latest`` was scheduled as
@@ -169,27 +174,30 @@ def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | N
 # ---- the documents ---------------------------------------------------------------------------------
 
 class Documents:
-    """All open documents, and the worker thread that analyses them."""
+    """All open documents, and the worker threads (one lane per document) that analyse them."""
 
     def __init__(self, on_analysed: Callable[[Document, Snapshot], None] | None = None):
         self.docs: dict[str, Document] = {}
         self.by_path: dict[str, Document] = {}
         self.on_analysed = on_analysed
-        self._executor: ThreadPoolExecutor | None = None
         self.analyses = 0
+        self._slots = threading.BoundedSemaphore(PARALLEL)
+        self._running = 0                  # analyses under way (the collector is off while any is)
+        self._running_lock = threading.Lock()
+        self._collected_at = 0             # ``analyses`` at the last full collection
 
-    @property
-    def executor(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shapelens-analysis")
-        return self._executor
+    @staticmethod
+    def lane(doc: Document) -> ThreadPoolExecutor:
+        if doc.lane is None:
+            doc.lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shapelens-analysis")
+        return doc.lane
 
     def shutdown(self) -> None:
         for doc in self.docs.values():
             if doc.cancel is not None:
                 doc.cancel.set()
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            if doc.lane is not None:
+                doc.lane.shutdown(wait=False, cancel_futures=True)
 
     # ---- buffers ---------------------------------------------------------------------------------
     def buffer_text(self, path: str) -> str | None:
@@ -228,8 +236,10 @@ class Documents:
             self.by_path.pop(norm_path(doc.path), None)
             self.schedule_dependents(doc)     # dependents now read the file on disk
         # the closed document's analyses are garbage now (syntax trees and records hold cycles):
-        # collect them at once, on the worker, between analyses, for the next documents to reuse
-        self.executor.submit(collect_all)
+        # collect them at once, on its lane once its work is done, for the next documents to reuse
+        lane = self.lane(doc)
+        lane.submit(collect_all)
+        lane.shutdown(wait=False)
 
     def schedule_dependents(self, changed: Document) -> None:
         if not changed.path:
@@ -258,16 +268,22 @@ class Documents:
         if previous is not None and not previous.done():
             previous.set_result(None)          # its waiters move on to the new future
         version, text, generation = doc.version, doc.cells if doc.cells is not None else doc.text, doc.generation
-        job = loop.run_in_executor(self.executor, self._run, doc, version, text, cancel, settle)
+        job = loop.run_in_executor(self.lane(doc), self._run, doc, version, text, cancel, settle)
         job.add_done_callback(lambda j: self._finished(doc, generation, future, j))
 
     def _run(self, doc: Document, version: int, text, cancel: threading.Event, settle: float = 0.0):
-        """On the worker thread (``text``: a notebook's cells, or the text).  In a burst (``settle`` > 0) it first waits that long for a
+        """On the document's lane (``text``: a notebook's cells, or the text).  In a burst (``settle`` > 0) it first waits that long for a
         newer version, holding no lock: an analysis that the next change would cancel would only
         take the interpreter lock from the event loop, which then reads the burst's messages
         seconds late — and the hints of the last version with them."""
         if cancel.is_set() or (settle and cancel.wait(settle)):
             return None
+        with self._slots:
+            if cancel.is_set():
+                return None
+            return self._analyse(doc, version, text, cancel)
+
+    def _analyse(self, doc: Document, version: int, text, cancel: threading.Event):
         started = time.perf_counter()
         paths: set = set()
 
@@ -277,20 +293,34 @@ class Documents:
 
         loader = module_loader(doc.path, open_buffer) if doc.path else None
         notebook = notebook_source(text) if isinstance(text, list) else None
-        gc.disable()        # no collector passes during an analysis (they were 15-20% of its time);
-        try:                # its cyclic garbage is frozen below and freed by the next ``collect_all``
+        self._collector(on=False)   # no collector passes during an analysis (they were 15-20% of its
+        try:                        # time); its cyclic garbage is frozen below, freed by ``collect_all``
             outcome = doc.engine.update(notebook.text if notebook else text, loader, cancel)
         except Cancelled:
             return None
         finally:
-            gc.enable()
+            self._collector(on=True)
+        return build_snapshot(version, notebook.original if notebook else text, outcome, doc.good, paths,
+                              time.perf_counter() - started, notebook)
+
+    def _collector(self, on: bool) -> None:
+        """Turn the collector off while any analysis runs; when the last one ends, turn it back on
+        and freeze what the analyses left (every ``COLLECT_EVERY`` analyses, collect it instead)."""
+        with self._running_lock:
+            if not on:
+                self._running += 1
+                gc.disable()
+                return
+            self._running -= 1
             self.analyses += 1
-            if self.analyses % COLLECT_EVERY == 0:
+            if self._running:
+                return
+            gc.enable()
+            if self.analyses - self._collected_at >= COLLECT_EVERY:
+                self._collected_at = self.analyses
                 collect_all()
             else:
                 gc.freeze()
-        return build_snapshot(version, notebook.original if notebook else text, outcome, doc.good, paths,
-                              time.perf_counter() - started, notebook)
 
     def _finished(self, doc: Document, generation: int, future: asyncio.Future, job) -> None:
         try:
