@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, ClassVar, TypeVar
 
-from .args import Args, bind
+from .args import Args, bind, parse_signature
 from .derivation import Derivation
 from .errors import ShapeError
 from .shape import UNKNOWN, Dim, Shape, Shapes, dim_op
@@ -71,13 +71,46 @@ def to_snake_case(name: str) -> str:
     return name
 
 
+# The keyword arguments ``keras.layers.Layer.__init__`` takes (``input_dim`` and ``input_shape``
+# popped from its ``**kwargs``); any other one left in ``**kwargs`` raises "Unrecognized keyword
+# arguments" (Keras 2's ``batch_input_shape``, ``batch_size``, ``input_length``, ``time_major``, ...).
+LAYER_KWARGS = frozenset({"activity_regularizer", "trainable", "dtype", "autocast", "name", "input_dim",
+                          "input_shape"})
+
+
+def _shown(value: object) -> str:
+    """A keyword's value as Keras's message prints it (``repr``), ``?`` where it is not known."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        items = ", ".join(_shown(v) for v in value)
+        return f"[{items}]" if isinstance(value, list) else f"({items}{',' if len(value) == 1 else ''})"
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return "{" + ", ".join(f"{k!r}: {_shown(v)}" for k, v in value.items()) + "}"
+    return "?"
+
+
+def passes(init: str, *names: str, positional: bool = False) -> dict[str, str]:
+    """``fixed_kwargs`` for parameters a Keras class passes to ``init`` itself, with Python's
+    message for a second value given through ``**kwargs`` (``init`` named as Python names it:
+    qualified by module for a keyword, by class for a positional argument)."""
+    kind = "argument" if positional else "keyword argument"
+    return {name: f"{init}() got multiple values for {kind} '{name}'" for name in names}
+
+
 class Layer:
     """Static stand-in for one ``keras.layers.Layer`` instance."""
 
     keras_name: ClassVar[str] = "Layer"
     signature: ClassVar[str] = "**kwargs"
     call_signature: ClassVar[str] = "inputs, *, training=None, mask=None"
-    passed_kwargs: ClassVar[frozenset[str]] = frozenset()   # **kwargs the Keras class consumes before Layer.__init__
+    # keywords the Keras class or an intermediate base (BaseConv, RNN, ...) takes through
+    # ``**kwargs`` besides ``LAYER_KWARGS`` (``kwargs.pop("implementation")``, a base's own parameter)
+    passed_kwargs: ClassVar[frozenset[str]] = frozenset()
+    # parameters of a base ``__init__`` that the Keras class passes itself (``rank=2``): given again
+    # through ``**kwargs`` they are Python's "got multiple values" (keyword -> message, ``passes``)
+    fixed_kwargs: ClassVar[dict[str, str]] = {}
+    ignores_kwargs: ClassVar[bool] = False      # the Keras class drops its **kwargs (InputLayer)
 
     def __init__(self, args: Args, name: str | None = None) -> None:
         self.args = args
@@ -86,10 +119,41 @@ class Layer:
         self.built_input_shape: Any = None
         trainable = args.extra.get("trainable", True)
         self.trainable = trainable is not False
+        self.check_keywords()
         self.validate()
 
     def __repr__(self) -> str:
         return f"<{self.keras_name} name={self.name}>"   # stable: messages never show addresses
+
+    @classmethod
+    def accepted_keywords(cls) -> frozenset[str]:
+        """Every keyword argument the Keras class's constructor accepts."""
+        sig = parse_signature(cls.signature)
+        names = frozenset(sig.names + sig.keyword_only)
+        if not sig.var_keyword:
+            return names
+        return (names | LAYER_KWARGS | cls.passed_kwargs) - cls.fixed_kwargs.keys()
+
+    def check_keywords(self) -> None:
+        """Raise as Keras does for keywords its constructor does not accept: Python's ``TypeError``
+        when the class has no ``**kwargs`` or passes that base parameter itself, else
+        ``Layer.__init__``'s ``ValueError`` with every keyword left over."""
+        extra = self.args.extra
+        if not extra or self.ignores_kwargs:
+            return
+        if not parse_signature(self.signature).var_keyword:
+            name = next(iter(extra))
+            raise ShapeError("invalid-argument",
+                             f"{self.keras_name}.__init__() got an unexpected keyword argument '{name}'")
+        for name in extra:
+            if name in self.fixed_kwargs:
+                raise ShapeError("invalid-argument", self.fixed_kwargs[name])
+        accepted = LAYER_KWARGS | self.passed_kwargs
+        unknown = {k: v for k, v in extra.items() if k not in accepted}
+        if unknown:
+            shown = ", ".join(f"{k!r}: {_shown(v)}" for k, v in unknown.items())
+            raise ShapeError("invalid-argument",
+                             f"Unrecognized keyword arguments passed to {self.keras_name}: {{{shown}}}")
 
     # ---- hooks for rule authors -------------------------------------------------------------
     def validate(self) -> None:
@@ -112,6 +176,15 @@ class Layer:
         if self.weights is None:
             self.built_input_shape = input_shape
             self.weights = self.count_params(input_shape, why)
+            if self.quantized():
+                self.weights = UNKNOWN_PARAMS
+
+    def quantized(self) -> bool:
+        """A quantized dtype policy (``dtype="int8_from_float32"``) or a ``quantization_config``:
+        the weights ``quantized_build`` makes are not counted here, so their number is ``?``."""
+        dtype = self.args.peek("dtype")
+        config = self.args.peek("quantization_config")
+        return (isinstance(dtype, str) and "_from_" in dtype) or config is not None
 
     def param_count(self) -> ParamCount:
         """What ``model.summary()`` shows for this layer (frozen layers count as non-trainable)."""
@@ -142,6 +215,8 @@ class Layer:
         if self.weights is None:   # a rule whose ``call`` did not build: called means built
             try:
                 self.weights = self.count_params(call_args.get("inputs", UNKNOWN), why)
+                if self.quantized():
+                    self.weights = UNKNOWN_PARAMS
             except (ShapeError, TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):
                 self.weights = UNKNOWN_PARAMS
         if first_call:

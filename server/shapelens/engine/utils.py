@@ -129,5 +129,26 @@ def require_defined(layer: Layer, dim: Dim, what: str, shape: Any) -> None:
         )
 
 
+def lora_rank(layer: Layer, constraint: str) -> int | Unknown:
+    """``lora_rank`` when LoRA is enabled at build (``if self.lora_rank:``), 0 when not,
+    ``UNKNOWN`` when we cannot tell.  Enabling refuses a kernel/embeddings constraint
+    (Dense, EinsumDense, Embedding, BaseConv)."""
+    if not layer.args.given("lora_rank"):
+        return 0
+    rank: object = layer.args.get("lora_rank")      # BaseConv takes it through **kwargs
+    if rank is UNKNOWN:
+        return UNKNOWN
+    if not rank:
+        return 0
+    if layer.args.given(constraint) and layer.args.get(constraint) not in (None, UNKNOWN):
+        what = "embedding" if constraint == "embeddings_constraint" else "kernel"
+        raise ShapeError(
+            "invalid-argument",
+            f"Lora is incompatible with {what} constraints. In order to enable lora on this "
+            f"layer, remove the `{constraint}` argument.",
+        )
+    return rank if is_int(rank) else UNKNOWN
+
+
 def _lit(value: object) -> str:
     return repr(value)

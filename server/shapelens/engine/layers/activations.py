@@ -60,6 +60,7 @@ class ReLU(_Activation):
 @register("LeakyReLU")
 class LeakyReLU(_Activation):
     signature = "negative_slope=0.3, **kwargs"
+    passed_kwargs = frozenset({"alpha"})        # kwargs.pop("alpha")
 
     def validate(self) -> None:
         # The deprecated ``alpha`` keyword replaces ``negative_slope``.

@@ -17,7 +17,6 @@ from ..errors import ShapeError
 from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, register
 from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_shape, is_int, is_shape_list
 from ..utils import require_defined
-from .rnn import check_kwargs
 
 ATTENTION_CALL = ("query, value, key=None, query_mask=None, value_mask=None, key_mask=None, "
                   "attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False")
@@ -121,7 +120,6 @@ class MultiHeadAttention(Layer):
                              f"`attention_axes` must be an int, list, or tuple.Received: attention_axes={axes!r}")
         self.attention_axes = axes
         check_common_options(self.args)
-        check_kwargs(self)
 
     @staticmethod
     def standard_output_shape(value: object) -> tuple[Any, ...] | None | Unknown:
@@ -253,7 +251,6 @@ class GroupedQueryAttention(Layer):
         if isinstance(head_dim, (int, float)) and head_dim <= 0:
             raise ShapeError("invalid-argument",
                              f"`head_dim` must be positive (Keras scales by 1 / sqrt(head_dim)). Received: {head_dim}")
-        check_kwargs(self)
 
     def call(self, call_args: Args, why: Derivation) -> Shapes:
         query, value, key = call_args["query"], call_args["value"], call_args["key"]
@@ -334,7 +331,6 @@ class Attention(Layer):
                       "use_causal_mask=False")
 
     def validate(self) -> None:
-        check_kwargs(self)
         score_mode = self.args.get("score_mode", "dot")
         if score_mode is not UNKNOWN and score_mode not in ("dot", "concat"):
             raise ShapeError("invalid-argument",

@@ -17,9 +17,10 @@ from ..args import Args
 from ..conv_utils import axis_labels, transpose_output_length, window_output_length
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..layer import Layer, ParamCount, register
+from ..layer import UNKNOWN_PARAMS, Layer, ParamCount, passes, register
 from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, format_shape, is_int
 from ..utils import (
+    lora_rank,
     require_axis,
     require_defined,
     require_rank,
@@ -213,6 +214,9 @@ class _Convolution(Layer):
 class BaseConv(_Convolution):
     """``keras.src.layers.convolutional.base_conv.BaseConv``."""
 
+    passed_kwargs = frozenset({"lora_rank", "lora_alpha"})
+    fixed_kwargs = passes("keras.src.layers.convolutional.base_conv.BaseConv.__init__", "rank")
+
     def validate(self) -> None:
         super().validate()
         self.check_positive("filters", "Invalid value for argument `filters`. Expected a strictly positive value.")
@@ -241,17 +245,36 @@ class BaseConv(_Convolution):
             )
         filters = self.weight_size("filters")
         use_bias = self.use_bias()
+        rank = lora_rank(self, "kernel_constraint")
         if not _all_int(*self.kernel_size, channels, groups, filters) or use_bias is UNKNOWN:
-            return ParamCount(UNKNOWN, 0)
+            return ParamCount(UNKNOWN, 0) if rank == 0 else UNKNOWN_PARAMS
+        if rank is UNKNOWN:
+            return UNKNOWN_PARAMS
         kernel = math.prod(self.kernel_size) * (channels // groups) * filters
         per_group = f"({channels} / {groups})" if groups != 1 else str(channels)
         inner = _product(self.kernel_size + (per_group,))
         names = _product(self.kernel_names() + ["in_channels / groups"])
+        if rank:
+            return self._lora_params(kernel, inner, names, filters, rank, use_bias, why)
         if use_bias:
             why.step("params", f"({names} + 1) · filters", f"({inner} + 1) · {filters}", kernel + filters)
             return ParamCount(kernel + filters, 0)
         why.step("params", f"{names} · filters", f"{inner} · {filters}", kernel)
         return ParamCount(kernel, 0)
+
+    @staticmethod
+    def _lora_params(kernel: int, inner: str, names: str, filters: int, rank: int, use_bias: bool,
+                     why: Derivation) -> ParamCount:
+        """``enable_lora`` at build: the kernel frozen, ``lora_kernel_a`` (kernel[:-1] + (rank,))
+        and ``lora_kernel_b`` (rank, filters) trainable."""
+        why.step("non-trainable params", f"{names} · filters (kernel frozen by LoRA)", f"{inner} · {filters}",
+                 kernel)
+        lora = kernel // filters * rank + rank * filters
+        bias = filters if use_bias else 0
+        formula = f"{names} · lora_rank + lora_rank · filters" + (" + filters" if use_bias else "")
+        bias_text = f" + {filters}" if use_bias else ""
+        why.step("trainable params", formula, f"{inner} · {rank} + {rank} · {filters}{bias_text}", lora + bias)
+        return ParamCount(lora + bias, kernel)
 
 
 @register("Conv1D", "Convolution1D")
@@ -277,6 +300,8 @@ class Conv3D(BaseConv):
 
 class BaseConvTranspose(_Convolution):
     """``keras.src.layers.convolutional.base_conv_transpose.BaseConvTranspose``."""
+
+    fixed_kwargs = passes("keras.src.layers.convolutional.base_conv_transpose.BaseConvTranspose.__init__", "rank")
 
     def validate(self) -> None:
         super().validate()
@@ -349,6 +374,8 @@ class Conv3DTranspose(BaseConvTranspose):
 class BaseDepthwiseConv(_Convolution):
     """``keras.src.layers.convolutional.base_depthwise_conv.BaseDepthwiseConv``."""
 
+    fixed_kwargs = passes("keras.src.layers.convolutional.base_depthwise_conv.BaseDepthwiseConv.__init__", "rank")
+
     def validate(self) -> None:
         super().validate()
         self.check_positive("depth_multiplier",
@@ -398,6 +425,8 @@ class DepthwiseConv2D(BaseDepthwiseConv):
 
 class BaseSeparableConv(_Convolution):
     """``keras.src.layers.convolutional.base_separable_conv.BaseSeparableConv``."""
+
+    fixed_kwargs = passes("keras.src.layers.convolutional.base_separable_conv.BaseSeparableConv.__init__", "rank")
 
     def validate(self) -> None:
         super().validate()

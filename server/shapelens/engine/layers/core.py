@@ -11,8 +11,8 @@ from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
 from ..layer import UNKNOWN_PARAMS, Layer, ParamCount, register
-from ..shape import UNKNOWN, Shape, Shapes, Unknown, dim_product, format_dim, format_shape, is_int
-from ..utils import require_axis, require_defined, require_rank
+from ..shape import UNKNOWN, Shape, Shapes, dim_product, format_dim, format_shape, is_int
+from ..utils import lora_rank, require_axis, require_defined, require_rank
 
 # keras.src.activations.ALL_OBJECTS_DICT: the only strings ``activations.get`` accepts.
 ACTIVATION_NAMES = frozenset({
@@ -67,27 +67,7 @@ def input_batch_shape(shape: object, batch_size: object = None, batch_shape: obj
 class InputLayer(Layer):
     signature = ("shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, "
                  "batch_shape=None, input_tensor=None, optional=False, name=None, **kwargs")
-
-
-def _lora_rank(layer: Dense | EinsumDense | Embedding) -> int | Unknown:
-    """``lora_rank`` when LoRA is enabled at build (``if self.lora_rank:``), 0 when not,
-    ``UNKNOWN`` when we cannot tell.  Enabling refuses a kernel/embeddings constraint."""
-    if not layer.args.given("lora_rank"):
-        return 0
-    rank: object = layer.args["lora_rank"]
-    if rank is UNKNOWN:
-        return UNKNOWN
-    if not rank:
-        return 0
-    constraint = layer.constraint_arg
-    if layer.args.given(constraint) and layer.args[constraint] not in (None, UNKNOWN):
-        what = "embedding" if constraint == "embeddings_constraint" else "kernel"
-        raise ShapeError(
-            "invalid-argument",
-            f"Lora is incompatible with {what} constraints. In order to enable lora on this "
-            f"layer, remove the `{constraint}` argument.",
-        )
-    return rank if is_int(rank) else UNKNOWN
+    ignores_kwargs = True       # ``super().__init__(name=name)``: its **kwargs never reach Layer
 
 
 @register("Dense")
@@ -95,7 +75,7 @@ class Dense(Layer):
     signature = ("units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', "
                  "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
                  "activity_regularizer=None, kernel_constraint=None, bias_constraint=None, "
-                 "lora_rank=None, lora_alpha=None, **kwargs")
+                 "lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs")
     constraint_arg = "kernel_constraint"
 
     def validate(self) -> None:
@@ -126,7 +106,7 @@ class Dense(Layer):
         return out
 
     def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
-        rank = _lora_rank(self)
+        rank = lora_rank(self, self.constraint_arg)
         if not isinstance(input_shape, tuple):
             return ParamCount(UNKNOWN, 0) if rank == 0 else UNKNOWN_PARAMS
         in_dim = input_shape[-1]
@@ -331,7 +311,7 @@ class EinsumDense(Layer):
         if shapes.bias is not None:
             require_weight_shape(self, shapes.bias, "bias")
         # numbers once the test below rules UNKNOWN out (None dims were refused above)
-        rank: Any = _lora_rank(self)
+        rank: Any = lora_rank(self, self.constraint_arg)
         kernel: Any = dim_product(shapes.kernel)
         bias: Any = dim_product(shapes.bias) if shapes.bias is not None else 0
         if UNKNOWN in (kernel, bias, rank, self.args["bias_axes"]):
@@ -358,6 +338,7 @@ class Embedding(Layer):
     signature = ("input_dim, output_dim, embeddings_initializer='uniform', "
                  "embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False, "
                  "weights=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs")
+    passed_kwargs = frozenset({"input_length"})     # kwargs.pop("input_length"), deprecated
     constraint_arg = "embeddings_constraint"
 
     def validate(self) -> None:
@@ -380,7 +361,7 @@ class Embedding(Layer):
 
     def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         vocab, dim = self.args["input_dim"], self.args["output_dim"]
-        rank = _lora_rank(self)
+        rank = lora_rank(self, self.constraint_arg)
         if vocab is UNKNOWN or dim is UNKNOWN or rank is UNKNOWN:
             return ParamCount(UNKNOWN, 0) if rank == 0 else UNKNOWN_PARAMS
         total = vocab * dim

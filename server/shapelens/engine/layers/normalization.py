@@ -185,6 +185,7 @@ class LayerNormalization(Layer):
     signature = ("axis=-1, epsilon=0.001, center=True, scale=True, beta_initializer='zeros', "
                  "gamma_initializer='ones', beta_regularizer=None, gamma_regularizer=None, "
                  "beta_constraint=None, gamma_constraint=None, **kwargs")
+    passed_kwargs = frozenset({"rms_scaling"})      # kwargs.pop("rms_scaling", False)
 
     def validate(self) -> None:
         _check_list_axis(self.args["axis"])

@@ -17,13 +17,15 @@ from ..args import Args
 from ..conv_utils import axis_labels, pool_output_length
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..layer import Layer, register
+from ..layer import Layer, passes, register
 from ..shape import UNKNOWN, Shape, Shapes, format_shape, is_int
 from ..utils import require_rank, standardize_data_format, standardize_tuple
 
 
 class BasePooling(Layer):
     """``keras.src.layers.pooling.base_pooling.BasePooling``."""
+
+    fixed_kwargs = passes("keras.src.layers.pooling.base_pooling.BasePooling.__init__", "pool_dimensions", "pool_mode")
 
     pool_dimensions: ClassVar[int] = 2
 
@@ -123,6 +125,9 @@ class AveragePooling3D(BasePooling):
 
 class BaseGlobalPooling(Layer):
     """``keras.src.layers.pooling.base_global_pooling.BaseGlobalPooling``."""
+
+    fixed_kwargs = passes("keras.src.layers.pooling.base_global_pooling.BaseGlobalPooling.__init__",
+                          "pool_dimensions")
 
     pool_dimensions: ClassVar[int] = 2
     signature = "data_format=None, keepdims=False, **kwargs"

@@ -373,6 +373,7 @@ class TextVectorization(Layer):
                  "ngrams=None, output_mode='int', output_sequence_length=None, pad_to_max_tokens=False, "
                  "vocabulary=None, idf_weights=None, sparse=False, ragged=False, encoding='utf-8', "
                  "name=None, **kwargs")
+    passed_kwargs = frozenset({"has_input_vocabulary", "vocabulary_size"})    # kwargs.pop(...)
 
     def count_params(self, input_shape: Shape, why: Derivation) -> ParamCount:
         # the idf weights of "tf_idf" are a variable Keras may count: unknown, never a guess
@@ -405,6 +406,8 @@ class _ImageLayer(Layer):
     """``BaseImagePreprocessingLayer``: same shape out, constructor checks declared per class."""
 
     call_signature = "data, training=True"
+    # BaseImagePreprocessingLayer.__init__(factor=None, bounding_box_format=None, data_format=None, **kwargs)
+    passed_kwargs = frozenset({"factor", "bounding_box_format", "data_format"})
     factor_bounds: ClassVar[tuple[Any, ...] | None] = None     # base `_set_factor(factor)` range
     factor_or_zero: ClassVar[bool] = False           # factor passed through the base __init__
     value_range: ClassVar[bool] = False              # `_set_value_range` is called

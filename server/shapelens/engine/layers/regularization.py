@@ -12,7 +12,7 @@ from typing import Any
 from ..args import Args
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..layer import Layer, register
+from ..layer import Layer, passes, register
 from ..shape import UNKNOWN, Shape, Shapes, format_shape
 from ..utils import require_rank, standardize_data_format
 
@@ -80,9 +80,6 @@ class _SpatialDropout(Dropout):
 
     def validate(self) -> None:
         require_unit_interval(self, "rate")
-        for name in self.args.extra:
-            raise ShapeError("invalid-argument",
-                             f"{self.keras_name}.__init__() got an unexpected keyword argument '{name}'")
         if self.args.given("data_format"):
             standardize_data_format(self.args["data_format"])
 
@@ -138,6 +135,7 @@ class AlphaDropout(_Regularization):
 @register("ActivityRegularization")
 class ActivityRegularization(_Regularization):
     signature = "l1=0.0, l2=0.0, **kwargs"
+    fixed_kwargs = passes("keras.src.layers.layer.Layer.__init__", "activity_regularizer")
 
 
 __all__ = [

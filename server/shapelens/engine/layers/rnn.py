@@ -18,7 +18,7 @@ from ..args import Args
 from ..conv_utils import axis_labels, window_output_length
 from ..derivation import Derivation
 from ..errors import ShapeError
-from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, register, to_snake_case
+from ..layer import NO_PARAMS, UNKNOWN_PARAMS, Layer, ParamCount, create_layer, passes, register, to_snake_case
 from ..shape import UNKNOWN, Dim, Shape, Shapes, Unknown, dim_op, format_shape, is_int
 from ..utils import require_defined, require_rank, standardize_data_format, standardize_padding, standardize_tuple
 
@@ -39,19 +39,6 @@ def _literal(value: object) -> bool:
     return value is None or isinstance(value, (str, int, float, bool, list, dict))
 
 
-# Keyword arguments ``keras.layers.Layer.__init__`` takes; any other one left in ``**kwargs`` raises
-# "Unrecognized keyword arguments" (``time_major``, ``input_length``, ``batch_input_shape``, ...).
-LAYER_KWARGS = frozenset({"activity_regularizer", "trainable", "dtype", "autocast", "name", "input_dim",
-                          "input_shape"})
-
-
-def check_kwargs(layer: Layer) -> None:
-    unknown = {k: v for k, v in layer.args.extra.items() if k not in LAYER_KWARGS | layer.passed_kwargs}
-    if unknown:
-        raise ShapeError("invalid-argument",
-                         f"Unrecognized keyword arguments passed to {layer.keras_name}: {unknown!r}")
-
-
 # ---- cells ----------------------------------------------------------------------------------
 
 class RecurrentCell(Layer):
@@ -66,9 +53,11 @@ class RecurrentCell(Layer):
         self.owner = owner      # the LSTM/GRU/SimpleRNN layer built around this cell, sharing its args
         super().__init__(args, name)
 
+    def check_keywords(self) -> None:
+        if self.owner is None:      # a layer's own cell shares the layer's arguments
+            super().check_keywords()
+
     def validate(self) -> None:
-        if self.owner is None:
-            check_kwargs(self)
         units = self.args["units"]
         if units is UNKNOWN or isinstance(units, bool):
             return
@@ -179,7 +168,6 @@ class StackedRNNCells(Layer):
     call_signature = "inputs, states, training=False, **kwargs"
 
     def validate(self) -> None:
-        check_kwargs(self)
         cells = self.args["cells"]
         if isinstance(cells, (list, tuple)):
             for cell in cells:
@@ -266,7 +254,6 @@ class RNN(Layer):
 
     def validate(self) -> None:
         self.cell = self.make_cell()
-        check_kwargs(self)
 
     def make_cell(self) -> Cell | None:
         cell = self.args["cell"]
@@ -358,6 +345,7 @@ class _CellRNN(RNN):
 
     cell_class: type[RecurrentCell]
     input_ndim = 3
+    fixed_kwargs = passes("RNN.__init__", "cell", positional=True)
 
     def make_cell(self) -> Cell | None:
         cell = self.cell_class(self.args, name=to_snake_case(self.cell_class.keras_name), owner=self)
@@ -404,6 +392,8 @@ class ConvLSTM(RNN):
     (``keras/src/layers/rnn/conv_lstm.py``); input ``(batch, time, *spatial, channels)``."""
 
     rank = 2
+    fixed_kwargs = {**passes("keras.src.layers.rnn.conv_lstm.ConvLSTM.__init__", "rank"),
+                    **passes("RNN.__init__", "cell", positional=True)}
     signature = (
         "filters, kernel_size, strides=1, padding='valid', data_format=None, dilation_rate=1, "
         "activation='tanh', recurrent_activation='sigmoid', use_bias=True, "
@@ -413,7 +403,6 @@ class ConvLSTM(RNN):
     passed_kwargs = frozenset({"unroll", "zero_output_for_mask"})
 
     def validate(self) -> None:
-        check_kwargs(self)
         self.cell = None
         self.input_ndim = self.rank + 3
         self.kernel_size = standardize_tuple(self.args["kernel_size"], self.rank, "kernel_size")
@@ -570,7 +559,6 @@ class Bidirectional(Layer):
                 f"Invalid merge mode. Received: {merge_mode}. Merge mode should be one of "
                 '{"sum", "mul", "ave", "concat", None}',
             )
-        check_kwargs(self)
         self.forward: RNN | None = None
         self.backward: RNN | None = None
         if layer is None:
@@ -659,7 +647,6 @@ class TimeDistributed(Layer):
 
     def validate(self) -> None:
         self.layer = _require_layer(self.args["layer"], "TimeDistributed")
-        check_kwargs(self)
 
     def child_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...]:
         if len(input_shape) < 3:
