@@ -459,3 +459,17 @@ def test_a_subclassed_model_built_by_fit_on_unknown_data_is_unknown_never_0(tmp_
     [want], [got] = real["models"], mine["models"]
     assert want["total_params"] > 0 and got["total_params"] is None
     assert [r["params"] for r in got["layers"]] == [None, None]
+
+
+def test_a_subclassed_model_called_on_data_of_unknown_shape_records_no_inner_node(tmp_path):
+    """Called on data ShapeLens cannot see, the model runs eagerly in Keras: its layers get no
+    node, so a custom layer without ``compute_output_shape`` prints ``?`` as Keras does, never a
+    partial shape worked out from its last layer."""
+    source = FIT_BUILT.replace("model.fit({data}, np.zeros((4, 8, 8, 1)), epochs=1, verbose=0)", "out = model({data})")
+    data = 'np.zeros(tuple(int(v) for v in os.environ.get("SHAPE", "4,8,8,3").split(",")))'
+    path = tmp_path / "called_on_unknown.py"
+    path.write_text(textwrap.dedent(source.format(data=data)).lstrip())
+    real, mine = keras_report(path), ours(path)
+    [want], [got] = real["models"], mine["models"]
+    assert want["layers"][0]["output_shape"] == got["layers"][0]["output_shape"] == "?"
+    assert got["layers"][1]["output_shape"] == "?" and [r["params"] for r in got["layers"]] == [None, None]

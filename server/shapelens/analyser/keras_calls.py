@@ -158,7 +158,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return calls.record_unknown_call(self.rec, op, positional, node)
         op = cast(SubclassModel, op)    # the other stand-in a Keras subclass's instance holds
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
-        private = private_copy(inputs)
+        # what ``call`` sees: tensors with no history (a value we cannot know may be data: a
+        # tensor of unknown shape, so that the layers it reaches record no node either)
+        private = private_copy(inputs) if inputs is not UNKNOWN else SymTensor(UNKNOWN)
         build = instance.cls.lookup("build")
         if isinstance(build, UserFunction) and not op.build_called:
             op.build_called = True
