@@ -39,6 +39,21 @@ SNIPPETS = {
             layers.Dense(noise.ndim),
         ])
         """,
+    # noise the size of a dataset whose sample count is not known: the per-sample shape is
+    "random_noise_of_unknown_sample_count": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        import os
+        x_train = np.zeros((int(os.environ.get("SAMPLES", "5")), 28, 28))
+        x_train = np.reshape(x_train, (len(x_train), 28, 28, 1)) / 255.0
+        noisy = np.clip(x_train + 0.5 * np.random.normal(0.0, 1.0, size=x_train.shape), 0, 1)
+        uniform = np.random.rand(len(x_train), 12)
+        inputs = keras.Input(noisy.shape[1:])
+        model = keras.Model(inputs, layers.Conv2D(4, 3)(inputs))
+        flat = keras.Sequential([keras.Input(uniform.shape[1:]), layers.Dense(3)])
+        """,
     "to_categorical_and_pad_sequences": """
         import numpy as np
         import keras

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import assert_models_match_keras
+from oracle_compare import assert_models_match_keras, ours
 from shapelens.analyser import analyse_source
 from shapelens.engine.shape import UNKNOWN
 from shapelens.server.hints import shape_text
@@ -405,3 +405,108 @@ def test_freezing_a_subclass_of_a_layer_with_an_invalid_argument_reports_keras_e
     errors = [d for d in analysis.diagnostics if d.severity == "error"]
     assert [(d.span.line, d.message) for d in errors] == [(error["line"], error["message"])]
     assert not [d for d in analysis.diagnostics if d.code == "analysis-limit"]
+
+
+FIT_BUILT = """
+    import os
+    import numpy as np
+    import keras
+    from keras import layers
+
+    class Decode(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.conv = layers.Conv2D(1, 3, padding="same")
+
+        def call(self, x):
+            return self.conv(x)
+
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.decode = Decode()
+            self.widen = layers.Conv2D(2, 3, padding="same")
+
+        def call(self, x):
+            return self.decode(self.widen(x))
+
+    model = Net()
+    model.compile(loss="mse", optimizer="sgd")
+    model.fit({data}, np.zeros((4, 8, 8, 1)), epochs=1, verbose=0)
+    """
+
+
+def test_a_subclassed_model_built_by_fit_counts_its_weights(tmp_path):
+    """``fit`` on a concrete array builds the model (Keras calls it on one batch): every row and
+    total is Keras's, except the batch size (Keras's comes from the data's first batch)."""
+    path = tmp_path / "fit_built.py"
+    path.write_text(textwrap.dedent(FIT_BUILT.format(data="np.zeros((4, 8, 8, 3))")).lstrip())
+    real, mine = keras_report(path), ours(path)
+    [want], [got] = real["models"], mine["models"]
+    assert [r["params"] for r in got["layers"]] == [r["params"] for r in want["layers"]]
+    assert [got[k] for k in ("total_params", "trainable_params")] == [want[k] for k in ("total_params", "trainable_params")]
+    assert got["layers"][0]["output_shape"] == want["layers"][0]["output_shape"] == "?"
+    ours_shape, keras_shape = got["layers"][1]["output_shape"], want["layers"][1]["output_shape"]
+    assert ours_shape.startswith("(?,") and ours_shape.split(",")[1:] == keras_shape.split(",")[1:]
+
+
+def test_a_subclassed_model_built_by_fit_on_unknown_data_is_unknown_never_0(tmp_path):
+    """On data of a shape not known statically, the rows and totals are ``?``, never "0 (unbuilt)"."""
+    data = 'np.zeros(tuple(int(v) for v in os.environ.get("SHAPE", "4,8,8,3").split(",")))'
+    path = tmp_path / "fit_unknown.py"
+    path.write_text(textwrap.dedent(FIT_BUILT.format(data=data)).lstrip())
+    real, mine = keras_report(path), ours(path)
+    [want], [got] = real["models"], mine["models"]
+    assert want["total_params"] > 0 and got["total_params"] is None
+    assert [r["params"] for r in got["layers"]] == [None, None]
+
+
+AUTOENCODER = """
+    import os
+    import numpy as np
+    import keras
+    from keras import layers
+
+    class Encoder(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.conv = layers.Conv2D(4, 3, padding="same")
+            self.pool = layers.MaxPooling2D(2)
+
+        def call(self, x):
+            return self.pool(self.conv(x))
+
+    class Decoder(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.up = layers.UpSampling2D(2)
+            self.conv = layers.Conv2D(1, 3, padding="same")
+
+        def call(self, x):
+            return self.conv(self.up(x))
+
+    class Autoencoder(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.encoder = Encoder()
+            self.decoder = Decoder()
+
+        def call(self, x):
+            return self.decoder(self.encoder(x))
+
+    data = np.zeros(tuple(int(v) for v in os.environ.get("SHAPE", "6,8,8,1").split(",")), "float32")
+    model = Autoencoder()
+    image = model(data)[0]
+    """
+
+
+def test_a_subclassed_model_called_on_data_of_unknown_shape_records_no_inner_node(tmp_path):
+    """Called on data ShapeLens cannot see, the model runs eagerly in Keras: its layers get no
+    node, so a custom layer without ``compute_output_shape`` prints ``?`` as Keras does, never a
+    partial shape worked out from its last layer (``(?, ?, ?, 1)``)."""
+    path = tmp_path / "called_on_unknown.py"
+    path.write_text(textwrap.dedent(AUTOENCODER).lstrip())
+    real, mine = keras_report(path), ours(path)
+    [want], [got] = real["models"], mine["models"]
+    assert [r["output_shape"] for r in got["layers"]] == [r["output_shape"] for r in want["layers"]] == ["?", "?"]
+    assert [r["params"] for r in got["layers"]] == [None, None]

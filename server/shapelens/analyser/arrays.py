@@ -191,7 +191,7 @@ def numpy_call(name: str, positional, keywords):
 def random_call(name: str, positional, keywords):
     if name in ("rand", "randn") and not keywords:
         dims = tuple(positional)
-        return constant(dims) if dims and all(is_int(d) for d in dims) else UNKNOWN
+        return constant(dims) if dims else UNKNOWN
     where = RANDOM_SIZE.get(name)
     if where is None:
         return UNKNOWN
@@ -200,7 +200,7 @@ def random_call(name: str, positional, keywords):
         size = (size,)
     if isinstance(size, list):
         size = tuple(size)
-    return constant(size) if isinstance(size, tuple) and all(is_int(d) for d in size) else UNKNOWN
+    return constant(size) if isinstance(size, tuple) else UNKNOWN
 
 
 def tf_call(name: str, positional, keywords):

@@ -158,7 +158,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return calls.record_unknown_call(self.rec, op, positional, node)
         op = cast(SubclassModel, op)    # the other stand-in a Keras subclass's instance holds
         inputs = positional[0] if positional else keywords.get("inputs", UNKNOWN)
-        private = private_copy(inputs)
+        # what ``call`` sees: tensors with no history (a value we cannot know may be data: a
+        # tensor of unknown shape, so that the layers it reaches record no node either)
+        private = private_copy(inputs) if inputs is not UNKNOWN else SymTensor(UNKNOWN)
         build = instance.cls.lookup("build")
         if isinstance(build, UserFunction) and not op.build_called:
             op.build_called = True
@@ -359,6 +361,14 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
                 # other data's is not known here, so the rows become ``?``, never "0 (unbuilt)"
                 shape = _batch_shape_of_data(positional[0] if positional else keywords.get("x"))
                 calls.sequential_build(self.rec, op, shape, self.call_operation)
+        if isinstance(op, SubclassModel) and op.is_model and name in DATA_BUILDERS and op.inputs is None \
+                and isinstance(receiver, Instance):
+            # training or predicting on data builds the model: Keras runs its call on one batch
+            shape = _batch_shape_of_data(positional[0] if positional else keywords.get("x"))
+            if shape is UNKNOWN:
+                _built_on_unknown_data(op)
+            else:
+                self.call_subclass(receiver, [arrays.constant(shape)], {}, None)
         if isinstance(op, SubclassModel) and name == "build":
             build = op.instance.cls.lookup("build") if isinstance(receiver, Instance) else MISSING
             shape = positional[0] if positional else keywords.get("input_shape", UNKNOWN)
@@ -404,6 +414,24 @@ def _batch_shape_of_data(data):
     if isinstance(data, SymTensor) and data.constant and isinstance(data.shape, tuple) and len(data.shape) >= 2:
         return (UNKNOWN,) + data.shape[1:]
     return UNKNOWN
+
+
+def _built_on_unknown_data(model: SubclassModel) -> None:
+    """``fit``/``predict`` on data of unknown shape build the layers the model's call uses:
+    which ones, and their weights, are not known here, so every layer still unbuilt and every
+    custom layer shows ``?`` (never "0 (unbuilt)"), and so do the totals."""
+    model.complete = False
+    stack, seen = list(model.sublayers()), set()
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if isinstance(layer, ModelObj):
+            layer.complete = False
+            stack.extend(layer.sublayers())
+        elif isinstance(layer, LayerObj) and layer.engine.weights is None:
+            layer.engine.weights = UNKNOWN_PARAMS
 
 
 def _may_build_sublayers(instance: Instance) -> bool:
