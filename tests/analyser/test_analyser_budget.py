@@ -350,6 +350,55 @@ TRAINING_LOOPS = {
 
         result = run(20000)
         """,
+    # weights read and copied through ``.layers[i]`` and ``get_layer(...)`` (``set_weights`` and
+    # ``get_weights`` change values, never a summary), at module level ...
+    "weights_copied_in_training_loop": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        generator = keras.Sequential([keras.Input((10,)), layers.Dense(16, name="hidden"), layers.Dense(8)])
+        discriminator = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+        discriminator.trainable = False
+        z = keras.Input((10,))
+        gan = keras.Model(z, discriminator(generator(z)))
+        gan.compile(loss="mse", optimizer="sgd")
+        history = []
+        for epoch in range(30000):
+            noise = np.random.normal(0, 1, (4, 10))
+            history.append(epoch)
+            if epoch == 29999:
+                weights = gan.layers[0].get_weights()
+                gan.layers[1].set_weights(gan.layers[1].get_weights())
+                generator.get_layer("hidden").set_weights(generator.get_layer("hidden").get_weights())
+                fake = generator.predict(noise, verbose=0)
+                history.append(gan.train_on_batch(noise, np.ones((4, 1))))
+        print(len(history))
+        """,
+    # ... and in a function given the models
+    "weights_copied_in_training_function": """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        generator = keras.Sequential([keras.Input((10,)), layers.Dense(16, name="hidden"), layers.Dense(8)])
+        discriminator = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+        z = keras.Input((10,))
+        gan = keras.Model(z, discriminator(generator(z)))
+        gan.compile(loss="mse", optimizer="sgd")
+
+        def train(g, combined, epochs):
+            history = []
+            for epoch in range(epochs):
+                history.append(epoch)
+                if epoch == epochs - 1:
+                    combined.layers[-1].set_weights(combined.layers[-1].get_weights())
+                    g.get_layer("hidden").set_weights(g.get_layer("hidden").get_weights())
+                    history.append(g.predict(np.zeros((4, 10)), verbose=0).mean())
+            return history
+
+        log = train(generator, gan, 30000)
+        """,
 }
 
 
@@ -462,4 +511,113 @@ def test_an_unbuilt_model_fitted_in_a_cut_off_loop_is_forgotten(tmp_path):
         out = train(20001)
         """
     mine = _no_wrong_split(_write(tmp_path, "unbuilt_fitted", source), missing={"late"})
+    assert _notes(mine)
+
+
+def test_a_gan_loop_flipping_trainable_and_copying_weights_keeps_its_models(tmp_path):
+    """The usual GAN loop: ``discriminator.trainable = False``, weights copied through
+    ``gan.layers[i]`` and ``get_layer(...)``, ``predict``, ``train_on_batch``, cut off by its
+    budget: every model stays; the generator exactly as Keras shows it, the split of the models
+    holding the discriminator ``?``."""
+    source = """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        generator = keras.Sequential([keras.Input((10,)), layers.Dense(16, name="hidden"), layers.Dense(8)])
+        discriminator = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+        discriminator.compile(loss="mse", optimizer="sgd")
+        z = keras.Input((10,))
+        gan = keras.Model(z, discriminator(generator(z)))
+        gan.compile(loss="mse", optimizer="sgd")
+        history = []
+        for epoch in range(30000):
+            noise = np.random.normal(0, 1, (4, 10))
+            history.append(epoch)
+            if epoch == 29999:
+                discriminator.trainable = False
+                gan.layers[1].set_weights(gan.layers[1].get_weights())
+                generator.get_layer("hidden").set_weights(generator.get_layer("hidden").get_weights())
+                fake = generator.predict(noise, verbose=0)
+                history.append(gan.train_on_batch(noise, np.ones((4, 1))))
+        print(len(history))
+        """
+    path = _write(tmp_path, "gan_loop", source)
+    mine = _no_wrong_split(path)
+    assert _notes(mine)
+    real = {m["name"]: m for m in keras_report(path)["models"]}
+    got = {m["name"]: m for m in mine["models"]}
+    assert row_tuples(got["generator"]) == row_tuples(real["generator"])
+    for key in ("total_params", "trainable_params", "non_trainable_params"):
+        assert got["generator"][key] == real["generator"][key], key
+    assert got["discriminator"]["total_params"] is None and got["gan"]["total_params"] is None
+
+
+NESTED = """
+    import keras
+    from keras import layers
+
+    inner = keras.Sequential([keras.Input((4,)), layers.Dense(8)], name="inner")
+    middle = keras.Sequential([keras.Input((4,)), inner, layers.Dense(3)], name="middle")
+    outer = keras.Sequential([keras.Input((4,)), middle, layers.Dense(1)], name="outer")
+    x = keras.Input((4,))
+    other = keras.Model(x, inner(x))
+    apart = keras.Sequential([keras.Input((2,)), layers.Dense(2)])
+
+    def train(steps):
+        for i in range(steps):
+            CHANGE
+            outer.compile(loss="mse")
+
+    train(20001)
+    """
+
+
+def test_a_nested_model_changed_in_place_in_a_cut_off_loop_is_unknown(tmp_path):
+    """``outer.trainable = flag`` in a cut-off loop flips every layer inside ``outer``, at any
+    depth: the models it holds (``inner`` two levels down) and every model holding those
+    (``other``) show ``?`` totals, never the split where the loop stopped."""
+    source = NESTED.replace("CHANGE", "outer.trainable = (i % 2 == 0)")
+    mine = _no_wrong_split(_write(tmp_path, "nested_retrained", source))
+    assert _notes(mine)
+    totals = {m["name"]: m["total_params"] for m in mine["models"]}
+    assert totals["apart"] is not None, totals
+    assert all(totals[name] is None for name in ("inner", "middle", "outer", "other")), totals
+
+
+def test_a_nested_model_changed_through_layers_in_a_cut_off_loop_is_forgotten(tmp_path):
+    """``outer.layers[0].layers[0].trainable = flag`` changes ``inner`` through ``outer``:
+    ``outer`` and what it holds are forgotten (``?``), the models holding them show ``?`` totals."""
+    source = NESTED.replace("CHANGE", "outer.layers[0].layers[0].trainable = (i % 2 == 0)")
+    mine = _no_wrong_split(_write(tmp_path, "nested_through_layers", source),
+                           missing={"inner", "middle", "outer"})
+    totals = {m["name"]: m["total_params"] for m in mine["models"]}
+    assert totals == {"other": None, "apart": totals["apart"]} and totals["apart"] is not None, totals
+
+
+def test_set_weights_of_the_users_own_layer_in_a_cut_off_loop_is_a_change(tmp_path):
+    """``m.layers[0].set_weights(w)`` keeps summaries only when it is Keras's: a layer of the
+    user's class defining ``set_weights`` may do anything, so ``m`` is forgotten."""
+    source = """
+        import keras
+        from keras import layers
+
+        class Odd(layers.Layer):
+            def set_weights(self, weights):
+                self.seen = weights
+
+            def call(self, x):
+                return x
+
+        m = keras.Sequential([keras.Input((3,)), Odd(), layers.Dense(2)])
+        kept = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+
+        def train(steps):
+            for i in range(steps):
+                m.layers[0].set_weights([])
+                kept.layers[0].set_weights(kept.layers[0].get_weights())
+
+        train(20001)
+        """
+    mine = _no_wrong_split(_write(tmp_path, "own_set_weights", source), missing={"m"})
     assert _notes(mine)

@@ -41,8 +41,10 @@ INERT_METHODS = frozenset({
 })
 # Keras model methods that leave what ``model.summary()`` shows as it is, on any model
 # (``compile`` changes no count: the trainable split follows ``layer.trainable`` as it is now)
+# (``set_weights`` changes values only; ``get_layer`` looks a layer up)
 SUMMARY_KEEPING = frozenset({
-    "summary", "compile", "save", "save_weights", "get_weights", "count_params", "to_json", "get_config",
+    "summary", "compile", "save", "save_weights", "get_weights", "set_weights", "count_params", "to_json",
+    "get_config", "get_layer",
 })
 # ... and those that build an unbuilt model on the data they are given (``keras_calls.DATA_BUILDERS``),
 # so that they keep only a built one
@@ -59,13 +61,14 @@ _USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Oper
 class Effects:
     """What a piece of code may change and read, seen from its text alone."""
 
-    __slots__ = ("stores", "roots", "chained", "loads", "callees", "exits", "yields", "params", "__weakref__")
+    __slots__ = ("stores", "roots", "chained", "via_layers", "loads", "callees", "exits", "yields", "params", "__weakref__")
 
     def __init__(self, node: ast.AST):
         self.stores: set = set()        # names bound (assigned, deleted, defined, imported, declared global)
         self.roots: list = []           # (name, method or None): names whose object may be mutated
         self.chained: set = set()       # (name, method) of calls on something reached from the name
-                                        # (``name.layers[0].method()``), not on its object
+                                        # (``name.attr.method()``), not on its object
+        self.via_layers: set = set()    # ... reached only through ``.layers[i]`` and ``.get_layer(...)``
         self.loads: Counter = Counter()  # names read
         self.callees: list = []         # the ``func`` of every call
         self.exits = False              # return / raise / yield directly inside (not in a nested def)
@@ -95,9 +98,10 @@ class Effects:
                 self.callees.append(node.func)
                 func = node.func
                 if isinstance(func, ast.Attribute):
-                    self.roots.append((root_name(func.value), func.attr))
+                    pair = (root_name(func.value), func.attr)
+                    self.roots.append(pair)
                     if not isinstance(func.value, ast.Name):
-                        self.chained.add((root_name(func.value), func.attr))
+                        (self.via_layers if _through_layers(func.value) else self.chained).add(pair)
                 elif isinstance(func, ast.Name) and func.id in _MUTATING_BUILTINS:
                     self.roots.extend((root_name(arg), None) for arg in node.args)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not top:
@@ -173,10 +177,31 @@ def is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, line
 
 
 def root_name(node) -> str | None:
-    """``a`` for ``a``, ``a.b.c``, ``a[0].b``; None when the chain starts elsewhere (a call)."""
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
+    """``a`` for ``a``, ``a.b.c``, ``a[0].b``, ``a.get_layer("d").b``; None when the chain starts
+    elsewhere (another call)."""
+    while True:
+        if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+            node = node.value
+        elif _is_get_layer(node):
+            node = node.func.value
+        else:
+            return node.id if isinstance(node, ast.Name) else None
+
+
+def _is_get_layer(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_layer"
+
+
+def _through_layers(node) -> bool:
+    """Whether ``node`` is a name followed only by ``.layers[i]`` and ``.get_layer(...)`` steps
+    (``gan.layers[1]``, ``m.get_layer("d")``): a layer or a nested model of a model."""
+    while True:
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "layers":
+            node = node.value.value
+        elif _is_get_layer(node):
+            node = node.func.value
+        else:
+            return isinstance(node, ast.Name)
 
 
 # weak: cached while the syntax tree lives (the server keeps trees across edits)
@@ -279,10 +304,11 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
     functions = reached_functions(node, scope)
     if functions is None:       # too much to follow: anything may have changed
         return bound, {name for name, _ in code.roots if name is not None} | set(scope.module.vars), set()
-    roots = [(name, method, (name, method) in code.chained, scope) for name, method in code.roots]
+    roots = [(name, method, _reach(code, name, method), scope) for name, method in code.roots]
     passes_objects = False
     retrains_aliases = False        # ``layer.trainable = ...`` on a local that may alias anything
     param_methods: set = set()      # methods called on a parameter of a reached function
+    param_layer_methods: set = set()    # ... on its layers (``g.layers[0].set_weights(w)``)
     for fn in functions:
         body = effects(fn.node)
         declared = {n for stmt in ast.walk(fn.node) if isinstance(stmt, (ast.Global, ast.Nonlocal))
@@ -290,39 +316,90 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
         local = (body.stores | body.params) - declared
         bound |= declared
         for name, method in body.roots:
-            chained = (name, method) in body.chained
+            reach = _reach(body, name, method)
             if name in body.params:
-                if chained or method is None or method == TRAINABLE_SET or (
+                if reach == "layers" and method in SUMMARY_KEEPING:
+                    param_layer_methods.add(method)
+                elif reach != "direct" or method is None or method == TRAINABLE_SET or (
                         method not in SUMMARY_KEEPING and method not in DATA_BUILDING):
                     passes_objects = True
                 else:
                     param_methods.add(method)
             elif name is not None and name not in local:
-                roots.append((name, method, chained, fn.closure))
+                roots.append((name, method, reach, fn.closure))
             elif method == TRAINABLE_SET and not _fresh(name, fn.node):
                 # ``for layer in m.layers: layer.trainable = flag``: any Keras object it reads
                 retrains_aliases = True
     mutated: set = set()
     retrained: set = set()
-    for name, method, chained, where in roots:
+    for name, method, reach, where in roots:
         if name is None:
             continue
         value = _value_of(name, scope, where)
-        if not chained and keeps_summary(value, method):
+        if reach == "direct" and keeps_summary(value, method):
             continue
+        if reach == "layers" and keeps_through_layers(value, method):
+            continue
+        chained = reach != "direct"
         if method == TRAINABLE_SET and not chained and isinstance(_keras_model(value), (ModelObj, LayerObj)):
             retrained.add(name)
         else:
             mutated.add(name)
-    if passes_objects or param_methods or retrains_aliases:
+    if passes_objects or param_methods or param_layer_methods or retrains_aliases:
         for code_node in [node] + [fn.node for fn in functions]:
             for name in effects(code_node).loads:
                 value = _value_of(name, scope, None)
-                if passes_objects or not all(keeps_summary(value, method) for method in param_methods):
+                if passes_objects or not all(keeps_summary(value, method) for method in param_methods) or not all(
+                        keeps_through_layers(value, method) for method in param_layer_methods):
                     mutated.add(name)
                 elif retrains_aliases and _keras_objects(value):
                     retrained.add(name)
     return bound, mutated, retrained - mutated
+
+
+def _reach(code: Effects, name, method) -> str:
+    """How the code reaches the object ``method`` is called on from ``name``: ``"direct"`` (its
+    own object), ``"layers"`` (only through ``.layers[i]`` / ``.get_layer(...)``) or ``"chained"``
+    (through anything else, somewhere)."""
+    pair = (name, method)
+    if pair in code.chained:
+        return "chained"
+    return "layers" if pair in code.via_layers else "direct"
+
+
+def keeps_through_layers(value, method) -> bool:
+    """Whether ``value.layers[i].method(...)`` / ``value.get_layer(n).method(...)`` leaves every
+    summary as it is: ``method`` keeps any Keras model's and layer's summary (``set_weights``), and
+    neither the model nor any layer or model inside it, at any depth, is the user's class defining
+    ``method``, ``layers`` or ``get_layer`` (a call on the model itself is checked too)."""
+    return method in SUMMARY_KEEPING and keeps_summary(value, method) and _keras_layers_only(value, method)
+
+
+def _keras_layers_only(value, method) -> bool:
+    """Whether no model or layer reachable from ``value`` through ``.layers[i]`` and
+    ``.get_layer(...)`` is the user's class defining ``method``, ``layers`` or ``get_layer``."""
+    model = _keras_model(value)
+    for op in [model] + descendants([model]):
+        instance = getattr(op, "instance", None)
+        if isinstance(instance, Instance) and any(
+                instance.cls.lookup(name) is not MISSING for name in (method, "layers", "get_layer")):
+            return False
+    return True
+
+
+def descendants(ops) -> list:
+    """The layers and models the models among ``ops`` hold, at any depth."""
+    found: list = []
+    seen = {id(op) for op in ops}
+    stack = [op for op in ops if isinstance(op, ModelObj)]
+    while stack:
+        for op in stack.pop().sublayers():
+            if id(op) not in seen:
+                seen.add(id(op))
+                found.append(op)
+                if isinstance(op, ModelObj):
+                    stack.append(op)
+    return found
 
 
 def _fresh(name: str, function: ast.AST) -> bool:
@@ -376,14 +453,18 @@ def forget(bound, mutated, scope, retrained=()) -> None:
         if where is not None and mutable(where.vars[name]):
             objects[id(where.vars[name])] = where.vars[name]
             where.vars[name] = UNKNOWN
-    if objects:
+    # what a model changed in place holds, at any depth, may have changed with it
+    # (``outer.layers[0].add(...)``): forgotten too
+    inside = {id(op) for op in descendants([_keras_model(value) for value in objects.values()])}
+    if objects or inside:
         module = scope.module.vars
         for name, value in list(module.items()):
-            if id(value) in objects:
+            if id(value) in objects or id(_keras_model(value)) in inside:
                 module[name] = UNKNOWN
     changed = [_keras_model(value) for value in objects.values()]
     changed += [op for name in retrained for op in _keras_objects(scope.lookup(name))]
     changed = [op for op in changed if isinstance(op, Operation)]
+    changed += descendants(changed)     # ``outer.trainable = False`` freezes every layer inside
     if changed:
         _totals_unknown(changed, scope)
 
@@ -472,7 +553,8 @@ class BudgetMixin(InterpreterBase):
                 return False
         for name, method in code.roots:
             value = scope.lookup(name) if name is not None else MISSING
-            if not mutable(value) or _inert_method(value, method):
+            if not mutable(value) or (_inert_method(value, method) and (
+                    _reach(code, name, method) != "layers" or _keras_layers_only(value, method))):
                 continue
             if name in code.stores or not self._unobserved(name, value, code, scope):
                 return False            # (a loop variable may alias an object living outside)

@@ -11,7 +11,6 @@ from ..engine.shape import UNKNOWN, Unknown
 from . import arrays, calls, npvalues, op_calls
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .interpreter_base import InterpreterBase
-from .keras_api import canonical
 from .models import ModelObj
 from .pybuiltins import BUILTINS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
 from .typechecks import TYPE_CHECKS
@@ -345,7 +344,7 @@ class ExpressionsMixin(InterpreterBase):
 
     def get_attribute(self, obj, attr: str, node=None):
         if isinstance(obj, KerasRef):
-            return KerasRef(canonical(f"{obj.path}.{attr}"))
+            return obj.attribute(attr)
         if isinstance(obj, SuperProxy):
             return self.super_attribute(obj, attr)
         if isinstance(obj, Scope):

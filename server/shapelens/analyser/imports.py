@@ -7,7 +7,7 @@ from ..engine.shape import UNKNOWN
 from .control import Scope
 from .interpreter_base import InterpreterBase
 from .keras_api import canonical, classify
-from .values import KerasRef
+from .values import reference
 
 MAX_IMPORTED_CHARS = 4_000_000   # imported source read per analysis, all modules together
 
@@ -15,9 +15,8 @@ MAX_IMPORTED_CHARS = 4_000_000   # imported source read per analysis, all module
 class ImportsMixin(InterpreterBase):
     def stmt_Import(self, stmt, scope):
         for alias in stmt.names:
-            path = canonical(alias.name)
             if alias.asname:
-                scope.assign(alias.asname, self.import_module(path, stmt, alias.name))
+                scope.assign(alias.asname, self.import_module(canonical(alias.name), stmt, alias.name))
             else:
                 top = alias.name.split(".")[0]
                 scope.assign(top, self.import_module(canonical(top), stmt, top))
@@ -42,7 +41,7 @@ class ImportsMixin(InterpreterBase):
             if isinstance(loaded, Scope):
                 value = loaded.vars.get(alias.name, UNKNOWN)
             else:
-                value = KerasRef(canonical(f"{path}.{alias.name}" if path else alias.name))
+                value = reference(f"{stmt.module}.{alias.name}" if stmt.module else alias.name)
             scope.assign(alias.asname or alias.name, value)
 
     def import_module(self, path: str, stmt, raw: str):
@@ -50,7 +49,7 @@ class ImportsMixin(InterpreterBase):
             loaded = self.load_module(raw, stmt)
             if isinstance(loaded, Scope):
                 return loaded
-        return KerasRef(path)
+        return reference(raw)
 
     def load_module(self, name: str, stmt):
         """Interpret a module of the user's workspace (never imported: read and analysed)."""

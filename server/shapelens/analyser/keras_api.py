@@ -49,9 +49,27 @@ BUILD_CREATES = {
     "MultiHeadAttention": ("softmax", "dropout"),
 }
 
+# The Keras 2 backend functions (``K.mean``, ``K.int_shape``, ...) live on in Keras 3 only in
+# ``tf.keras.backend`` (``keras/_tf_keras/keras/backend``, from ``keras/src/legacy/backend.py``);
+# plain ``keras.backend`` (``keras/api/backend``) has none of them.  Every spelling of a backend
+# that has them is ``keras.legacy.backend``, but for the names it shares with ``keras.backend``.
+LEGACY_BACKENDS = ("tensorflow.python.keras.backend", "tensorflow.keras.backend", "tf_keras.backend",
+                   "keras._tf_keras.keras.backend", "keras.src.legacy.backend", "keras.legacy.backend")
+BACKEND_NAMES = frozenset({     # keras/api/backend/__init__.py (also in tf.keras.backend)
+    "backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype",
+    "is_int_dtype", "is_keras_tensor", "result_type", "set_epsilon", "set_floatx",
+    "set_image_data_format", "standardize_dtype",
+})
+
+
 def canonical(path: str) -> str:
     """One spelling for every way of reaching the Keras API."""
-    for root in ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras.api", "keras.src"):
+    for root in LEGACY_BACKENDS:
+        if path == root or path.startswith(root + "."):
+            rest = path[len(root):]
+            return ("keras.backend" if rest[1:] in BACKEND_NAMES else "keras.legacy.backend") + rest
+    for root in ("tensorflow.python.keras", "tensorflow.keras", "tf_keras", "keras._tf_keras.keras", "keras.api",
+                 "keras.src"):
         if path == root or path.startswith(root + "."):
             return "keras" + path[len(root):]
     return path

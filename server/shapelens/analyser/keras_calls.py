@@ -14,7 +14,7 @@ from ..engine.layer import UNKNOWN_PARAMS, to_snake_case
 from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN, Unknown
-from . import arrays, calls, npvalues, op_calls
+from . import arrays, calls, legacy_backend, npvalues, op_calls
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
@@ -60,9 +60,7 @@ def dense_weight(engine, attr: str):
 
 # Keras's global image data format: ``"channels_last"`` unless the code sets another (the engine's
 # layers assume the default too).  ``keras.backend`` keeps the Keras 2 spellings.
-# ``tf.keras.backend.int_shape(x)`` (``keras.src.legacy.backend``): the static shape as a tuple
-# (``None`` where it is dynamic).
-INT_SHAPE = frozenset({"keras.backend.int_shape", "keras.legacy.backend.int_shape"})   # tf.keras.backend
+# ``tf.keras.backend``'s Keras 2 functions (``K.int_shape``, ``K.mean``): ``legacy_backend.py``.
 VARIABLES = frozenset({"keras.Variable", "keras.variables.Variable", "keras.backend.Variable"})
 IMAGE_DATA_FORMAT_GETTERS = frozenset({"keras.backend.image_data_format", "keras.config.image_data_format"})
 IMAGE_DATA_FORMAT_SETTERS = frozenset({"keras.backend.set_image_data_format", "keras.config.set_image_data_format"})
@@ -215,9 +213,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         rec = self.rec
         if path in IMAGE_DATA_FORMAT_GETTERS:
             return self.image_data_format
-        if path in INT_SHAPE:
-            x = positional[0] if positional else keywords.get("x")
-            return x.shape if isinstance(x, SymTensor) and isinstance(x.shape, tuple) else UNKNOWN
+        if path.startswith(legacy_backend.PREFIX):
+            return legacy_backend.call(self, path[len(legacy_backend.PREFIX):], positional, keywords, node)
         if path in VARIABLES:
             return new_variable(positional, keywords)
         if path in IMAGE_DATA_FORMAT_SETTERS:

@@ -22,6 +22,7 @@ from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
 from ..engine.macs import Macs
 from ..engine.shape import UNKNOWN
+from .keras_api import canonical
 
 if TYPE_CHECKING:
     from .control import Scope
@@ -201,9 +202,21 @@ class UnknownOp(Operation):
 
 @dataclass(frozen=True)
 class KerasRef:
-    """A reference into the Keras API, by canonical dotted path (``keras.layers.Conv2D``)."""
+    """A reference into the Keras API, by canonical dotted path (``keras.layers.Conv2D``), with the
+    spelling it was reached by when that differs (``tf.keras`` is ``keras``, but ``tf.keras.backend``
+    is not ``keras.backend``: ``keras_api.canonical``)."""
 
     path: str
+    spelling: str = ""
+
+    def attribute(self, attr: str) -> "KerasRef":
+        return reference(f"{self.spelling or self.path}.{attr}")
+
+
+def reference(spelling: str) -> KerasRef:
+    """The ``KerasRef`` an import spelling (``tensorflow.keras.backend``) names."""
+    path = canonical(spelling)
+    return KerasRef(path, "" if path == spelling else spelling)
 
 
 @dataclass
