@@ -44,6 +44,10 @@ HELP = {
     "invalid-argument": "Real Keras 3 raises when the layer is constructed with this argument value.",
     "wrong-input-count": "Real Keras 3 raises: the layer takes another number of inputs (a merge needs a list "
                          "of at least two tensors, a single-input layer one tensor).",
+    "import-error": "Real Keras 3 raises at this import: the path is Keras 2's (keras.layers.normalization, "
+                    "keras.engine, keras.layers.CuDNNLSTM, ...). Import from Keras 3's modules (the message "
+                    "names the Keras 3 equivalent when there is a well-known one), or guard it with "
+                    "try/except ImportError.",
     "analysis-limit": "Not an error in your code: ShapeLens stopped following this part (a loop, recursion or "
                       "step bound) and shows '?' for what depends on it.",
     "cell-not-analysed": "Not an error found by ShapeLens: the cell has a syntax error (or is a cell magic whose "

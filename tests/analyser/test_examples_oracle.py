@@ -37,7 +37,7 @@ UNKNOWN_DIR = EXAMPLES / "unknown"
 
 ERROR_CODES = {
     "incompatible-shapes", "invalid-reshape", "window-too-large", "wrong-rank",
-    "undefined-dimension", "invalid-argument", "wrong-input-count",
+    "undefined-dimension", "invalid-argument", "wrong-input-count", "import-error",
 }
 MARKER = re.compile(r"#\s*error:\s*([a-z-]+)")
 

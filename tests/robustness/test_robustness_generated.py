@@ -38,7 +38,7 @@ from keras_programs import keras_program, mutated_example, token_soup  # noqa: E
 CPU_BUDGET = 5.0
 WALL_LIMIT = 60
 ERROR_CODES = {"incompatible-shapes", "invalid-reshape", "window-too-large", "wrong-rank",
-               "undefined-dimension", "invalid-argument", "wrong-input-count"}
+               "undefined-dimension", "invalid-argument", "wrong-input-count", "import-error"}
 
 FUZZ = int(os.environ.get("SHAPELENS_FUZZ", "0"))
 

@@ -44,7 +44,7 @@ CPU_10MB = 30.0
 MEM_MB = 500.0
 
 ERROR_CODES = {"incompatible-shapes", "invalid-reshape", "window-too-large", "wrong-rank",
-               "undefined-dimension", "invalid-argument", "wrong-input-count"}
+               "undefined-dimension", "invalid-argument", "wrong-input-count", "import-error"}
 
 
 

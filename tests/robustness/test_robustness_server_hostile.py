@@ -51,7 +51,7 @@ BOUND = 60.0
 BOUND_BIG = 180.0
 PEAK_MB = 1500.0
 ERROR_CODES = {"incompatible-shapes", "invalid-reshape", "window-too-large", "wrong-rank",
-               "undefined-dimension", "invalid-argument", "wrong-input-count"}
+               "undefined-dimension", "invalid-argument", "wrong-input-count", "import-error"}
 GOOD_FILE = K + "x = keras.Input((4,))\nmodel = keras.Model(x, layers.Dense(2)(x))\n"
 
 ENCODINGS = {

@@ -7,7 +7,8 @@ For the example corpus (``examples/*.py``, all valid Keras files):
   files: ``analyse_source`` never raises, each analysis takes at most ``CPU_PER_ANALYSIS`` (1 s of
   CPU; the files are under 2 KB and a normal analysis takes ~1-10 ms), diagnostics are
   well-formed, and there is never an ``error`` diagnostic (every statement complete in a prefix is
-  a statement of a valid file; the incomplete one is being typed);
+  a statement of a valid file; the incomplete one is being typed), except ``import-error`` on an
+  import that ends the prefix (``from keras import lay``: a name being typed, which Keras rejects);
 * **random edit sessions** (seeded): insertions, deletions, pasted blocks from other examples,
   retyping a deleted line character by character, undo/redo -- same checks (errors allowed:
   edits make odd Keras); when every edit is undone the analysis equals the original one;
@@ -45,7 +46,7 @@ CPU_PER_ANALYSIS = 1.0
 SESSIONS = int(os.environ.get("SHAPELENS_TYPING_SESSIONS", "2"))
 EDITS_PER_SESSION = 40
 ERROR_CODES = {"incompatible-shapes", "invalid-reshape", "window-too-large", "wrong-rank",
-               "undefined-dimension", "invalid-argument", "wrong-input-count"}
+               "undefined-dimension", "invalid-argument", "wrong-input-count", "import-error"}
 
 _WORST = {"cpu": 0.0, "where": None, "count": 0}
 
@@ -82,9 +83,19 @@ def check_wellformed(analysis, text: str, label: str, *, allow_errors: bool) -> 
             assert "internal error" not in d.message, f"a ShapeLens bug, caught and skipped: {where}\n{text}"
         else:
             assert d.severity == "error" and d.code in ERROR_CODES, where
-            assert allow_errors, f"error diagnostic while typing a valid file: {where}\n--- text ---\n{text}"
+            assert allow_errors or _name_being_typed(d, text), \
+                f"error diagnostic while typing a valid file: {where}\n--- text ---\n{text}"
     for span in analysis.sites:
         assert 1 <= span.line <= span.end_line <= line_count, f"{label}: site span {span} outside the text"
+
+
+def _name_being_typed(d, text: str) -> bool:
+    """An import at the very end of the prefix names a prefix of a module or name
+    (``from keras import lay``): that is the statement being typed, and Keras 3 rejects it as it
+    stands (``import-error``, as any editor's unresolved-import check does)."""
+    last = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return (d.code == "import-error" and d.span.end_line == len(last)
+            and d.span.end_column == len(last[-1].rstrip()))
 
 
 def _plain(value):

@@ -160,6 +160,20 @@ async def test_missing_flatten_exact_range(client):
     close_document(client, uri)
 
 
+async def test_keras2_import_error_reaches_the_client_at_the_import(client, tmp_path):
+    text = "import keras\nfrom keras.layers import (Dense,\n    CuDNNLSTM)  # é\nx = keras.Input((4,))\n"
+    path = tmp_path / "keras2.py"
+    path.write_text(text, encoding="utf-8")
+    uri = await open_document(client, path)
+    (diag,) = published(client, uri, 1).diagnostics
+    (expected,) = analyse_source(text, str(path)).diagnostics
+    assert (diag.code, diag.source, diag.severity) == ("import-error", "shapelens", types.DiagnosticSeverity.Error)
+    assert diag.message == expected.message
+    assert (diag.range.start.line, diag.range.start.character) == (1, 0)
+    assert (diag.range.end.line, diag.range.end.character) == (2, len("    CuDNNLSTM)"))
+    close_document(client, uri)
+
+
 async def test_limit_notes_are_information(client, tmp_path):
     text = ("import keras\nfrom keras import layers\n\nx = keras.Input((4,))\n"
             "while True:\n    x = layers.Dense(4)(x)\n")

@@ -1,7 +1,8 @@
 """The abstract interpreter's bounds, control-flow signals and scopes.
 
 ``Return``/``Break``/``Continue``/``Stop`` carry Python's control flow out of nested statement
-handlers (``Stop`` is a ``raise`` in the analysed code: that path ends); ``Limit`` ends the
+handlers (``Stop`` is a ``raise`` in the analysed code: that path ends; ``ImportFailed``, a failing
+import under a ``try`` that catches it); ``Limit`` ends the
 analysis of the current top-level statement when its step budget is spent (``budget.py``).  ``Scope`` is one
 function's or module's variables.  The handler tables map AST node types to the interpreter's
 ``stmt_*``/``expr_*`` methods; ``interpreter.py`` fills them once.
@@ -62,6 +63,14 @@ class Continue(Exception):
 
 class Stop(Exception):
     """``raise`` in analysed code: this path ends here."""
+
+
+class ImportFailed(Stop):
+    """An import Keras 3 certainly fails (``keras_imports.py``) inside a ``try`` whose handlers may
+    catch it: that ``try`` runs its handler (``statements.py``)."""
+
+    def __init__(self, exception: type[BaseException]):
+        self.exception = exception
 
 
 class Scope:

@@ -1,10 +1,13 @@
 """``import`` statements in the abstract interpreter: Keras spellings become ``KerasRef`` paths,
-and modules of the user's workspace are read and interpreted (never imported), once each."""
+Keras 2 paths that Keras 3 rejects are ``import-error`` diagnostics (``keras_imports.py``; under a
+``try`` that catches them, the handler runs), and modules of the user's workspace are read and
+interpreted (never imported), once each."""
 
 from __future__ import annotations
 
 from ..engine.shape import UNKNOWN
-from .control import Scope
+from . import keras_imports
+from .control import ImportFailed, Scope
 from .interpreter_base import InterpreterBase
 from .keras_api import canonical, classify
 from .values import reference
@@ -15,6 +18,10 @@ MAX_IMPORTED_CHARS = 4_000_000   # imported source read per analysis, all module
 class ImportsMixin(InterpreterBase):
     def stmt_Import(self, stmt, scope):
         for alias in stmt.names:
+            failure = keras_imports.module_failure(alias.name)
+            if failure is not None:
+                self.import_failed(stmt, failure, keras_imports.hint(alias.name, []))
+                return
             if alias.asname:
                 scope.assign(alias.asname, self.import_module(canonical(alias.name), stmt, alias.name))
             else:
@@ -27,6 +34,8 @@ class ImportsMixin(InterpreterBase):
                 scope.assign(alias.asname or alias.name, UNKNOWN)
             return
         module = ("." * stmt.level) + (stmt.module or "")
+        if not stmt.level and self.keras_from_failed(stmt, scope):
+            return
         path = canonical(stmt.module or "")
         loaded = None
         if classify(path)[0] == "external" and self.module_loader is not None:
@@ -43,6 +52,38 @@ class ImportsMixin(InterpreterBase):
             else:
                 value = reference(f"{stmt.module}.{alias.name}" if stmt.module else alias.name)
             scope.assign(alias.asname or alias.name, value)
+
+    def keras_from_failed(self, stmt, scope) -> bool:
+        """``from keras.… import …`` that Keras 3 certainly rejects: the error (or the ``except``
+        that catches it); only the names before the missing one are bound."""
+        module = stmt.module or ""
+        names = [alias.name for alias in stmt.names]
+        failure = keras_imports.module_failure(module)
+        hint = keras_imports.hint(module, names) if failure is not None else ""
+        first = 0
+        if failure is None:
+            for first, name in enumerate(names):
+                failure = keras_imports.name_failure(module, name)
+                if failure is not None:
+                    hint = keras_imports.hint(module, [name])
+                    break
+        if failure is None:
+            return False
+        for alias in stmt.names[:first]:        # Python binds the names before the missing one
+            scope.assign(alias.asname or alias.name, reference(f"{module}.{alias.name}"))
+        self.import_failed(stmt, failure, hint)
+        return True
+
+    def import_failed(self, stmt, failure: tuple[str, str], hint: str) -> None:
+        """Keras 3 raises at this import: inside a ``try`` that may catch it, its handler runs
+        (``statements.py``); otherwise the error is reported and, as after other errors, the
+        analysis goes on, the names the statement would have bound left unbound (``?``), as in
+        Python."""
+        kind, message = failure
+        exception = ModuleNotFoundError if kind == "ModuleNotFoundError" else ImportError
+        if self.import_guarded(exception):
+            raise ImportFailed(exception)
+        self.rec.error(stmt, "import-error", keras_imports.failure_message(kind, message, hint))
 
     def import_module(self, path: str, stmt, raw: str):
         if classify(path)[0] == "external" and self.module_loader is not None:

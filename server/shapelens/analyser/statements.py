@@ -1,6 +1,7 @@
 """Python statements in the abstract interpreter: assignment and unpacking, ``if`` (one branch when
 the test is known, both *uncertainly* when not), ``for``/``while`` loops unrolled over known
-sequences up to a bound, ``with``/``try``, and ``def``/``class`` statements that bind the user's
+sequences up to a bound, ``with``/``try`` (an import Keras 3 rejects inside a ``try`` runs the
+``except`` clause that catches it), and ``def``/``class`` statements that bind the user's
 functions and classes.  Imports live in ``imports.py``, expressions in ``expressions.py``."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import ast
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
 from .budget import forget, forget_touched, touched_names
-from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
+from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, ImportFailed, Limit, Return, Scope, Stop
 from .interpreter_base import InterpreterBase
 from .models import ModelObj, SubclassModel
 from .pybuiltins import plain
@@ -233,12 +234,56 @@ class StatementsMixin(InterpreterBase):
     stmt_AsyncWith = stmt_With
 
     def stmt_Try(self, stmt, scope):
+        depth = len(self.try_stack)
+        self.try_stack.append((stmt, scope))
         try:
             self.exec_block(stmt.body, scope)
+        except ImportFailed as failed:
+            del self.try_stack[depth:]
+            self.import_handler(stmt, failed, scope)
+            return
         except Stop:
             pass
+        finally:
+            del self.try_stack[depth:]
         self.exec_block(stmt.orelse, scope)
         self.exec_block(stmt.finalbody, scope)
+
+    def import_handler(self, stmt, failed: ImportFailed, scope: Scope) -> None:
+        """An import in the body failed (``ImportError``): run the handler Python picks (the first
+        that catches it; when a handler's type is unknown, each handler that may be the one,
+        uncertainly), then ``finally``.  No handler: the error goes on to an outer ``try``."""
+        candidates = []
+        for handler in stmt.handlers:
+            verdict = handler_catches(handler, failed.exception, scope)
+            if verdict is False:
+                continue
+            candidates.append(handler)
+            if verdict is True:
+                break
+        if not candidates:
+            self.exec_block(stmt.finalbody, scope)
+            raise failed
+        if len(candidates) == 1 and handler_catches(candidates[0], failed.exception, scope) is True:
+            self.run_handler(candidates[0], scope)
+        else:
+            for handler in candidates:
+                if handler.name:
+                    scope.assign(handler.name, UNKNOWN)
+            self.uncertain_branches([h.body for h in candidates], scope)
+        self.exec_block(stmt.finalbody, scope)
+
+    def run_handler(self, handler, scope: Scope) -> None:
+        if handler.name:
+            scope.assign(handler.name, UNKNOWN)
+        self.exec_block(handler.body, scope)
+        if handler.name:
+            scope.vars.pop(handler.name, None)      # Python deletes the name when the handler ends
+
+    def import_guarded(self, exception: type[BaseException]) -> bool:
+        """Whether a ``try`` under way (here or in a caller) may catch ``exception``."""
+        return any(any(handler_catches(h, exception, scope) is not False for h in stmt.handlers)
+                   for stmt, scope in self.try_stack)
 
     stmt_TryStar = stmt_Try
 
@@ -327,6 +372,40 @@ class StatementsMixin(InterpreterBase):
         if isinstance(value, (LayerObj, ModelObj, UserFunction, UserClass, KerasRef, Instance)):
             return True
         return UNKNOWN
+
+
+def handler_catches(handler: ast.ExceptHandler, exception: type[BaseException], scope: Scope):
+    """Whether ``except <type>:`` catches ``exception``: True, False, or ``UNKNOWN`` (a type the
+    analysis cannot name).  Python's built-in exception classes are known by name (a name the
+    code rebinds is not the built-in); a class of the user's is never a base of a built-in
+    exception."""
+    return _catches(handler.type, exception, scope)
+
+
+def _catches(node, exception: type[BaseException], scope: Scope):
+    if node is None:
+        return True
+    if isinstance(node, ast.Tuple):
+        verdicts = [_catches(elt, exception, scope) for elt in node.elts]
+        return True if True in verdicts else (False if all(v is False for v in verdicts) else UNKNOWN)
+    if isinstance(node, ast.Name):
+        bound = scope.lookup(node.id)
+        if isinstance(bound, UserClass):
+            return False
+        builtin = _BUILTIN_EXCEPTIONS.get(node.id) if bound is MISSING else None
+        if builtin is not None:
+            return issubclass(exception, builtin)
+    return UNKNOWN
+
+
+def _exception_classes(base: type[BaseException]):
+    yield base
+    for sub in base.__subclasses__():
+        yield from _exception_classes(sub)
+
+
+# Python's built-in exception classes by name (``ImportError``, ``Exception``, ``KeyError``, ...)
+_BUILTIN_EXCEPTIONS = {cls.__name__: cls for cls in _exception_classes(BaseException) if cls.__module__ == "builtins"}
 
 
 def _as_load(target):

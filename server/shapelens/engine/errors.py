@@ -16,6 +16,7 @@ CODES = {
     "undefined-dimension": "A dimension the layer needs to build its weights is None (Dense on an undefined last axis).",
     "invalid-argument": "An argument value Keras rejects when the layer is constructed.",
     "wrong-input-count": "The layer was called with the wrong number of inputs.",
+    "import-error": "A Keras 2 import path Keras 3 does not have (keras.layers.normalization, keras.engine, ...).",
 }
 
 
