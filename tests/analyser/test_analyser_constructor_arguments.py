@@ -8,12 +8,11 @@ takes through ``**kwargs`` (``lora_rank`` of ``BaseConv``), one popped from ``**
 (``implementation``, ``input_length``) — gives the same models as Keras and no error.
 """
 
-import textwrap
 
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import assert_models_match_keras, ours
+from oracle_compare import assert_models_match_keras, ours, write_snippet
 
 ACCEPTED = {
     "layer_keywords_taken_by_keras_layer_init": """
@@ -105,20 +104,15 @@ REJECTED = {
 }
 
 
-def _write(tmp_path, name, text):
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
-
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_keywords_keras_accepts_give_its_models(name, tmp_path):
-    assert_models_match_keras(_write(tmp_path, name, ACCEPTED[name]))
+    assert_models_match_keras(write_snippet(tmp_path, name, ACCEPTED[name]))
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))
 def test_keywords_keras_rejects_are_reported_with_its_message(name, tmp_path):
-    path = _write(tmp_path, name, REJECTED[name])
+    path = write_snippet(tmp_path, name, REJECTED[name])
     error = keras_report(path)["error"]
     assert error is not None and error["line"] is not None, "Keras accepted it"
     errors = [d for d in ours(path)["diagnostics"] if d["severity"] == "error"]
@@ -128,12 +122,12 @@ def test_keywords_keras_rejects_are_reported_with_its_message(name, tmp_path):
 
 def test_lora_convolution_params_match_keras(tmp_path):
     """The kernel frozen, ``lora_kernel_a``/``lora_kernel_b`` trainable: exact totals."""
-    mine = assert_models_match_keras(_write(tmp_path, "lora", ACCEPTED["keywords_of_an_intermediate_base_class"]))
+    mine = assert_models_match_keras(write_snippet(tmp_path, "lora", ACCEPTED["keywords_of_an_intermediate_base_class"]))
     assert mine["models"][0]["non_trainable_params"] > 0
 
 
 def test_quantized_weights_are_unknown_never_a_wrong_number(tmp_path):
-    path = _write(tmp_path, "quantized", """
+    path = write_snippet(tmp_path, "quantized", """
         import keras
         from keras import layers
         model = keras.Sequential([keras.Input((4,)), layers.Dense(3, dtype="int8_from_float32"), layers.Dense(2)])

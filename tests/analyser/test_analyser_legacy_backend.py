@@ -20,7 +20,7 @@ import keras
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import ours, row_tuples
+from oracle_compare import assert_models_match_keras, ours, row_tuples
 from shapelens.analyser.keras_api import BACKEND_NAMES
 from shapelens.analyser.legacy_backend import LEGACY_OPS
 from shapelens.engine.shape import UNKNOWN
@@ -112,22 +112,10 @@ def _twins(tmp_path, name: str, body: str):
     return analysed, twin
 
 
-def _compare(analysed, twin) -> dict:
-    real, mine = keras_report(twin), ours(analysed)
-    assert real.get("error") is None, real["error"]
-    assert [m["name"] for m in mine["models"]] == [m["name"] for m in real["models"]]
-    for want, got in zip(real["models"], mine["models"]):
-        assert row_tuples(got) == row_tuples(want), want["name"]
-        for key in ("total_params", "trainable_params", "non_trainable_params"):
-            assert got[key] == want[key], f"{want['name']}.{key}"
-    errors = [d for d in mine["diagnostics"] if d["severity"] == "error"]
-    assert not errors, f"false alarm on code Keras accepts: {errors}"
-    return mine
-
-
 @pytest.mark.parametrize("name", sorted(EXACT))
 def test_legacy_backend_functions_flow_through_lambdas_and_calls(name, tmp_path):
-    mine = _compare(*_twins(tmp_path, name, EXACT[name]))
+    analysed, twin = _twins(tmp_path, name, EXACT[name])
+    mine = assert_models_match_keras(twin, analysed)
     assert "?" not in str([row_tuples(m) for m in mine["models"]])
 
 

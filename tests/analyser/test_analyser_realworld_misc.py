@@ -3,12 +3,11 @@ re-calling a built model, TextVectorization, RNNs with user cells), each snippet
 real Keras: the same models, rows, shapes and totals; where a value cannot be known statically,
 ``?`` exactly where the test says (never a wrong number, never 0 for an unbuilt model)."""
 
-import textwrap
 
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import assert_models_match_keras, ours
+from oracle_compare import assert_models_match_keras, ours, write_snippet
 
 EXACT = {
     "preprocess_caffe_before_backbone": """
@@ -115,21 +114,16 @@ WITH_UNKNOWNS = {
 }
 
 
-def _write(tmp_path, name, text):
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
-
 
 @pytest.mark.parametrize("name", sorted(EXACT))
 def test_snippet_matches_keras(name, tmp_path):
-    assert_models_match_keras(_write(tmp_path, name, EXACT[name]))
+    assert_models_match_keras(write_snippet(tmp_path, name, EXACT[name]))
 
 
 @pytest.mark.parametrize("name", sorted(WITH_UNKNOWNS))
 def test_snippet_matches_keras_where_known(name, tmp_path):
     text, unknown = WITH_UNKNOWNS[name]
-    path = _write(tmp_path, name, text)
+    path = write_snippet(tmp_path, name, text)
     real, mine = keras_report(path), ours(path)
     assert real.get("error") is None, real["error"]
     assert [m["name"] for m in mine["models"]] == [m["name"] for m in real["models"]]

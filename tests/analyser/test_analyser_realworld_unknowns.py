@@ -10,14 +10,13 @@ the test says (never a wrong number, never a false error).
   normalised array's shape, while its unknown value stays ``?`` wherever it is used as a number.
 """
 
-import textwrap
 
 import keras
 import numpy as np
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import assert_models_match_keras, ours
+from oracle_compare import assert_models_match_keras, ours, write_snippet
 
 EXACT = {
     "numpy_full_reductions_are_scalars_that_keep_the_array_shape": """
@@ -227,31 +226,26 @@ TF_SPELLINGS = [
 ]
 
 
-def _write(tmp_path, name, text):
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
-
 
 @pytest.mark.parametrize("name", sorted(EXACT))
 def test_snippet_matches_keras(name, tmp_path):
-    assert_models_match_keras(_write(tmp_path, name, EXACT[name]))
+    assert_models_match_keras(write_snippet(tmp_path, name, EXACT[name]))
 
 
 def test_tensorflow_elementwise_functions_in_a_subclassed_model_are_keras_ops(tmp_path):
-    path = _write(tmp_path, "keras_spelling", ELEMENTWISE_BLOCK.format(**KERAS_SPELLING))
+    path = write_snippet(tmp_path, "keras_spelling", ELEMENTWISE_BLOCK.format(**KERAS_SPELLING))
     assert_models_match_keras(path)
     expected = ours(path)["models"]
     assert all("?" not in str(r["output_shape"]) for r in expected[0]["layers"])
     for index, spelling in enumerate(TF_SPELLINGS):
-        path = _write(tmp_path, f"tf_spelling_{index}", ELEMENTWISE_BLOCK.format(**spelling))
+        path = write_snippet(tmp_path, f"tf_spelling_{index}", ELEMENTWISE_BLOCK.format(**spelling))
         assert ours(path)["models"] == expected, spelling
 
 
 @pytest.mark.parametrize("name", sorted(WITH_UNKNOWNS))
 def test_snippet_matches_keras_where_known(name, tmp_path):
     text, unknown = WITH_UNKNOWNS[name]
-    path = _write(tmp_path, name, text)
+    path = write_snippet(tmp_path, name, text)
     real, mine = keras_report(path), ours(path)
     assert real.get("error") is None, real["error"]
     assert [m["name"] for m in mine["models"]] == [m["name"] for m in real["models"]]
@@ -279,7 +273,7 @@ def test_keras_rejects_some_bare_numpy_ints_that_we_leave_unknown(make, tmp_path
     """Why a bare ``np.int64`` given to Keras is ``?``: Keras refuses it where it takes an int."""
     with pytest.raises((TypeError, ValueError)):
         make(np.array([2, 3])[0])
-    path = _write(tmp_path, "bare", """
+    path = write_snippet(tmp_path, "bare", """
         import numpy as np
         import keras
         from keras import layers

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import assert_models_match_keras, ours
+from oracle_compare import assert_models_match_keras, ours, write_snippet
 from shapelens.analyser import analyse_source
 from shapelens.engine.shape import UNKNOWN
 from shapelens.server.hints import shape_text
@@ -283,15 +283,10 @@ TF_SPELLING = """
     """
 
 
-def write(tmp_path, name, source):
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
-    return path
-
 
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 def test_snippet_matches_keras(name, tmp_path):
-    assert_models_match_keras(write(tmp_path, name, SNIPPETS[name]))
+    assert_models_match_keras(write_snippet(tmp_path, name, SNIPPETS[name]))
 
 
 def test_model_subclass_called_functionally_is_reported_where_it_is_made():
@@ -312,7 +307,7 @@ def rows(analysis):
 
 def test_tensorflow_matmul_in_a_custom_layer_is_keras_ops_matmul(tmp_path):
     keras_spelling = TF_SPELLING.replace("import tensorflow as tf\n", "from keras import ops\n")
-    path = write(tmp_path, "ops_spelling", keras_spelling.format(matmul="ops.matmul"))
+    path = write_snippet(tmp_path, "ops_spelling", keras_spelling.format(matmul="ops.matmul"))
     assert_models_match_keras(path)
     expected = rows(analyse_source(path.read_text(), str(path)))
     for spelling in ("tf.matmul", "tf.linalg.matmul"):
@@ -322,7 +317,7 @@ def test_tensorflow_matmul_in_a_custom_layer_is_keras_ops_matmul(tmp_path):
 
 def test_hints_inside_a_custom_layer_show_its_output(tmp_path):
     """The last line of a custom layer's ``call`` shows the shape Keras gives the layer."""
-    path = write(tmp_path, "add_weight_layers", SNIPPETS["add_weight_layers"])
+    path = write_snippet(tmp_path, "add_weight_layers", SNIPPETS["add_weight_layers"])
     real = {r["name"]: r["output_shape"] for m in keras_report(path)["models"] for r in m["layers"]}
     analysis = analyse_source(path.read_text(), str(path))
     lines = path.read_text().splitlines()
@@ -339,7 +334,7 @@ def test_hints_inside_a_custom_layer_show_its_output(tmp_path):
 
 
 def test_keras_2_add_weight_spelling_is_the_error_keras_3_raises(tmp_path):
-    path = write(tmp_path, "old_add_weight", """
+    path = write_snippet(tmp_path, "old_add_weight", """
         import keras
         from keras import layers, ops
 
@@ -386,7 +381,7 @@ def test_custom_layer_called_on_a_value_not_known_to_be_a_tensor_reports_nothing
 def test_freezing_a_subclass_of_a_layer_with_an_invalid_argument_reports_keras_error_only(tmp_path):
     """``self.trainable = False`` in a subclass whose ``super().__init__`` Keras rejects: the
     rejection is the one error, at Keras's line, and the rest of the file is still analysed."""
-    path = write(tmp_path, "frozen_invalid", """
+    path = write_snippet(tmp_path, "frozen_invalid", """
         import keras
         from keras import layers
 

@@ -21,7 +21,7 @@ import keras
 import pytest
 
 from model_oracle import keras_report
-from oracle_compare import assert_models_match_keras, ours
+from oracle_compare import assert_models_match_keras, ours, write_snippet
 from shapelens.analyser import analyse_source
 from shapelens.analyser.keras3_modules import KERAS_VERSION, MODULES
 
@@ -277,15 +277,10 @@ GUARDED = {
 }
 
 
-def _write(tmp_path, name, text):
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
-
 
 @pytest.mark.parametrize("name", sorted(GUARDED))
 def test_guarded_import_follows_the_fallback(name, tmp_path):
-    path = _write(tmp_path, name, textwrap.dedent(GUARDED[name]) + textwrap.dedent(MODEL))
+    path = write_snippet(tmp_path, name, textwrap.dedent(GUARDED[name]) + textwrap.dedent(MODEL))
     mine = assert_models_match_keras(path)          # exact rows and totals, no error diagnostic
     assert mine["models"] and all("?" not in str(r["output_shape"]) for r in mine["models"][0]["layers"])
     assert not mine["diagnostics"]
@@ -312,7 +307,7 @@ UNCAUGHT = {
 @pytest.mark.parametrize("name", sorted(UNCAUGHT))
 def test_import_error_the_handlers_do_not_catch_is_reported(name, tmp_path):
     text, line = UNCAUGHT[name]
-    path = _write(tmp_path, name, text)
+    path = write_snippet(tmp_path, name, text)
     error = keras_report(path)["error"]
     assert error is not None and error["line"] == line
     errors = [d for d in ours(path)["diagnostics"] if d["severity"] == "error"]
@@ -323,7 +318,7 @@ def test_import_error_the_handlers_do_not_catch_is_reported(name, tmp_path):
 def test_unguarded_failure_reports_only_the_import(tmp_path):
     """Keras stops at the import; the analysis goes on as after other errors, the name unbound
     (``?``): no second error, and no model shown as if Keras had built it."""
-    path = _write(tmp_path, "unguarded", """
+    path = write_snippet(tmp_path, "unguarded", """
         import keras
         from keras.layers import Dense
         from keras.layers.normalization import BatchNormalization
