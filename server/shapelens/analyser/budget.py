@@ -436,8 +436,9 @@ def forget_touched(node: ast.AST, scope) -> None:
 def forget(bound, mutated, scope, retrained=()) -> None:
     """Make the names ``?``: bound ones where the code binds them, mutated ones (holding a mutable
     object) where they live, and every module-level name holding one of those objects.  A Keras
-    model or layer among those objects, or ``retrained`` (its ``trainable`` changed), makes the
-    totals of every module-level model holding it ``?`` (its layers are still there)."""
+    model or layer among those objects makes the totals of every module-level model holding it
+    ``?`` (its layers are still there); one among ``retrained`` (its ``trainable`` changed) makes
+    their trainable / non-trainable split ``?``."""
     objects = {}
     for name in bound:
         where = scope.module if name in scope.globals_ else scope
@@ -461,25 +462,28 @@ def forget(bound, mutated, scope, retrained=()) -> None:
         for name, value in list(module.items()):
             if id(value) in objects or id(_keras_model(value)) in inside:
                 module[name] = UNKNOWN
-    changed = [_keras_model(value) for value in objects.values()]
-    changed += [op for name in retrained for op in _keras_objects(scope.lookup(name))]
-    changed = [op for op in changed if isinstance(op, Operation)]
-    changed += descendants(changed)     # ``outer.trainable = False`` freezes every layer inside
+    changed = [op for op in map(_keras_model, objects.values()) if isinstance(op, Operation)]
     if changed:
-        _totals_unknown(changed, scope)
+        _mark_holders(changed + descendants(changed), scope, "complete")
+    # ``outer.trainable = False`` freezes every layer inside: the split of what holds them is
+    # unknown, their weights (rows, totals) are not
+    retrained_ops = [op for name in retrained for op in _keras_objects(scope.lookup(name))]
+    if retrained_ops:
+        _mark_holders(retrained_ops + descendants(retrained_ops), scope, "split_known")
 
 
-def _totals_unknown(changed: list, scope) -> None:
+def _mark_holders(changed: list, scope, flag: str) -> None:
     """Every model among ``changed``, and every module-level model holding one of them (at any
-    depth), reports its totals as ``?``."""
+    depth), gets ``flag`` (``complete``: its totals are ``?``; ``split_known``: its trainable /
+    non-trainable split is ``?``) set to False."""
     targets = {id(op) for op in changed}
     for op in changed:
         if isinstance(op, ModelObj):
-            op.complete = False
+            setattr(op, flag, False)
     for value in list(scope.module.vars.values()):
         model = _keras_model(value)
-        if isinstance(model, ModelObj) and model.complete and _holds(model, targets):
-            model.complete = False
+        if isinstance(model, ModelObj) and getattr(model, flag) and _holds(model, targets):
+            setattr(model, flag, False)
 
 
 def _holds(model: ModelObj, targets: set) -> bool:

@@ -48,7 +48,7 @@ def _plain(op: object) -> TypeGuard[LayerObj]:
 
 def _clone_sequential(rec, model: SequentialModel, site, call_layer):
     layers = [op for op in model.layers if _plain(op)]
-    if len(layers) != len(model.layers) or not model.complete:
+    if len(layers) != len(model.layers) or not (model.complete and model.split_known):
         return UNKNOWN
     if model.input_layer is None and model.outputs is not None:
         return UNKNOWN          # built by a call: its InputLayer's name was not kept
@@ -64,7 +64,7 @@ def _clone_sequential(rec, model: SequentialModel, site, call_layer):
 
 
 def _clone_functional(rec, model: FunctionalModel, site):
-    if not model.complete:
+    if not (model.complete and model.split_known):
         return UNKNOWN
     for op in model.operations:
         if not (isinstance(op, InputObj) or _plain(op)):

@@ -69,6 +69,7 @@ class ModelObj(Operation):
     def __init__(self, name, class_name, site):
         super().__init__(name, class_name, site)
         self.complete = True       # False when part of the model could not be worked out
+        self.split_known = True    # False when a lost ``trainable`` flag leaves only the total known
         self.rows_known = True     # False when it may have rows we cannot list (an undecided branch)
         # with ``rows_known`` False: how many of the first rows are surely Keras's first rows (in
         # its order); None: not one (rows an undecided branch may add can come anywhere)
@@ -105,7 +106,7 @@ class ModelObj(Operation):
             total = total + leaf.param_count()
         if not self.complete:
             return ParamCount(UNKNOWN, UNKNOWN)
-        return total
+        return total if self.split_known else total.split_unknown()
 
     def set_trainable(self, value) -> None:
         for op in self.sublayers():

@@ -27,27 +27,39 @@ from .shape import UNKNOWN, Dim, Shape, Shapes, dim_op
 
 @dataclass(frozen=True)
 class ParamCount:
-    """Weights a layer owns; ``UNKNOWN`` where a count depends on an unknown value."""
+    """Weights a layer owns; ``UNKNOWN`` where a count depends on an unknown value.  ``whole`` is
+    the total when only the split is unknown (a ``trainable`` flag the analysis lost track of)."""
 
     trainable: Dim = 0
     non_trainable: Dim = 0
+    whole: Dim | None = None
 
     @property
     def total(self) -> Dim:
+        if self.whole is not None:
+            return self.whole
         return dim_op(lambda a, b: a + b, self.trainable, self.non_trainable)
 
     def __add__(self, other: "ParamCount") -> "ParamCount":
         a, b, c, d = self.trainable, other.trainable, self.non_trainable, other.non_trainable
         if type(a) is int and type(b) is int and type(c) is int and type(d) is int:
             return ParamCount(a + b, c + d)
+        whole = None
+        if self.whole is not None or other.whole is not None:
+            whole = dim_op(lambda a, b: a + b, self.total, other.total)
         return ParamCount(
             dim_op(lambda a, b: a + b, self.trainable, other.trainable),
             dim_op(lambda a, b: a + b, self.non_trainable, other.non_trainable),
+            whole,
         )
 
     def frozen(self) -> "ParamCount":
         """The same weights once ``layer.trainable = False``."""
         return ParamCount(0, self.total)
+
+    def split_unknown(self) -> "ParamCount":
+        """The same weights, with the trainable / non-trainable split unknown."""
+        return ParamCount(UNKNOWN, UNKNOWN, self.total)
 
 
 NO_PARAMS = ParamCount(0, 0)
