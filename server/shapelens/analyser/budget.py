@@ -482,21 +482,9 @@ def _mark_holders(changed: list, scope, flag: str) -> None:
             setattr(op, flag, False)
     for value in list(scope.module.vars.values()):
         model = _keras_model(value)
-        if isinstance(model, ModelObj) and getattr(model, flag) and _holds(model, targets):
+        if isinstance(model, ModelObj) and getattr(model, flag) and any(
+                id(op) in targets for op in descendants([model])):
             setattr(model, flag, False)
-
-
-def _holds(model: ModelObj, targets: set) -> bool:
-    stack, seen = [model], {id(model)}
-    while stack:
-        current = stack.pop()
-        for op in current.sublayers():
-            if id(op) in targets:
-                return True
-            if isinstance(op, ModelObj) and id(op) not in seen:
-                seen.add(id(op))
-                stack.append(op)
-    return False
 
 
 class BudgetMixin(InterpreterBase):
