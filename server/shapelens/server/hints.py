@@ -104,18 +104,22 @@ def model_label(model) -> str:
     return f"Model: {params_text(total)} ({memory_text(total)})"
 
 
-def collect_hints(sites, models, settings: Settings) -> list[Hint]:
-    """Every hint of a document, in position order."""
+def collect_hints(sites, models, settings: Settings, lines: tuple[int, int] | None = None) -> list[Hint]:
+    """The hints of a document, in position order: all of them, or those on ``lines`` (first and
+    last, 1-based, inclusive: an editor asks for its viewport, and only those labels are built)."""
     if not settings.inlay_hints_enabled:
         return []
+    first, last = lines if lines is not None else (1, float("inf"))
     hints = []
     for site in sites:
-        label = site_label(site, settings)
-        if label:
-            span = site.span
-            hints.append(Hint(span.end_line, span.end_column, label, site.kind))
+        span = site.span
+        if first <= span.end_line <= last:
+            label = site_label(site, settings)
+            if label:
+                hints.append(Hint(span.end_line, span.end_column, label, site.kind))
     for model in models:
-        if model.span is not None:
-            hints.append(Hint(model.span.end_line, model.span.end_column, model_label(model), "summary"))
+        span = model.span
+        if span is not None and first <= span.end_line <= last:
+            hints.append(Hint(span.end_line, span.end_column, model_label(model), "summary"))
     hints.sort(key=lambda h: (h.line, h.column))
     return hints

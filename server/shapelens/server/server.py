@@ -292,23 +292,20 @@ async def inlay_hint(ls: ShapeLensServer, params: types.InlayHintParams):
     snapshot, offset, count = target
     from .hints import collect_hints
 
-    key = ("hints", ls.settings, ls.encoding)
-    hints = snapshot.cache.get(key)
-    if hints is None:
-        converter = ls.converter(snapshot)
-        hints = []
-        for hint in collect_hints(snapshot.sites, [m for m, _ in snapshot.models], ls.settings):
-            line = hint.line - 1
-            hints.append((line, types.InlayHint(
-                position=types.Position(line, converter.to_client(line, hint.column)),
-                label=hint.label,
-                kind=types.InlayHintKind.Type,
-                padding_left=True,
-            )))
-        snapshot.cache[key] = hints
     first = params.range.start.line + offset
     last = min(params.range.end.line + offset, offset + count - 1)
-    return [shifted(hint, -offset) for line, hint in hints if first <= line <= last]
+    converter = ls.converter(snapshot)
+    hints = []
+    models = [m for m, _ in snapshot.models]
+    for hint in collect_hints(snapshot.sites, models, ls.settings, (first + 1, last + 1)):
+        line = hint.line - 1
+        hints.append(types.InlayHint(
+            position=types.Position(line - offset, converter.to_client(line, hint.column)),
+            label=hint.label,
+            kind=types.InlayHintKind.Type,
+            padding_left=True,
+        ))
+    return hints
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -337,13 +334,10 @@ def _lsp_range(span, converter: Converter, offset: int = 0) -> types.Range:
                        types.Position(end - offset, converter.to_client(end, span.end_column)))
 
 
-def shifted(item, lines: int):
-    """An inlay hint or diagnostic moved by ``lines`` (a notebook cell's own lines)."""
+def shifted(item: types.Diagnostic, lines: int) -> types.Diagnostic:
+    """A diagnostic moved by ``lines`` (a notebook cell's own lines)."""
     if not lines:
         return item
-    if isinstance(item, types.InlayHint):
-        return types.InlayHint(position=types.Position(item.position.line + lines, item.position.character),
-                               label=item.label, kind=item.kind, padding_left=item.padding_left)
     start, end = item.range.start, item.range.end
     return types.Diagnostic(range=types.Range(types.Position(start.line + lines, start.character),
                                               types.Position(end.line + lines, end.character)),
