@@ -457,6 +457,8 @@ class IncrementalAnalysis:
         have changed, as ``model.add(...)`` does).  The pass re-checks all of it as it runs."""
         count = len(body)
         rerun = set(forced) | {i for i in range(count) if i not in matches}
+        if len(rerun) == count:     # a first run, or nothing kept: no need to walk the statements
+            return rerun
         writes_of, reads_of = [], []
         for i, stmt in enumerate(body):
             record = matches.get(i)
@@ -567,12 +569,14 @@ class IncrementalAnalysis:
                 records.append(old)
                 reused += 1
                 continue
-            # the creators of mutable values this statement will read must have re-run too
-            names = _loads(stmt) | (old.reads if old is not None else set())
-            need = {definer[n] for n in names if n in definer and definer[n] not in rerun
-                    and not shareable(dict.get(variables, n, MISSING), scope)}
-            if need:
-                raise _Restart(need)
+            # the creators of mutable values this statement will read must have re-run too (when
+            # every statement so far re-ran, they all did)
+            if reused:
+                names = _loads(stmt) | (old.reads if old is not None else set())
+                need = {definer[n] for n in names if n in definer and definer[n] not in rerun
+                        and not shareable(dict.get(variables, n, MISSING), scope)}
+                if need:
+                    raise _Restart(need)
             record = self._run(i, stmt, keys[i], interp, recorder, variables, recording, steps)
             need = {definer[n] for n in record.mutable_reads if n in definer and definer[n] not in rerun}
             if need:
