@@ -53,21 +53,28 @@ def analyse_source(source: str, path: str | None = None, module_loader=None) -> 
     analysis = recorder.analysis
     if tree is None:
         return analysis
-    scope = run_interpreter(Interpreter(recorder, module_loader), recorder, tree)
-    analysis.models = collect_models(scope.vars, recorder)
+    _scope, analysis.models = run_interpreter(Interpreter(recorder, module_loader), recorder, tree,
+                                              lambda variables: collect_models(variables, recorder))
     return analysis
 
 
-def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Module):
-    """Run the module, then the functions nobody called; the module's scope.  Nesting too deep
-    for Python ends it with a note."""
+def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Module, collect):
+    """Run the module, collect its models (``collect(module variables)``, returned with the
+    module's scope), then run the functions nobody called, for their hints.  The models are
+    collected first: under Keras an uncalled function never runs, so what it would do to them
+    (``model.add(...)``, ``model.trainable = False``, a loop that makes them ``?``) must not
+    show.  Nesting too deep for Python ends the run with a note."""
     try:
         scope = interpreter.run_module(tree)
-        interpreter.explore_uncalled()
     except RecursionError:
         recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
         scope = interpreter.module_scope
-    return scope
+    collected = collect(scope.vars)
+    try:
+        interpreter.explore_uncalled()
+    except RecursionError:
+        recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
+    return scope, collected
 
 
 _FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)

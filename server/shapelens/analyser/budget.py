@@ -28,7 +28,7 @@ from ..engine.shape import UNKNOWN
 from .control import Scope
 from .interpreter_base import InterpreterBase
 from .models import FunctionalModel, ModelObj, SequentialModel
-from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, SymTensor, UserClass, UserFunction
+from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, Partial, SymTensor, UserClass, UserFunction
 
 MAX_REACHED = 200            # user functions followed when working out what a statement may change
 
@@ -254,6 +254,8 @@ def reached_functions(node: ast.AST, scope, limit: int = MAX_REACHED):
 
 
 def _functions_of(value):
+    while isinstance(value, Partial):
+        value = value.func
     if isinstance(value, UserFunction):
         return [value]
     if isinstance(value, BoundMethod):

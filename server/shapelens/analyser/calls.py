@@ -378,7 +378,12 @@ def sequential_add(rec: Recorder, model: SequentialModel, item, site, call_layer
     if isinstance(item, Instance):
         item = item.keras_object
     if not isinstance(item, Operation):
+        # a value the analysis could not follow: a layer (one row) or an Input (none) whose
+        # output shape is unknown, so the rows from here on and the shapes after it are unknown
         model.complete = False
+        model.rows_unknown_from(len(model.layers))
+        if model.outputs is not None:
+            model.outputs = SymTensor(UNKNOWN)
         return
     if isinstance(item, ModelObj) and too_deep(item, MAX_MODEL_NESTING - 1):
         rec.limit(site, _TOO_DEEP)

@@ -22,6 +22,7 @@ from .values import (
     KerasRef,
     LayerObj,
     Operation,
+    Partial,
     SuperProxy,
     SymTensor,
     UnknownOp,
@@ -93,6 +94,8 @@ class FunctionsMixin(InterpreterBase):
         return UNKNOWN
 
     def call(self, func, positional, keywords, node):
+        if isinstance(func, Partial):
+            return self.call(func.func, [*func.args, *positional], {**func.keywords, **keywords}, node)
         if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
                 isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
             npvalues.forget([positional, keywords])     # a call we don't follow may change arrays

@@ -631,6 +631,10 @@ class IncrementalAnalysis:
         for record in records:
             for fn in record.invoked:
                 fn.calls += 1
+        # the models first: what the functions nobody called would do to them never happens
+        # (``analysis.run_interpreter``)
+        reports, objects, macs = collect(dict(dict.items(variables)), final, self._report_reuser(lines))
+        final.analysis.models = reports
         variables.begin()
         interp.rec = final
         interp.invoked = None
@@ -639,9 +643,6 @@ class IncrementalAnalysis:
         except RecursionError:
             pass
         explored = {n for n, v in variables.reads.items() if not shareable(v, self.scope)}
-        reuse = self._report_reuser(lines) if not explored else None
-        reports, objects, macs = collect(dict(dict.items(variables)), final, reuse)
-        final.analysis.models = reports
         self.reports = {id(m): (m, r.variable, r, x) for m, r, x in zip(objects, reports, macs)}
         modules = {}
         for record in records:

@@ -30,6 +30,7 @@ from .values import (
     KerasVariable,
     LayerObj,
     Operation,
+    Partial,
     SymTensor,
     UnknownOp,
     UserFunction,
@@ -268,6 +269,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             if tensors and calls.is_private(tensors):    # inside a traced call: the keras.ops rule
                 return self.keras_op(path, TF_OPS[path], "op", positional, keywords, node)
             return UNKNOWN
+        if kind == "external" and path == "functools.partial":
+            return Partial(positional[0], tuple(positional[1:]), dict(keywords)) if positional else UNKNOWN
         if kind == "external" and path.startswith("math."):
             fn = MATH.get(path[len("math."):])
             return fn(*positional) if fn is not None and not keywords else UNKNOWN

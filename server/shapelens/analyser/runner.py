@@ -200,7 +200,7 @@ def analyse(text: str, module_loader=None, cancel: threading.Event | None = None
     analysis = recorder.analysis
     if tree is None:
         return Outcome(analysis, modules=loader.loaded)
-    scope = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder, tree)
-    reports, _objects, macs = collect(scope.vars, recorder)
+    _scope, (reports, _objects, macs) = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder,
+                                                        tree, lambda variables: collect(variables, recorder))
     analysis.models = reports
     return Outcome(analysis, macs, loader.loaded)

@@ -285,6 +285,16 @@ class BoundMethod:
     receiver: object
 
 
+@dataclass(eq=False)
+class Partial:
+    """``functools.partial(func, *args, **keywords)``: a call adds its own arguments after these
+    (``Conv2D = partial(layers.Conv2D, padding="same")``, then ``Conv2D(16, 3)``)."""
+
+    func: object
+    args: tuple
+    keywords: dict
+
+
 @dataclass
 class SuperProxy:
     """``super()`` inside a method of ``owner``, bound to ``instance``."""

@@ -1,0 +1,80 @@
+"""Functions nobody calls never run under Keras: what they would do to module-level models must not
+show in them.  The analyser still runs them (for their hints), but only after it has collected
+the models.  Found in public code: a never-called ``translate()`` whose ``while`` loop calls a
+method made the module's models disappear; a never-called helper that ``add``s a layer or
+freezes a model changed their rows and totals.  Each snippet is checked against real Keras."""
+
+import pytest
+
+from oracle_compare import assert_models_match_keras, write_snippet
+from shapelens.analyser import IncrementalAnalysis, analyse_source
+
+SNIPPETS = {
+    "a_loop_in_an_uncalled_function_that_calls_a_method": """
+        import keras
+        from keras import layers
+
+        class Vocabulary:
+            def __init__(self):
+                self.index_to_word = {}
+
+            def word(self, token):
+                return self.index_to_word[token]
+
+        vocabulary = Vocabulary()
+        inputs = keras.Input(shape=(4,))
+        outputs = layers.Dense(3)(inputs)
+        model = keras.Model(inputs, outputs)
+
+        def translate(x):
+            token = 1
+            while token != 2:
+                out = model.predict(x)
+                token = vocabulary.word(token)
+        """,
+    "an_uncalled_function_that_adds_a_layer": """
+        import keras
+        from keras import layers
+        model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+
+        def extend():
+            model.add(layers.Dense(2))
+        """,
+    "an_uncalled_function_that_freezes_a_model": """
+        import keras
+        from keras import layers
+        base = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+        head = keras.Sequential([base, layers.Dense(1)])
+
+        def freeze():
+            base.trainable = False
+            for layer in head.layers:
+                layer.trainable = False
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_what_an_uncalled_function_would_do_does_not_show(name, tmp_path):
+    mine = assert_models_match_keras(write_snippet(tmp_path, name, SNIPPETS[name]))
+    assert mine["models"]
+
+
+def test_the_layers_of_an_uncalled_function_still_get_hints(tmp_path):
+    source = write_snippet(tmp_path, "hints", SNIPPETS["an_uncalled_function_that_adds_a_layer"]).read_text()
+    lines = source.splitlines()
+    analysis = analyse_source(source)
+    sites = [s for s in analysis.sites.values() if lines[s.span.line - 1].strip() == "model.add(layers.Dense(2))"]
+    assert sites and sites[0].results
+
+
+def test_an_edit_gives_the_models_a_full_analysis_gives(tmp_path):
+    source = write_snippet(tmp_path, "edit", SNIPPETS["an_uncalled_function_that_freezes_a_model"]).read_text()
+    incremental = IncrementalAnalysis()
+    incremental.update(source)
+    edited = source.replace("layers.Dense(1)", "layers.Dense(2)")
+    got = incremental.update(edited).analysis.models
+    want = IncrementalAnalysis().update(edited).analysis.models
+    assert [(m.variable, m.params.total, m.params.trainable, [r.params for r in m.rows]) for m in got] == \
+        [(m.variable, m.params.total, m.params.trainable, [r.params for r in m.rows]) for m in want]
+    assert got[0].params.trainable == got[0].params.total
