@@ -80,3 +80,28 @@ def test_a_layer_the_analysis_cannot_follow_leaves_what_follows_unknown(tmp_path
             (r["class"], r["output_shape"], r["params"]) for r in want["layers"][:1]]
         assert got["total_params"] is None
     assert not [d for d in mine["diagnostics"] if d["severity"] == "error"]
+
+
+def test_a_layer_called_on_a_tensor_the_analysis_cannot_follow_leaves_the_model_unknown(tmp_path):
+    """``get_layer(index=...)`` is not followed: Keras's models below hold the layers that lead to
+    that tensor, so ShapeLens lists only the ``Input`` row it is sure of and leaves the totals
+    ``?`` (before, it listed the new layers first, then the ``Input``, as if complete)."""
+    path = write_snippet(tmp_path, "unseen_tensor", """
+        import keras
+        from keras import layers
+        inputs = keras.Input((8,))
+        hidden = layers.Dense(6)(inputs)
+        base = keras.Model(inputs, layers.Dense(4)(hidden))
+        x = layers.Dense(3)(base.get_layer(index=1).output)
+        model = keras.Model(base.input, x)
+        merged = keras.Model(base.input, layers.Add()([layers.Dense(4)(inputs), base.get_layer(index=2).output]))
+        """)
+    real, mine = keras_report(path), ours(path)
+    assert real["error"] is None, real["error"]
+    assert [m["name"] for m in mine["models"]] == [m["name"] for m in real["models"]] == ["base", "model", "merged"]
+    assert mine["models"][0]["total_params"] == real["models"][0]["total_params"]
+    for want, got in zip(real["models"][1:], mine["models"][1:]):
+        assert got["rows_complete"] is False and got["total_params"] is None
+        assert [(r["class"], r["output_shape"]) for r in got["layers"]] == [("InputLayer", "(None, 8)")] == [
+            (r["class"], r["output_shape"]) for r in want["layers"][:1]]
+    assert not [d for d in mine["diagnostics"] if d["severity"] == "error"]

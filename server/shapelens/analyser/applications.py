@@ -8,7 +8,7 @@ from ..engine import ParamCount, ShapeError
 from ..engine.applications import APPLICATIONS, build_application
 from ..engine.shape import UNKNOWN, format_dim
 from . import calls
-from .models import ModelObj
+from .models import FunctionalModel, ModelObj
 from .values import Operation, SymTensor
 
 
@@ -66,17 +66,32 @@ class ApplicationModel(ModelObj):
         self.trainable = value is not False
 
     def output_for(self, input_shape):
-        """The backbone's output for an input of another size (Keras recomputes it)."""
-        if not isinstance(input_shape, tuple):
-            return UNKNOWN          # never the backbone's own shape: the input could be any
-        if input_shape == self.app.input_shape:
-            return self.app.output_shape
-        name, positional, keywords = self.call_spec
-        try:
-            rebuilt = build_application(name, list(positional), dict(keywords, input_shape=input_shape[1:]))
-        except (ShapeError, KeyError, TypeError, ValueError):
-            return UNKNOWN
-        return rebuilt.output_shape
+        return application_output(self.app, self.call_spec, input_shape)
+
+
+class ApplicationGraph(FunctionalModel):
+    """A backbone built on its own ``Input``, as a functional model of its layers
+    (``inlined.inline_application``).  Called on another input size, it is built again."""
+
+    app: object
+    call_spec: tuple
+
+    def output_for(self, input_shape):
+        return application_output(self.app, self.call_spec, input_shape)
+
+
+def application_output(app, call_spec, input_shape):
+    """The backbone's output for an input of another size (Keras recomputes it)."""
+    if not isinstance(input_shape, tuple):
+        return UNKNOWN          # never the backbone's own shape: the input could be any
+    if input_shape == app.input_shape:
+        return app.output_shape
+    name, positional, keywords = call_spec
+    try:
+        rebuilt = build_application(name, list(positional), dict(keywords, input_shape=input_shape[1:]))
+    except (ShapeError, KeyError, TypeError, ValueError):
+        return UNKNOWN
+    return rebuilt.output_shape
 
 
 def application_model(rec, name: str, positional, keywords, site):
@@ -96,7 +111,15 @@ def application_model(rec, name: str, positional, keywords, site):
         return UNKNOWN
     if not app.operations:        # the architecture itself depends on an unknown value
         return UNKNOWN
+    from .inlined import inline_application
     if isinstance(tensor, SymTensor) and tensor.node is not None and app.output_tensor is not None:
-        from .inlined import inline_application
         return inline_application(app, tensor, site)
+    if app.output_tensor is not None and app.output_tensor.node is not None and app.operations \
+            and app.operations[0].class_name == "InputLayer":
+        own_input = calls.make_input(rec, app.input_shape, app.operations[0].name, None)
+        graph = inline_application(app, own_input, site, ApplicationGraph)
+        graph.call_spec = (name, pos, kw)
+        graph.app = app
+        graph.complete = graph.complete and app.params.total is not UNKNOWN
+        return graph
     return ApplicationModel(app, name, pos, kw, site, rec)

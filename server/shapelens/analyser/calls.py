@@ -15,12 +15,12 @@ from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.args import parse_signature
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, Shape, Shapes, is_int
-from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS
+from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS, classify
 from .macs import call_macs
 from .models import MAX_MODEL_NESTING, FunctionalModel, ModelObj, SequentialModel, flatten, too_deep
 from .recorder import Recorder
 from .result import CallResult
-from .values import InputObj, Instance, LayerObj, Node, Operation, OpObj, SymTensor, UnknownOp, oversized
+from .values import InputObj, Instance, KerasRef, LayerObj, Node, Operation, OpObj, SymTensor, UnknownOp, oversized
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 
@@ -191,6 +191,8 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     """``layer(*positional, **keywords)`` on symbolic tensors; returns the output structure
     (``first_build``: this call builds the layer, when its own ``build`` already ran)."""
     inputs = tensors_in(positional) + tensors_in(keywords)
+    if _unseen_input(positional, keywords) and not is_private(inputs):
+        inputs.append(unseen_tensor())      # a tensor from a part of the graph we cannot see
     if first_build is None:
         first_build = op.engine.weights is None
     engine_pos = [to_engine(v) for v in positional]
@@ -468,10 +470,10 @@ def call_model(rec: Recorder, model: ModelObj, positional: list, keywords: dict,
         rec.record_call(site, CallResult(model.name, model.class_name, shapes, model.param_count(), None,
                                          output_shapes(inputs), model.param_count(), model), kind="model")
         return shapes
+    elif hasattr(model, "output_for"):       # a backbone: built again for other sizes
+        shapes = model.output_for(output_shapes(inputs))
     elif isinstance(model, (SequentialModel, FunctionalModel)):
         shapes = replay_model(model, output_shapes(inputs))
-    elif hasattr(model, "output_for"):
-        shapes = model.output_for(output_shapes(inputs))
     else:
         shapes = _unknown_like(model.outputs)
     return attach_call(rec, model, inputs, shapes, site, replay=("model", inputs))
@@ -499,6 +501,29 @@ __all__ = [
 class EitherOp(UnknownOp):
     """Stands for "one of several tensors, depending on a value we cannot know": the shapes
     they agree on survive; a model built through it has unknown rows and totals."""
+
+
+def _unseen_input(positional: list, keywords: dict) -> bool:
+    """Whether a layer's main input (its first argument, a tensor or a list of them in Keras) is
+    a value the analysis could not follow: it comes from graph we cannot see."""
+    main = positional[0] if positional else keywords.get("inputs", MISSING_INPUT)
+    if isinstance(main, (list, tuple)):
+        return any(_unseen(item) for item in main)
+    return _unseen(main)
+
+
+def _unseen(value) -> bool:
+    """``?``, or a name from a module we do not read (``from data import features``)."""
+    return value is UNKNOWN or (isinstance(value, KerasRef) and classify(value.path)[0] == "external")
+
+
+MISSING_INPUT = object()
+
+
+def unseen_tensor() -> SymTensor:
+    """A tensor computed by layers the analysis cannot see: a model built through it has unknown
+    rows and totals (as through ``either_tensor``)."""
+    return either_tensor([SymTensor(UNKNOWN)])
 
 
 def either_tensor(tensors: list[SymTensor]) -> SymTensor:

@@ -1,10 +1,13 @@
-"""A ``keras.applications`` backbone built on the user's ``input_tensor``.
+"""A ``keras.applications`` backbone as the analyser's graph of its layers.
 
-Keras builds the backbone's layers on that tensor, so the result is a functional model whose
+On the user's ``input_tensor``, Keras builds the backbone's layers on that tensor, so the result is a functional model whose
 inputs are the tensor's source ``Input``s (``get_source_inputs``): its summary starts with the
 user's ``InputLayer`` (and any layers between it and the tensor), and a model built from the
 same ``Input`` to something computed from ``backbone.output`` lists every backbone layer
-inline.  The engine's graph of the backbone is copied into the analyser's graph here.
+inline.  Built on its own ``Input``, the backbone is a model like any other: its ``layers``,
+``get_layer(name).output`` and ``input`` build new models from part of it (transfer learning),
+and each layer can be frozen.  The engine's graph of the backbone is copied into the analyser's
+graph here.
 """
 
 from __future__ import annotations
@@ -34,10 +37,15 @@ class BackboneLayer(Operation):
         self.trainable = value is not False
 
 
-def inline_application(app, tensor: SymTensor, site) -> FunctionalModel:
+def inline_application(app, tensor: SymTensor, site, model_class=FunctionalModel) -> FunctionalModel:
+    """The backbone's layers called on ``tensor``: the user's ``input_tensor``, or the backbone's
+    own ``Input`` (``tensor`` then stands for the engine's input node)."""
     ops: dict[int, Operation] = {}
     made: dict[int, SymTensor] = {}
     for node in _post_order(app.output_tensor):
+        if node.is_input:
+            made[id(node.output)] = tensor
+            continue
         engine_op = node.operation
         op = ops.get(id(engine_op))
         if op is None:
@@ -63,7 +71,7 @@ def inline_application(app, tensor: SymTensor, site) -> FunctionalModel:
     sources = source_inputs(tensor)
     inputs = sources[0] if len(sources) == 1 else sources
     name = app.name if isinstance(app.name, str) else "functional"
-    return FunctionalModel(name, inputs, output, site)
+    return model_class(name, inputs, output, site)
 
 
 def _post_order(output) -> list:

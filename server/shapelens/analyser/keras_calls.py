@@ -15,6 +15,7 @@ from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN, Unknown
 from . import arrays, calls, legacy_backend, npvalues, op_calls
+from .inlined import BackboneLayer
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel, flatten
@@ -76,6 +77,8 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
         if attr == "name":
             return op.name
         if attr == "trainable":
+            if isinstance(op, BackboneLayer):
+                return op.trainable
             return getattr(getattr(op, "engine", None), "trainable", True)
         if attr in ("output", "outputs"):
             if isinstance(op, ModelObj) and op.outputs is not None:
