@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..engine import ParamCount, ShapeError
 from ..engine.applications import APPLICATIONS, build_application
 from ..engine.shape import UNKNOWN, format_dim
@@ -117,7 +119,7 @@ def application_model(rec, name: str, positional, keywords, site):
     if app.output_tensor is not None and app.output_tensor.node is not None and app.operations \
             and app.operations[0].class_name == "InputLayer":
         own_input = calls.make_input(rec, app.input_shape, app.operations[0].name, None)
-        graph = inline_application(app, own_input, site, ApplicationGraph)
+        graph = cast(ApplicationGraph, inline_application(app, own_input, site, ApplicationGraph))
         graph.call_spec = (name, pos, kw)
         graph.app = app
         graph.complete = graph.complete and app.params.total is not UNKNOWN
