@@ -46,6 +46,20 @@ TF_OPS = {"tensorflow.matmul": "matmul", "tensorflow.linalg.matmul": "matmul"}
 TF_OPS.update({f"tensorflow.{module}{name}": name for module in ("", "math.", "nn.") for name in (
     "sigmoid", "tanh", "exp", "sqrt", "square", "abs")})
 TF_OPS.update({f"tensorflow.nn.{name}": name for name in ("relu", "relu6", "elu", "selu", "softplus")})
+# TensorFlow functions that are a ``keras.ops`` function under another name or with other keyword
+# names (``tf.expand_dims(x, axis=-1)`` in a ``Lambda``): path -> (op, {TensorFlow keyword: Keras
+# keyword}).  A keyword not listed (other than ``name``) leaves the call ``?``.
+_AXIS = {"axis": "axis"}
+_REDUCE = {"axis": "axis", "keepdims": "keepdims"}
+TF_RENAMED = {
+    "tensorflow.expand_dims": ("expand_dims", _AXIS), "tensorflow.squeeze": ("squeeze", _AXIS),
+    "tensorflow.concat": ("concatenate", _AXIS), "tensorflow.stack": ("stack", _AXIS),
+    "tensorflow.transpose": ("transpose", {"perm": "axes"}), "tensorflow.tile": ("tile", {"multiples": "repeats"}),
+    "tensorflow.reshape": ("reshape", {"shape": "newshape"}),
+}
+TF_RENAMED.update({f"tensorflow.{module}reduce_{name}": (name, _REDUCE) for module in ("", "math.")
+                   for name in ("mean", "sum", "max", "min", "prod")})
+TF_RENAMED.update({path: (name, {}) for path, name in TF_OPS.items()})
 
 # Arguments a built-in layer keeps as attributes unchanged (what a subclass reads: ``self.units``).
 LAYER_ATTRIBUTES = frozenset({"units", "filters", "output_dim", "input_dim", "num_heads", "key_dim"})
@@ -267,10 +281,14 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return self.activation_get(name, positional, keywords)
         if kind in ("op", "activation"):
             return self.keras_op(path, name, kind, positional, keywords, node)
-        if kind == "external" and path in TF_OPS and not keywords:
+        if kind == "external" and path in TF_RENAMED:
+            op_name, renamed = TF_RENAMED[path]
+            keywords = {k: v for k, v in keywords.items() if k != "name"}
             tensors = calls.tensors_in(positional)
-            if tensors and calls.is_private(tensors):    # inside a traced call: the keras.ops rule
-                return self.keras_op(path, TF_OPS[path], "op", positional, keywords, node)
+            if tensors and calls.is_private(tensors) and all(k in renamed for k in keywords):
+                # inside a traced call (a subclass's ``call``, a ``Lambda``): the keras.ops rule
+                keywords = {renamed[k]: v for k, v in keywords.items()}
+                return self.keras_op(f"keras.ops.{op_name}", op_name, "op", positional, keywords, node)
             return UNKNOWN
         if kind == "external" and path == "functools.partial":
             return Partial(positional[0], tuple(positional[1:]), dict(keywords)) if positional else UNKNOWN
