@@ -53,6 +53,15 @@ ACCEPTED = {
         model = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(4, 3, **conv),
                                   layers.MaxPooling2D(2, **{"data_format": "channels_last"})])
         """,
+    "input_arguments_by_position": """
+        import keras
+        from keras import layers
+        inputs = keras.Input((4,), 8, "float32", False, False, None, "pixels")
+        first = keras.Model(inputs, layers.Dense(2)(inputs))
+        second = keras.Sequential([layers.InputLayer(None, None, "float32", False, False, (None, 5)),
+                                   layers.Dense(3)])
+        third = keras.Sequential([layers.InputLayer(batch_input_shape=(None, 6)), layers.Dense(1)])
+        """,
     "input_layer_ignores_other_keywords": """
         import keras
         from keras import layers
@@ -62,6 +71,30 @@ ACCEPTED = {
 
 # A snippet Keras rejects at one line: the analyser reports Keras's message there.
 REJECTED = {
+    "input_without_a_shape": """
+        import keras
+        from keras import layers
+        def create_model(vocab_size):
+            return keras.Sequential([keras.Input(None), layers.Embedding(vocab_size, 8)])
+        model = create_model(100)
+        """,
+    "input_layer_without_a_shape": """
+        import keras
+        from keras import layers
+        model = keras.Sequential([layers.InputLayer(), layers.Dense(2)])
+        """,
+    "input_with_shape_and_batch_shape": """
+        import keras
+        inputs = keras.Input((3,), None, None, None, None, (None, 3))
+        """,
+    "input_with_batch_size_and_batch_shape": """
+        import keras
+        inputs = keras.Input(batch_size=2, batch_shape=(2, 3))
+        """,
+    "input_with_keras2_input_shape": """
+        import keras
+        inputs = keras.Input(input_shape=(3,))
+        """,
     "keras2_kernel_initializer_of_depthwise_conv": """
         import keras
         from keras import layers

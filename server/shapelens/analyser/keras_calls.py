@@ -81,6 +81,11 @@ VARIABLES = frozenset({"keras.Variable", "keras.variables.Variable", "keras.back
 IMAGE_DATA_FORMAT_GETTERS = frozenset({"keras.backend.image_data_format", "keras.config.image_data_format"})
 IMAGE_DATA_FORMAT_SETTERS = frozenset({"keras.backend.set_image_data_format", "keras.config.set_image_data_format"})
 
+# ``keras.Input``'s parameters, and ``InputLayer``'s (in their order: positional arguments bind to them).
+INPUT_PARAMETERS = ("shape", "batch_size", "dtype", "sparse", "ragged", "batch_shape", "name", "tensor", "optional")
+INPUT_LAYER_PARAMETERS = ("shape", "batch_size", "dtype", "sparse", "ragged", "batch_shape", "input_tensor",
+                          "optional", "name")
+
 # Model methods that build an unbuilt model on the data they are given.
 DATA_BUILDERS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
                            "fit_generator", "evaluate_generator", "predict_generator"})
@@ -251,9 +256,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             given = keywords.get("name")
             return UnknownOp(given if isinstance(given, str) else rec.unique_name(to_snake_case(name)), name, node)
         if kind == "input":
-            return self.make_input(positional, keywords, node)
+            return self.make_input(positional, keywords, node, INPUT_PARAMETERS)
         if kind == "input_layer":
-            tensor = self.make_input(positional, keywords, node)
+            tensor = self.make_input(positional, keywords, node, INPUT_LAYER_PARAMETERS)
             return calls.input_layer_of(tensor) if isinstance(tensor, SymTensor) else UNKNOWN
         if kind == "model":
             inputs = positional[0] if positional else keywords.get("inputs")
@@ -310,12 +315,29 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             return KerasRef(f"keras.activations.{given}")
         return given if isinstance(given, (KerasRef, UserFunction)) else UNKNOWN
 
-    def make_input(self, positional, keywords, node):
-        names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name", "tensor")
-        values = dict(zip(names, positional))
+    def make_input(self, positional, keywords, node, parameters):
+        """``keras.Input(...)`` (``parameters``: ``INPUT_PARAMETERS``) or ``InputLayer(...)``
+        (``INPUT_LAYER_PARAMETERS``, which also takes Keras 2's ``input_shape`` and
+        ``batch_input_shape``); what Keras rejects is reported with its message."""
+        values = dict(zip(parameters, positional))
         values.update(keywords)
+        if parameters is INPUT_PARAMETERS:
+            unexpected = [k for k in keywords if k not in parameters]
+            if unexpected:
+                self.rec.error(node, "invalid-argument", f"Input() got an unexpected keyword argument '{unexpected[0]}'")
+                return UNKNOWN
         shape = values.get("shape", values.get("input_shape"))
         batch_shape = values.get("batch_shape", values.get("batch_input_shape"))
+        if values.get("tensor", values.get("input_tensor")) is None:
+            for first, second in (("shape", shape), ("batch_size", values.get("batch_size"))):
+                if second is not None and batch_shape is not None and second is not UNKNOWN \
+                        and batch_shape is not UNKNOWN:
+                    self.rec.error(node, "invalid-argument",
+                                   f"You cannot pass both `{first}` and `batch_shape` at the same time.")
+                    return UNKNOWN
+            if shape is None and batch_shape is None:
+                self.rec.error(node, "invalid-argument", "You must pass a `shape` argument.")
+                return UNKNOWN
         if shape is None and batch_shape is None:
             shape = UNKNOWN
         for given in (shape, batch_shape):
