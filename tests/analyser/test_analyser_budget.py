@@ -650,3 +650,70 @@ def test_set_weights_of_the_users_own_layer_in_a_cut_off_loop_is_a_change(tmp_pa
         """
     mine = _no_wrong_split(_write(tmp_path, "own_set_weights", source), missing={"m"})
     assert _notes(mine)
+
+
+VOCABULARY = """
+    import keras
+    import numpy as np
+    from keras import layers
+
+    class Vocabulary:
+        def __init__(self, words):
+            self.word_index = {w: i + 1 for i, w in enumerate(words)}
+            self.index_to_word = dict(zip(self.word_index.values(), self.word_index.keys()))
+            self.fit(words)
+
+        def fit(self, words):
+            self.size = len(words)
+
+        def word(self, token):
+            return " " if token == 0 else self.index_to_word[token]
+
+    vocabulary = Vocabulary(["a", "b", "c"])
+    inputs = keras.Input(shape=(4,))
+    decoder = keras.Model(inputs, layers.Dense(3)(inputs))
+    holder = keras.Sequential([keras.Input((2,)), layers.Dense(2)])
+
+    def translate(x):
+        token, count, text = 1, 0, ""
+        while token != 2 and count < 10:
+            out = decoder.predict(x)
+            token = out[0, count % 3]
+            text += " " + vocabulary.word(token)
+            count += 1
+        CHANGE
+        return text
+
+    translate(np.zeros((1, 4)))
+    """
+
+
+def test_a_decoding_loop_calling_methods_that_change_only_their_instance_keeps_the_models(tmp_path):
+    """A ``while`` loop of unknown length calls ``vocabulary.word(...)``: methods of that class
+    change only their own instance (``self.x = ...``, ``self.fit(...)``, reading
+    ``self.index.values()``), which is ``vocabulary``, not the models the loop reads (they were
+    forgotten before: a translation script lost its decoder model)."""
+    mine = assert_models_match_keras(_write(tmp_path, "decoding", VOCABULARY.replace("CHANGE", "pass")))
+    assert [m["name"] for m in mine["models"]] == ["decoder", "holder"]
+
+
+@pytest.mark.parametrize("change", ["Builder.grow(holder)", "builder.extend(holder)"],
+                         ids=["method_called_on_the_class", "method_changing_an_argument"])
+def test_a_method_that_may_change_another_object_still_forgets_it(tmp_path, change):
+    """Called on the class (``Builder.grow(holder)`` passes any object as ``self``) or changing an
+    argument, a method may change more than its instance: ``holder``, which the cut-off loop
+    changes, is forgotten, never shown as it was; ``decoder`` is kept."""
+    builder = """
+    class Builder:
+        def extend(self, model):
+            model.add(layers.Dense(1))
+
+        def grow(self):
+            self.add(layers.Dense(1))
+
+    builder = Builder()
+    vocabulary = Vocabulary"""
+    loop = f"for i in range(30000):\n            if i == 0:\n                {change}"
+    source = VOCABULARY.replace("CHANGE", loop).replace("\n    vocabulary = Vocabulary", builder, 1)
+    mine = _no_wrong_split(_write(tmp_path, "changing", source), missing={"holder"})
+    assert [m["name"] for m in mine["models"]] == ["decoder"]

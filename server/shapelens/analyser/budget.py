@@ -52,6 +52,9 @@ DATA_BUILDING = frozenset({
     "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
     "fit_generator", "evaluate_generator", "predict_generator",
 })
+# methods of Python's dicts, lists and strings that change nothing (on what an instance holds)
+READ_ONLY_METHODS = frozenset({"keys", "values", "items", "get", "copy", "count", "index", "startswith",
+                               "endswith", "split", "join", "strip", "lower", "upper", "format", "replace"})
 TRAINABLE_SET = "trainable="     # the "method" of a root ``name.trainable = ...`` (not an identifier)
 _MUTATING_BUILTINS = frozenset({"setattr", "delattr"})
 _FRESH_VALUES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Constant, ast.JoinedStr)
@@ -311,14 +314,20 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
     retrains_aliases = False        # ``layer.trainable = ...`` on a local that may alias anything
     param_methods: set = set()      # methods called on a parameter of a reached function
     param_layer_methods: set = set()    # ... on its layers (``g.layers[0].set_weights(w)``)
+    loaded = set(code.loads).union(*(effects(fn.node).loads for fn in functions))
     for fn in functions:
         body = effects(fn.node)
         declared = {n for stmt in ast.walk(fn.node) if isinstance(stmt, (ast.Global, ast.Nonlocal))
                     for n in stmt.names}
         local = (body.stores | body.params) - declared
         bound |= declared
+        receiver = _receiver(fn, loaded)
         for name, method in body.roots:
             reach = _reach(body, name, method)
+            if name == receiver and (reach == "direct" or method in READ_ONLY_METHODS):
+                # a method changing its own instance (``self.x = ...``, ``self.fit(...)``): a change
+                # of the instance it is called on; ``self.index.values()`` changes nothing
+                continue
             if name in body.params:
                 if reach == "layers" and method in SUMMARY_KEEPING:
                     param_layer_methods.add(method)
@@ -357,6 +366,20 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
                 elif retrains_aliases and _keras_objects(value):
                     retrained.add(name)
     return bound, mutated, retrained - mutated
+
+
+def _receiver(fn: UserFunction, loaded: set) -> str | None:
+    """The instance parameter (``self``) of a method that can only be called on an instance
+    (``obj.method()``, which counts as a change of ``obj`` where it is called): None for a
+    function, a static or class method, or when the code names the class (``Cls.method(obj)``
+    passes any object as ``self``)."""
+    if fn.owner is None or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if fn.owner.name in loaded or any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                                      for d in fn.node.decorator_list):
+        return None
+    params = fn.node.args.posonlyargs + fn.node.args.args
+    return params[0].arg if params else None
 
 
 def _reach(code: Effects, name, method) -> str:
