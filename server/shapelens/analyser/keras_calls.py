@@ -462,7 +462,8 @@ def _batch_shape_of_data(data):
 def _built_on_unknown_data(model: SubclassModel) -> None:
     """``fit``/``predict`` on data of unknown shape build the layers the model's call uses:
     which ones, and their weights, are not known here, so every layer still unbuilt and every
-    custom layer shows ``?`` (never "0 (unbuilt)"), and so do the totals."""
+    custom layer shows ``?`` (never "0 (unbuilt)"), and so do the totals.  A functional model
+    it holds (or a Sequential built on an input) is built already: training leaves it as it is."""
     model.complete = False
     stack, seen = list(model.sublayers()), set()
     while stack:
@@ -470,6 +471,8 @@ def _built_on_unknown_data(model: SubclassModel) -> None:
         if id(layer) in seen:
             continue
         seen.add(id(layer))
+        if isinstance(layer, FunctionalModel) or (isinstance(layer, SequentialModel) and layer.outputs is not None):
+            continue
         if isinstance(layer, ModelObj):
             layer.complete = False
             stack.extend(layer.sublayers())
