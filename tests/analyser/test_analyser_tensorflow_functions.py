@@ -1,15 +1,26 @@
 """TensorFlow functions inside a ``Lambda`` or a subclass's ``call`` that are ``keras.ops`` functions
 under another name or keyword (``tf.expand_dims(x, axis=-1)``, ``tf.reduce_mean(..., keepdims=True)``,
-``tf.transpose(x, perm=...)``): found in public course code, where the whole model was ``?``.
+``tf.transpose(x, perm=...)``, a sinusoidal embedding of ``tf.linspace``, ``tf.sin``, ``math.pi``):
+found in public code, where the whole model was ``?``.
 The Keras spelling is checked against real Keras; the TensorFlow spelling (which the test oracle
 cannot run: it has no TensorFlow) must give exactly the same models."""
 
 from oracle_compare import assert_models_match_keras, ours, write_snippet
 
 BLOCK = """
+    import math
     import keras
     import tensorflow as tf
     from keras import layers, ops
+
+    def sinusoidal_embedding(x):
+        frequencies = {exp}({linspace}({log}(1.0), {log}(1000.0), 8))
+        angular_speeds = 2.0 * math.pi * frequencies
+        return {concat}([{sin}(angular_speeds * x), {cos}(angular_speeds * x)], axis=3)
+
+    noise = keras.Input(shape=(1, 1, 1))
+    embedding = layers.Lambda(sinusoidal_embedding)(noise)
+    diffusion = keras.Model(noise, layers.UpSampling2D(size=8, interpolation="nearest")(embedding))
 
     rnn = keras.Sequential([
         layers.Lambda(lambda x: {expand}(x, axis=-1), input_shape=[None]),
@@ -33,10 +44,12 @@ BLOCK = """
 
 KERAS = dict(expand="ops.expand_dims", mean="ops.mean", transpose="ops.transpose", perm="axes", tile="ops.tile",
              multiples="repeats", concat="ops.concatenate", reshape="ops.reshape", minus_one="-1", stack="ops.stack",
-             squeeze="ops.squeeze", sum="ops.sum")
+             squeeze="ops.squeeze", sum="ops.sum", exp="ops.exp", linspace="ops.linspace", log="ops.log",
+             sin="ops.sin", cos="ops.cos")
 TENSORFLOW = dict(expand="tf.expand_dims", mean="tf.reduce_mean", transpose="tf.transpose", perm="perm",
                   tile="tf.tile", multiples="multiples", concat="tf.concat", reshape="tf.reshape", minus_one="-1",
-                  stack="tf.stack", squeeze="tf.squeeze", sum="tf.math.reduce_sum")
+                  stack="tf.stack", squeeze="tf.squeeze", sum="tf.math.reduce_sum", exp="tf.exp",
+                  linspace="tf.linspace", log="tf.math.log", sin="tf.sin", cos="tf.math.cos")
 
 
 def test_tensorflow_functions_in_a_lambda_are_their_keras_ops(tmp_path):

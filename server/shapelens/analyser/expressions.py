@@ -12,7 +12,7 @@ from . import arrays, calls, npvalues, op_calls
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .interpreter_base import InterpreterBase
 from .models import ModelObj
-from .pybuiltins import BUILTINS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
+from .pybuiltins import BUILTINS, MATH_CONSTANTS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
 from .typechecks import TYPE_CHECKS
 from .values import (
     MISSING,
@@ -344,7 +344,8 @@ class ExpressionsMixin(InterpreterBase):
 
     def get_attribute(self, obj, attr: str, node=None):
         if isinstance(obj, KerasRef):
-            return obj.attribute(attr)
+            ref = obj.attribute(attr)
+            return MATH_CONSTANTS.get(ref.path, ref)
         if isinstance(obj, SuperProxy):
             return self.super_attribute(obj, attr)
         if isinstance(obj, Scope):

@@ -44,7 +44,7 @@ from .values import (
 TF_OPS = {"tensorflow.matmul": "matmul", "tensorflow.linalg.matmul": "matmul"}
 # TensorFlow's element-wise functions inside a traced call: the shape-keeping ``keras.ops`` rule.
 TF_OPS.update({f"tensorflow.{module}{name}": name for module in ("", "math.", "nn.") for name in (
-    "sigmoid", "tanh", "exp", "sqrt", "square", "abs")})
+    "sigmoid", "tanh", "exp", "sqrt", "square", "abs", "sin", "cos", "log")})
 TF_OPS.update({f"tensorflow.nn.{name}": name for name in ("relu", "relu6", "elu", "selu", "softplus")})
 # TensorFlow functions that are a ``keras.ops`` function under another name or with other keyword
 # names (``tf.expand_dims(x, axis=-1)`` in a ``Lambda``): path -> (op, {TensorFlow keyword: Keras
@@ -56,6 +56,7 @@ TF_RENAMED = {
     "tensorflow.concat": ("concatenate", _AXIS), "tensorflow.stack": ("stack", _AXIS),
     "tensorflow.transpose": ("transpose", {"perm": "axes"}), "tensorflow.tile": ("tile", {"multiples": "repeats"}),
     "tensorflow.reshape": ("reshape", {"shape": "newshape"}),
+    "tensorflow.linspace": ("linspace", {"num": "num"}),
 }
 TF_RENAMED.update({f"tensorflow.{module}reduce_{name}": (name, _REDUCE) for module in ("", "math.")
                    for name in ("mean", "sum", "max", "min", "prod")})
@@ -290,8 +291,9 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             op_name, renamed = TF_RENAMED[path]
             keywords = {k: v for k, v in keywords.items() if k != "name"}
             tensors = calls.tensors_in(positional)
-            if tensors and calls.is_private(tensors) and all(k in renamed for k in keywords):
-                # inside a traced call (a subclass's ``call``, a ``Lambda``): the keras.ops rule
+            if all(t.node is None for t in tensors) and all(k in renamed for k in keywords):
+                # inside a traced call (a subclass's ``call``, a ``Lambda``) or on concrete values:
+                # the keras.ops rule (on the graph's symbolic tensors, TensorFlow raises)
                 keywords = {renamed[k]: v for k, v in keywords.items()}
                 return self.keras_op(f"keras.ops.{op_name}", op_name, "op", positional, keywords, node)
             return UNKNOWN

@@ -238,6 +238,11 @@ BUILTINS = {
     "any": _any_all(any), "all": _any_all(all), "print": _print, "dict": _dict, "divmod": _divmod,
 }
 
+# ``math.pi`` and friends, and NumPy's copies of them (module path -> value)
+MATH_CONSTANTS = {f"{module}.{name}": getattr(math, name) for module in ("math", "numpy")
+                  for name in ("pi", "e", "inf", "nan")}
+MATH_CONSTANTS["math.tau"] = math.tau
+
 MATH = {
     "ceil": _numeric(math.ceil), "floor": _numeric(math.floor), "sqrt": _numeric(math.sqrt),
     "log2": _numeric(math.log2), "log": _numeric(math.log), "prod": lambda seq: _prod(seq),
