@@ -507,42 +507,56 @@ def test_a_subclassed_model_called_on_data_of_unknown_shape_records_no_inner_nod
     assert [r["params"] for r in got["layers"]] == [None, None]
 
 
-def test_functional_models_inside_a_model_fitted_on_unknown_data_keep_their_counts(tmp_path):
+WRAPPER = """
+    import os
+    import numpy as np
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((8,))
+    encoder = keras.Model(inputs, layers.Dense(4)(layers.BatchNormalization()(inputs)))
+    head = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+
+    class Wrapper(keras.Model):
+        def __init__(self, encoder, head):
+            super().__init__()
+            self.encoder = encoder
+            self.head = head
+        EXTRA
+        def call(self, x):
+            return self.head(self.encoder(x))
+
+    shape = tuple(int(v) for v in os.environ.get("SHAPE", "4,8").split(","))
+    wrapper = Wrapper(encoder, head)
+    wrapper.compile(optimizer="sgd", loss="mse")
+    wrapper.fit(np.zeros(shape), np.zeros((shape[0], 1)), epochs=1, verbose=0)
+    """
+
+OWN_BUILD = """
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(1,), name="scale")
+"""
+
+
+@pytest.mark.parametrize("extra", ["", OWN_BUILD], ids=["only_built_models", "with_its_own_build"])
+def test_functional_models_inside_a_model_fitted_on_unknown_data_keep_their_counts(tmp_path, extra):
     """A subclassed wrapper of two functional models (a GAN's discriminator and generator) is
-    fitted on data of unknown shape: the wrapper's totals are ``?``, but the functional models
-    were built when they were made, and their rows and totals stay Keras's."""
+    fitted on data of unknown shape.  The functional models were built when they were made: their
+    rows and totals stay Keras's, and so do the wrapper's totals, unless its class may make
+    weights of its own when it runs (a ``build``), which leaves them ``?``."""
     path = tmp_path / "wrapper_fit.py"
-    path.write_text(textwrap.dedent("""
-        import os
-        import numpy as np
-        import keras
-        from keras import layers
-
-        inputs = keras.Input((8,))
-        encoder = keras.Model(inputs, layers.Dense(4)(layers.BatchNormalization()(inputs)))
-        head = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
-
-        class Wrapper(keras.Model):
-            def __init__(self, encoder, head):
-                super().__init__()
-                self.encoder = encoder
-                self.head = head
-
-            def call(self, x):
-                return self.head(self.encoder(x))
-
-        shape = tuple(int(v) for v in os.environ.get("SHAPE", "4,8").split(","))
-        wrapper = Wrapper(encoder, head)
-        wrapper.compile(optimizer="sgd", loss="mse")
-        wrapper.fit(np.zeros(shape), np.zeros((shape[0], 1)), epochs=1, verbose=0)
-        """).lstrip())
+    path.write_text(textwrap.dedent(WRAPPER).replace("    EXTRA\n", textwrap.indent(
+        textwrap.dedent(extra), "    ")).lstrip())
     real, mine = keras_report(path), ours(path)
     assert real["error"] is None, real["error"]
     wanted = {m["name"]: m for m in real["models"]}
     got = {m["name"]: m for m in mine["models"]}
+    totals = ("total_params", "trainable_params", "non_trainable_params")
     for name in ("encoder", "head"):
         assert row_tuples(got[name]) == row_tuples(wanted[name])
-        assert [got[name][k] for k in ("total_params", "trainable_params", "non_trainable_params")] == [
-            wanted[name][k] for k in ("total_params", "trainable_params", "non_trainable_params")]
+        assert [got[name][k] for k in totals] == [wanted[name][k] for k in totals]
     assert [r["params"] for r in got["wrapper"]["layers"]] == [r["params"] for r in wanted["wrapper"]["layers"]]
-    assert got["wrapper"]["total_params"] is None
+    if extra:
+        assert got["wrapper"]["total_params"] is None
+    else:
+        assert [got["wrapper"][k] for k in totals] == [wanted["wrapper"][k] for k in totals]

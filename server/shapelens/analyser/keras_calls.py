@@ -6,6 +6,7 @@ Subclasses of built-in layers and ``add_weight`` are in ``user_layers.py`` (a ba
 
 from __future__ import annotations
 
+import ast
 import math
 from typing import cast
 
@@ -465,8 +466,11 @@ def _built_on_unknown_data(model: SubclassModel) -> None:
     """``fit``/``predict`` on data of unknown shape build the layers the model's call uses:
     which ones, and their weights, are not known here, so every layer still unbuilt and every
     custom layer shows ``?`` (never "0 (unbuilt)"), and so do the totals.  A functional model
-    it holds (or a Sequential built on an input) is built already: training leaves it as it is."""
-    model.complete = False
+    it holds (or a Sequential built on an input) is built already: training leaves it as it is.
+    When all it holds is built so (a GAN wrapping its generator and discriminator) and its class
+    makes no weights of its own (no ``build``, no layer or weight made in ``call``), its totals
+    stay known."""
+    changed = _may_make_weights(model.instance)
     stack, seen = list(model.sublayers()), set()
     while stack:
         layer = stack.pop()
@@ -475,11 +479,35 @@ def _built_on_unknown_data(model: SubclassModel) -> None:
         seen.add(id(layer))
         if isinstance(layer, FunctionalModel) or (isinstance(layer, SequentialModel) and layer.outputs is not None):
             continue
+        changed = True
         if isinstance(layer, ModelObj):
             layer.complete = False
             stack.extend(layer.sublayers())
         elif isinstance(layer, LayerObj) and layer.engine.weights is None:
             layer.engine.weights = UNKNOWN_PARAMS
+    if changed:
+        model.complete = False
+
+
+def _may_make_weights(instance) -> bool:
+    """Whether a subclassed model's own class may make weights when it runs: a ``build`` of its
+    own, or a call in its ``call`` or ``train_step`` that may make a layer or a weight (a class
+    called by its bare name, anything under ``layers.``, a ``Variable``, ``add_weight``), or a
+    class not known."""
+    if not isinstance(instance, Instance) or isinstance(instance.cls.lookup("build"), UserFunction):
+        return True
+    methods = [m for m in (instance.cls.lookup("call"), instance.cls.lookup("train_step")) if isinstance(m, UserFunction)]
+    if not methods:
+        return True
+    for method in methods:
+        for node in ast.walk(method.node):
+            if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Name) and node.func.id[:1].isupper():
+                    return True
+                dotted = ast.unparse(node.func)
+                if "layers." in dotted or "Variable" in dotted or dotted.endswith(("add_weight", "add_variable")):
+                    return True
+    return False
 
 
 def _may_build_sublayers(instance: Instance) -> bool:
