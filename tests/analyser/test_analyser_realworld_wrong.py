@@ -1,5 +1,5 @@
-"""Constructs from real-world code where the analyser once printed wrong rows, each checked
-against real Keras: reused layers in a new Sequential (``isinstance`` on layers), masks an RNN
+"""Constructs from real-world code where the analyser once printed wrong rows (or ``?``), each checked
+against real Keras: reused layers in a new Sequential (``isinstance`` and ``type()`` on layers), masks an RNN
 does not consume, a multi-output model nested in a subclassed model, ``input_shape=`` given to a
 custom layer, ``Embedding``'s own ``input_dim``, weights made by ``keras.Variable`` and
 ``add_variable``."""
@@ -36,6 +36,27 @@ SNIPPETS = {
         e = keras.Sequential([keras.Input(shape=(3,))]
                              + [layers.Dense(4) if isinstance(n, int) and not isinstance(n, bool) else layers.Dense(9)
                                 for n in (2, 5.0, True, "x", [1])])
+        """,
+    "layers_chosen_by_their_type": """
+        import keras
+        from keras import layers
+        model = keras.Sequential([
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(8, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(4, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(10),
+        ])
+        layers_to_visualize = [keras.layers.Conv2D, keras.layers.MaxPooling2D]
+        layer_outputs = [layer.output for layer in model.layers if type(layer) in layers_to_visualize]
+        activation_model = keras.Model(inputs=model.inputs, outputs=layer_outputs)
+        dense_only = keras.Sequential([keras.Input((4,))] + [l for l in [layers.Dense(3), layers.Dropout(0.1),
+                                                                          layers.Dense(2)] if type(l) == layers.Dense])
+        not_pool = keras.Sequential([keras.Input((6, 6, 2))] + [
+            l for l in [layers.Conv2D(2, 3), layers.MaxPooling2D(2)]
+            if type(l) != layers.MaxPooling2D and type(l) not in (layers.Dense,)])
         """,
     "second_mask_not_consumed_with_initial_state": """
         import keras

@@ -13,7 +13,7 @@ from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .interpreter_base import InterpreterBase
 from .models import ModelObj
 from .pybuiltins import BUILTINS, MATH_CONSTANTS, MAX_INT_BITS, MAX_SEQUENCE, WIDE_FORMAT, _str, plain, safe_int, sized
-from .typechecks import TYPE_CHECKS
+from .typechecks import TYPE_CHECKS, same_class
 from .values import (
     MISSING,
     BoundMethod,
@@ -66,6 +66,13 @@ def _never_none(value) -> bool:
         return isinstance(value.shape, tuple)
     return _identity_object(value) is not None or isinstance(
         value, (KerasRef, BoundMethod, BuiltinMethod, *_LITERALS))
+
+
+def _class_comparison(op, right) -> bool:
+    """``cls == other`` / ``cls != other``, or ``cls in (a, b)`` / ``cls not in [a, b]``."""
+    if isinstance(op, (ast.Eq, ast.NotEq)):
+        return not isinstance(right, (list, tuple))
+    return isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (list, tuple))
 
 
 def identical(left, right):
@@ -279,6 +286,12 @@ class ExpressionsMixin(InterpreterBase):
                 return op_calls.compare(self, op, left, right, node, len(node.ops))
             elif left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
+            elif isinstance(left, (KerasRef, UserClass)) and _class_comparison(op, right) \
+                    and (same := same_class(left, right)) is not None:
+                # ``type(layer) in [layers.Conv2D, layers.MaxPooling2D]``
+                if same is UNKNOWN:
+                    return UNKNOWN
+                result = same if isinstance(op, (ast.Eq, ast.In)) else not same
             else:
                 if not (plain(left) and plain(right)) and not isinstance(right, dict):
                     return UNKNOWN

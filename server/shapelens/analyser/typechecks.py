@@ -32,7 +32,7 @@ KERAS_ANCESTORS = {
 
 PYTHON_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple,
                 "dict": dict}
-TYPE_CHECKS = ("isinstance", "issubclass")
+TYPE_CHECKS = ("isinstance", "issubclass", "type")
 _MAX_DEPTH = 16
 
 
@@ -167,8 +167,43 @@ def check_issubclass(cls, ref, *rest):
     return _matches(info, ref)
 
 
+def type_of(value):
+    """``type(value)`` for a built-in Keras layer (the ``keras.layers`` class) or an instance of
+    the user's class (that class); ``UNKNOWN`` for anything else (a model's class is Keras's
+    private ``Functional``...)."""
+    if isinstance(value, UserLayerObj):
+        value = value.instance
+    if isinstance(value, Instance):
+        return value.cls
+    if type(value) is LayerObj and value.engine.keras_name in REGISTRY:
+        return KerasRef(f"keras.layers.{value.engine.keras_name}")
+    return UNKNOWN
+
+
+def same_class(left, right):
+    """``left == right`` when both are classes (``type(layer) == layers.Conv2D``), or
+    ``left in right`` for a list or tuple of classes: True, False, or UNKNOWN (a class not
+    modelled here); None when they are not classes."""
+    if isinstance(right, (list, tuple)):
+        answers = [same_class(left, item) for item in right]
+        if None in answers or not answers:
+            return None
+        return True if True in answers else (UNKNOWN if UNKNOWN in answers else False)
+    if not isinstance(left, (KerasRef, UserClass)) or not isinstance(right, (KerasRef, UserClass)):
+        return None
+    if isinstance(left, UserClass) or isinstance(right, UserClass):
+        return left is right
+    a, b = keras_class_name(left), keras_class_name(right)
+    if a is None or b is None:
+        return UNKNOWN
+    return a == b
+
+
 def type_check(name: str, positional: list, keywords: dict):
-    """``isinstance(...)`` / ``issubclass(...)`` on abstract values: True, False or UNKNOWN."""
+    """``isinstance(...)`` / ``issubclass(...)`` on abstract values: True, False or UNKNOWN;
+    ``type(value)``: see ``type_of``."""
+    if name == "type":
+        return type_of(positional[0]) if len(positional) == 1 and not keywords else UNKNOWN
     if keywords or len(positional) != 2:
         return UNKNOWN
     check = check_isinstance if name == "isinstance" else check_issubclass
