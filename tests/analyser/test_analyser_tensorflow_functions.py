@@ -70,3 +70,45 @@ def test_a_tensorflow_keyword_keras_does_not_name_leaves_the_call_unknown(tmp_pa
         """)
     rows = ours(path)["models"][0]["layers"]
     assert rows[-1]["class"] == "Lambda" and "?" in rows[-1]["output_shape"]
+
+
+GRADIENT_REVERSAL = """
+    import keras
+    import tensorflow as tf
+    from keras import layers, ops
+
+    @{custom_gradient}
+    def reverse_gradient(x, hp_lambda):
+        y = {identity}(x)
+
+        def _flip_gradient(*args, upstream=None):
+            return ops.negative(upstream) * hp_lambda, ops.zeros(())
+
+        return y, _flip_gradient
+
+
+    class GradientReversal(layers.Layer):
+        def __init__(self, hp_lambda, **kwargs):
+            super().__init__(**kwargs)
+            self.hp_lambda = hp_lambda
+
+        def call(self, inputs, training=None):
+            return reverse_gradient(inputs, self.hp_lambda)
+
+
+    inputs = keras.Input((3,))
+    x = GradientReversal(1.0)(layers.Dense(5)(inputs))
+    model = keras.Model(inputs, layers.Dense(2)(layers.Dense(12)(x)))
+    """
+
+
+def test_a_custom_gradient_function_gives_its_first_result(tmp_path):
+    """``@custom_gradient`` makes a function that returns ``(y, grad_fn)`` give ``y`` (a domain
+    adversarial network's gradient reversal layer was ``(?, ?)``)."""
+    keras_path = write_snippet(tmp_path, "keras_reversal", GRADIENT_REVERSAL.format(
+        custom_gradient="ops.custom_gradient", identity="ops.copy"))
+    expected = assert_models_match_keras(keras_path)["models"]
+    assert all("?" not in str(r["output_shape"]) for r in expected[0]["layers"])
+    tf_path = write_snippet(tmp_path, "tf_reversal", GRADIENT_REVERSAL.format(
+        custom_gradient="tf.custom_gradient", identity="tf.identity"))
+    assert ours(tf_path)["models"] == expected

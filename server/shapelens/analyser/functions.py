@@ -181,6 +181,8 @@ class FunctionsMixin(InterpreterBase):
             if entering_foreign:
                 self.rec.foreign -= 1
                 self.rec.anchor = None
+        if fn.custom_gradient:
+            result = result[0] if isinstance(result, tuple) and len(result) == 2 else UNKNOWN
         if node is not None and not speculative and self._holds_tensors(result):
             self.rec.record_call(node, calls.CallResult(
                 getattr(fn.node, "name", "<lambda>"), "function", calls.output_shapes(tensor_structure(result)),

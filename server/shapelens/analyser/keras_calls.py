@@ -58,6 +58,7 @@ TF_RENAMED = {
     "tensorflow.transpose": ("transpose", {"perm": "axes"}), "tensorflow.tile": ("tile", {"multiples": "repeats"}),
     "tensorflow.reshape": ("reshape", {"shape": "newshape"}),
     "tensorflow.linspace": ("linspace", {"num": "num"}),
+    "tensorflow.identity": ("copy", {}),
 }
 TF_RENAMED.update({f"tensorflow.{module}reduce_{name}": (name, _REDUCE) for module in ("", "math.")
                    for name in ("mean", "sum", "max", "min", "prod")})

@@ -30,6 +30,9 @@ from .values import (
     oversized,
 )
 
+# decorators whose function returns ``(y, grad_fn)`` while a call of it gives ``y``
+CUSTOM_GRADIENT = frozenset({"keras.ops.custom_gradient", "tensorflow.custom_gradient"})
+
 
 class StatementsMixin(InterpreterBase):
     def exec_block(self, stmts, scope: Scope) -> None:
@@ -91,10 +94,10 @@ class StatementsMixin(InterpreterBase):
         for param, default in zip(args.kwonlyargs, args.kw_defaults):
             if default is not None:
                 defaults[param.arg] = self.eval(default, scope)
-        for decorator in stmt.decorator_list:
-            self.eval(decorator, scope)
+        decorators = [self.eval(decorator, scope) for decorator in stmt.decorator_list]
         qual = stmt.name if scope is scope.module else f"<local>.{stmt.name}"
         fn = UserFunction(stmt, scope, defaults, qual, foreign=bool(self.foreign))
+        fn.custom_gradient = any(isinstance(d, KerasRef) and d.path in CUSTOM_GRADIENT for d in decorators)
         if scope is scope.module and not self.foreign:
             self.functions.append(fn)
         scope.assign(stmt.name, fn)

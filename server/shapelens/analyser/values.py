@@ -228,6 +228,7 @@ class UserFunction:
     calls: int = 0
     owner: "UserClass | None" = None     # the class a method is defined in
     foreign: bool = False                # defined in another module of the workspace
+    custom_gradient: bool = False        # ``@custom_gradient``: it returns ``(y, grad)``, a call gives ``y``
 
 
 @dataclass
