@@ -1,12 +1,14 @@
 """Functions nobody calls never run under Keras: what they would do to module-level models must not
-show in them.  The analyser still runs them (for their hints), but only after it has collected
+show in them.  Functions handed to code the analysis does not follow (``strategy.run(train_step,
+...)``, ``map(step, batches)``) may run: the models they would build are unknown, never unbuilt.  The analyser still runs them (for their hints), but only after it has collected
 the models.  Found in public code: a never-called ``translate()`` whose ``while`` loop calls a
 method made the module's models disappear; a never-called helper that ``add``s a layer or
 freezes a model changed their rows and totals.  Each snippet is checked against real Keras."""
 
 import pytest
 
-from oracle_compare import assert_models_match_keras, write_snippet
+from model_oracle import keras_report
+from oracle_compare import assert_models_match_keras, ours, write_snippet
 from shapelens.analyser import IncrementalAnalysis, analyse_source
 
 SNIPPETS = {
@@ -78,3 +80,33 @@ def test_an_edit_gives_the_models_a_full_analysis_gives(tmp_path):
     assert [(m.variable, m.params.total, m.params.trainable, [r.params for r in m.rows]) for m in got] == \
         [(m.variable, m.params.total, m.params.trainable, [r.params for r in m.rows]) for m in want]
     assert got[0].params.trainable == got[0].params.total
+
+
+def test_a_function_handed_to_code_not_followed_may_build_the_models_it_calls(tmp_path):
+    """``map`` (like ``strategy.run`` or ``tf.function``) is not followed, but it runs
+    ``train_step``, which builds ``model``: its rows and totals are ``?``, never "0 (unbuilt)" (a
+    distributed-training tutorial showed 0 where Keras has 121,930).  ``other``, which no such
+    function touches, stays unbuilt as in Keras."""
+    path = write_snippet(tmp_path, "handed", """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        model = keras.Sequential([layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2)])
+        other = keras.Sequential([layers.Dense(3)])
+
+        def train_step(images):
+            return model(images)
+
+        outputs = list(map(train_step, [np.zeros((2, 8, 8, 1))]))
+        """)
+    real, mine = keras_report(path), ours(path)
+    assert real["error"] is None, real["error"]
+    wanted = {m["name"]: m for m in real["models"]}
+    got = {m["name"]: m for m in mine["models"]}
+    assert wanted["model"]["total_params"] > 0 and got["model"]["total_params"] is None
+    for want, have in zip(wanted["model"]["layers"], got["model"]["layers"]):
+        assert have["class"] == want["class"]
+        assert have["params"] in (None, want["params"]) and have["output_shape"] in ("?", want["output_shape"])
+    assert [(r["class"], r["params"]) for r in got["other"]["layers"]] == [
+        (r["class"], r["params"]) for r in wanted["other"]["layers"]] == [("Dense", 0)]

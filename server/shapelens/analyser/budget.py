@@ -24,10 +24,11 @@ import ast
 import weakref
 from collections import Counter
 
+from ..engine.layer import UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN
 from .control import Scope
 from .interpreter_base import InterpreterBase
-from .models import FunctionalModel, ModelObj, SequentialModel
+from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel
 from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, Partial, SymTensor, UserClass, UserFunction
 
 MAX_REACHED = 200            # user functions followed when working out what a statement may change
@@ -495,6 +496,34 @@ def forget(bound, mutated, scope, retrained=()) -> None:
     retrained_ops = [op for name in retrained for op in _keras_objects(scope.lookup(name))]
     if retrained_ops:
         _mark_holders(retrained_ops + descendants(retrained_ops), scope, "split_known")
+
+
+def built_unseen(values: list) -> None:
+    """Code the analysis does not see may build these models on data it does not see (a
+    training step run by ``strategy.run``): each one still unbuilt (among ``values``, in lists,
+    tuples and instances of the user's model classes) shows ``?`` rows and totals, never
+    "0 (unbuilt)"."""
+    from .keras_calls import _built_on_unknown_data
+
+    stack, seen = list(values), set()
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, (list, tuple)) and len(value) <= 256:
+            stack.extend(value)
+            continue
+        model = _keras_model(value)
+        if isinstance(model, SequentialModel) and model.outputs is None:
+            model.complete = False
+            for layer in model.layers:
+                if isinstance(layer, LayerObj) and layer.engine.weights is None:
+                    layer.engine.weights = UNKNOWN_PARAMS
+                elif isinstance(layer, ModelObj):
+                    stack.append(layer)
+        elif isinstance(model, SubclassModel) and model.inputs is None:
+            _built_on_unknown_data(model)
 
 
 def _mark_holders(changed: list, scope, flag: str) -> None:

@@ -9,10 +9,13 @@ import ast
 from ..engine.layer import to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
-from .budget import is_generator
+from .budget import built_unseen, effects, is_generator, reached_functions
 from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
 from .interpreter_base import InterpreterBase
+from .keras_api import classify
 from .models import ModelObj, SubclassModel
+from .pybuiltins import BUILTINS
+from .typechecks import TYPE_CHECKS
 from .user_layers import builtin_layer_parent
 from .values import (
     MISSING,
@@ -65,6 +68,22 @@ class FunctionsMixin(InterpreterBase):
                 keywords[kw.arg] = value
         return self.call(func, positional, keywords, node)
 
+    def callbacks_may_run(self, arguments: list) -> None:
+        """A callable the analysis does not follow (``strategy.run(train_step, args=...)``,
+        ``tf.function(step)``, ``map(step, batches)``) is given the user's function: it may call
+        it, and so build the models that function calls, on data not seen here.  Every model
+        still unbuilt among those the function (or a function it reaches) reads, and among the
+        arguments, gets ``?`` rows and totals, never "0 (unbuilt)" (``budget.built_unseen``)."""
+        values = list(arguments)
+        for fn in _user_callables(arguments):
+            reached = reached_functions(fn.node, fn.closure)
+            if reached is None:          # too many to follow: any model of the module
+                values.extend(self.module_scope.vars.values())
+                continue
+            for function in [fn, *reached]:
+                values.extend(function.closure.lookup(name) for name in effects(function.node).loads)
+        built_unseen(values)
+
     def make_super(self, scope):
         """``super()`` inside a method: the instance, and the class whose bases to search."""
         if not self.stack:
@@ -96,6 +115,8 @@ class FunctionsMixin(InterpreterBase):
     def call(self, func, positional, keywords, node):
         if isinstance(func, Partial):
             return self.call(func.func, [*func.args, *positional], {**func.keywords, **keywords}, node)
+        if _unfollowed(func) and _user_callables(list(positional) + list(keywords.values())):
+            self.callbacks_may_run(list(positional) + list(keywords.values()))
         if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
                 isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
             npvalues.forget([positional, keywords])     # a call we don't follow may change arrays
@@ -236,3 +257,30 @@ class FunctionsMixin(InterpreterBase):
         """Keras names a layer or model in ``Layer.__init__``: ``name=`` or the class in snake case."""
         given = keywords.get("name")
         op.name = given if isinstance(given, str) else self.rec.unique_name(to_snake_case(op.class_name))
+
+
+def _unfollowed(func) -> bool:
+    """A callable whose body the analysis does not run: an unknown value, a function of a
+    module it does not read (``tf.distribute``'s ``strategy.run``, ``tf.function``), a Python
+    built-in it does not model (``map``)."""
+    if func is UNKNOWN:
+        return True
+    if isinstance(func, KerasRef):
+        return classify(func.path)[0] == "external"
+    return isinstance(func, BuiltinMethod) and func.receiver is None and func.name not in BUILTINS \
+        and func.name not in TYPE_CHECKS
+
+
+def _user_callables(values: list, depth: int = 0) -> list:
+    """The user's functions among ``values`` (bound methods, partials, inside lists and tuples)."""
+    found = []
+    for value in values:
+        if isinstance(value, Partial):
+            found.extend(_user_callables([value.func, *value.args], depth + 1))
+        elif isinstance(value, UserFunction):
+            found.append(value)
+        elif isinstance(value, BoundMethod):
+            found.append(value.function)
+        elif isinstance(value, (list, tuple)) and depth < 3 and len(value) <= 64:
+            found.extend(_user_callables(list(value), depth + 1))
+    return found
