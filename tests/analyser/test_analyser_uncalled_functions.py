@@ -1,9 +1,10 @@
 """Functions nobody calls never run under Keras: what they would do to module-level models must not
-show in them.  Functions handed to code the analysis does not follow (``strategy.run(train_step,
-...)``, ``map(step, batches)``) may run: the models they would build are unknown, never unbuilt.  The analyser still runs them (for their hints), but only after it has collected
+show in them.  The analyser still runs them (for their hints), but only after it has collected
 the models.  Found in public code: a never-called ``translate()`` whose ``while`` loop calls a
 method made the module's models disappear; a never-called helper that ``add``s a layer or
-freezes a model changed their rows and totals.  Each snippet is checked against real Keras."""
+freezes a model changed their rows and totals.  Functions handed to code the analysis does not
+follow (``strategy.run(train_step, ...)``, ``map(step, batches)``) may run: the models they would
+build are unknown, never shown unbuilt.  Each snippet is checked against real Keras."""
 
 import pytest
 
