@@ -85,8 +85,9 @@ def test_an_edit_gives_the_models_a_full_analysis_gives(tmp_path):
 
 def test_a_function_handed_to_code_not_followed_may_build_the_models_it_calls(tmp_path):
     """``map`` (like ``strategy.run`` or ``tf.function``) is not followed, but it runs
-    ``train_step``, which builds ``model``: its rows and totals are ``?``, never "0 (unbuilt)" (a
-    distributed-training tutorial showed 0 where Keras has 121,930).  ``other``, which no such
+    ``train_step``, which builds ``model`` (and ``trainer.step``, which builds the model the trainer
+    holds): their rows and totals are ``?``, never "0 (unbuilt)" (a distributed-training tutorial
+    showed 0 where Keras has 121,930).  ``other``, which no such
     function touches, stays unbuilt as in Keras."""
     path = write_snippet(tmp_path, "handed", """
         import numpy as np
@@ -99,15 +100,26 @@ def test_a_function_handed_to_code_not_followed_may_build_the_models_it_calls(tm
         def train_step(images):
             return model(images)
 
+        class Trainer:
+            def __init__(self, net):
+                self.net = net
+
+            def step(self, images):
+                return self.net(images)
+
+        held = keras.Sequential([layers.Dense(4)])
+        trainer = Trainer(held)
         outputs = list(map(train_step, [np.zeros((2, 8, 8, 1))]))
+        stepped = list(map(trainer.step, [np.zeros((2, 5))]))
         """)
     real, mine = keras_report(path), ours(path)
     assert real["error"] is None, real["error"]
     wanted = {m["name"]: m for m in real["models"]}
     got = {m["name"]: m for m in mine["models"]}
-    assert wanted["model"]["total_params"] > 0 and got["model"]["total_params"] is None
-    for want, have in zip(wanted["model"]["layers"], got["model"]["layers"]):
-        assert have["class"] == want["class"]
-        assert have["params"] in (None, want["params"]) and have["output_shape"] in ("?", want["output_shape"])
+    for name in ("model", "held"):
+        assert wanted[name]["total_params"] > 0 and got[name]["total_params"] is None
+        for want, have in zip(wanted[name]["layers"], got[name]["layers"]):
+            assert have["class"] == want["class"]
+            assert have["params"] in (None, want["params"]) and have["output_shape"] in ("?", want["output_shape"])
     assert [(r["class"], r["params"]) for r in got["other"]["layers"]] == [
         (r["class"], r["params"]) for r in wanted["other"]["layers"]] == [("Dense", 0)]

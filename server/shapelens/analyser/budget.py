@@ -501,9 +501,9 @@ def forget(bound, mutated, scope, retrained=()) -> None:
 def built_unseen(values: list) -> None:
     """Code the analysis does not see may build these models on data it does not see (a
     training step run by ``strategy.run``): each one still unbuilt (among ``values``, in lists,
-    tuples and instances of the user's model classes) shows ``?`` rows and totals, never
+    tuples and the attributes of the user's instances) shows ``?`` rows and totals, never
     "0 (unbuilt)"."""
-    from .keras_calls import _built_on_unknown_data
+    from .keras_calls import built_on_unknown_data
 
     stack, seen = list(values), set()
     while stack:
@@ -514,6 +514,9 @@ def built_unseen(values: list) -> None:
         if isinstance(value, (list, tuple)) and len(value) <= 256:
             stack.extend(value)
             continue
+        if isinstance(value, Instance) and value.keras_object is None:
+            stack.extend(value.attrs.values())      # ``self.model`` of the user's trainer class
+            continue
         model = _keras_model(value)
         if isinstance(model, SequentialModel) and model.outputs is None:
             model.complete = False
@@ -523,7 +526,7 @@ def built_unseen(values: list) -> None:
                 elif isinstance(layer, ModelObj):
                     stack.append(layer)
         elif isinstance(model, SubclassModel) and model.inputs is None:
-            _built_on_unknown_data(model)
+            built_on_unknown_data(model)
 
 
 def _mark_holders(changed: list, scope, flag: str) -> None:

@@ -74,8 +74,11 @@ class FunctionsMixin(InterpreterBase):
         it, and so build the models that function calls, on data not seen here.  Every model
         still unbuilt among those the function (or a function it reaches) reads, and among the
         arguments, gets ``?`` rows and totals, never "0 (unbuilt)" (``budget.built_unseen``)."""
-        values = list(arguments)
-        for fn in _user_callables(arguments):
+        callables = _user_callables(arguments)
+        if not callables:
+            return
+        values = list(arguments) + [c.receiver for c in arguments if isinstance(c, BoundMethod)]
+        for fn in callables:
             reached = reached_functions(fn.node, fn.closure)
             if reached is None:          # too many to follow: any model of the module
                 values.extend(self.module_scope.vars.values())
@@ -115,8 +118,8 @@ class FunctionsMixin(InterpreterBase):
     def call(self, func, positional, keywords, node):
         if isinstance(func, Partial):
             return self.call(func.func, [*func.args, *positional], {**func.keywords, **keywords}, node)
-        if _unfollowed(func) and _user_callables(list(positional) + list(keywords.values())):
-            self.callbacks_may_run(list(positional) + list(keywords.values()))
+        if _unfollowed(func):
+            self.callbacks_may_run([*positional, *keywords.values()])
         if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
                 isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
             npvalues.forget([positional, keywords])     # a call we don't follow may change arrays

@@ -413,7 +413,7 @@ class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_l
             # training or predicting on data builds the model: Keras runs its call on one batch
             shape = _batch_shape_of_data(positional[0] if positional else keywords.get("x"))
             if shape is UNKNOWN:
-                _built_on_unknown_data(op)
+                built_on_unknown_data(op)
             else:
                 self.call_subclass(receiver, [arrays.constant(shape)], {}, None)
         if isinstance(op, SubclassModel) and name == "build":
@@ -463,7 +463,7 @@ def _batch_shape_of_data(data):
     return UNKNOWN
 
 
-def _built_on_unknown_data(model: SubclassModel) -> None:
+def built_on_unknown_data(model: SubclassModel) -> None:
     """``fit``/``predict`` on data of unknown shape build the layers the model's call uses:
     which ones, and their weights, are not known here, so every layer still unbuilt and every
     custom layer shows ``?`` (never "0 (unbuilt)"), and so do the totals.  A functional model
