@@ -68,15 +68,12 @@ class FunctionsMixin(InterpreterBase):
                 keywords[kw.arg] = value
         return self.call(func, positional, keywords, node)
 
-    def callbacks_may_run(self, arguments: list) -> None:
+    def callbacks_may_run(self, arguments: list, callables: list) -> None:
         """A callable the analysis does not follow (``strategy.run(train_step, args=...)``,
         ``tf.function(step)``, ``map(step, batches)``) is given the user's function: it may call
         it, and so build the models that function calls, on data not seen here.  Every model
         still unbuilt among those the function (or a function it reaches) reads, and among the
         arguments, gets ``?`` rows and totals, never "0 (unbuilt)" (``budget.built_unseen``)."""
-        callables = _user_callables(arguments)
-        if not callables:
-            return
         values = list(arguments) + [c.receiver for c in arguments if isinstance(c, BoundMethod)]
         for fn in callables:
             reached = reached_functions(fn.node, fn.closure)
@@ -118,8 +115,10 @@ class FunctionsMixin(InterpreterBase):
     def call(self, func, positional, keywords, node):
         if isinstance(func, Partial):
             return self.call(func.func, [*func.args, *positional], {**func.keywords, **keywords}, node)
-        if _unfollowed(func):
-            self.callbacks_may_run([*positional, *keywords.values()])
+        arguments = [*positional, *keywords.values()]
+        callables = _user_callables(arguments) if arguments else []
+        if callables and _unfollowed(func):
+            self.callbacks_may_run(arguments, callables)
         if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
                 isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
             npvalues.forget([positional, keywords])     # a call we don't follow may change arrays
