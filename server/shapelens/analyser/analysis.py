@@ -64,17 +64,21 @@ def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Modu
     collected first: under Keras an uncalled function never runs, so what it would do to them
     (``model.add(...)``, ``model.trainable = False``, a loop that makes them ``?``) must not
     show.  Nesting too deep for Python ends the run with a note."""
+    first = tree.body[0] if tree.body else None
     try:
         scope = interpreter.run_module(tree)
     except RecursionError:
-        recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
+        recorder.limit(first, _TOO_DEEP)
         scope = interpreter.module_scope
     collected = collect(scope.vars)
     try:
         interpreter.explore_uncalled()
     except RecursionError:
-        recorder.limit(tree.body[0] if tree.body else None, "analysis stopped: expression nesting too deep")
+        recorder.limit(first, _TOO_DEEP)
     return scope, collected
+
+
+_TOO_DEEP = "analysis stopped: expression nesting too deep"
 
 
 _FIRST_LINE = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)

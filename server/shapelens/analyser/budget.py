@@ -24,7 +24,6 @@ import ast
 import weakref
 from collections import Counter
 
-from ..engine.layer import UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN
 from .control import Scope
 from .interpreter_base import InterpreterBase
@@ -503,7 +502,7 @@ def built_unseen(values: list) -> None:
     training step run by ``strategy.run``): each one still unbuilt (among ``values``, in lists,
     tuples and the attributes of the user's instances) shows ``?`` rows and totals, never
     "0 (unbuilt)"."""
-    from .keras_calls import built_on_unknown_data
+    from .keras_calls import built_on_unknown_data, unbuilt_become_unknown
 
     stack, seen = list(values), set()
     while stack:
@@ -519,12 +518,7 @@ def built_unseen(values: list) -> None:
             continue
         model = _keras_model(value)
         if isinstance(model, SequentialModel) and model.outputs is None:
-            model.complete = False
-            for layer in model.layers:
-                if isinstance(layer, LayerObj) and layer.engine.weights is None:
-                    layer.engine.weights = UNKNOWN_PARAMS
-                elif isinstance(layer, ModelObj):
-                    stack.append(layer)
+            unbuilt_become_unknown([model])
         elif isinstance(model, SubclassModel) and model.inputs is None:
             built_on_unknown_data(model)
 

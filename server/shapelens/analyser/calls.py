@@ -20,7 +20,19 @@ from .macs import call_macs
 from .models import MAX_MODEL_NESTING, FunctionalModel, ModelObj, SequentialModel, flatten, too_deep
 from .recorder import Recorder
 from .result import CallResult
-from .values import InputObj, Instance, KerasRef, LayerObj, Node, Operation, OpObj, SymTensor, UnknownOp, oversized
+from .values import (
+    MISSING,
+    InputObj,
+    Instance,
+    KerasRef,
+    LayerObj,
+    Node,
+    Operation,
+    OpObj,
+    SymTensor,
+    UnknownOp,
+    oversized,
+)
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 
@@ -506,7 +518,7 @@ class EitherOp(UnknownOp):
 def _unseen_input(positional: list, keywords: dict) -> bool:
     """Whether a layer's main input (its first argument, a tensor or a list of them in Keras) is
     a value the analysis could not follow: it comes from graph we cannot see."""
-    main = positional[0] if positional else keywords.get("inputs", MISSING_INPUT)
+    main = positional[0] if positional else keywords.get("inputs", MISSING)
     if isinstance(main, (list, tuple)):
         return any(_unseen(item) for item in main)
     return _unseen(main)
@@ -516,8 +528,6 @@ def _unseen(value) -> bool:
     """``?``, or a name from a module we do not read (``from data import features``)."""
     return value is UNKNOWN or (isinstance(value, KerasRef) and classify(value.path)[0] == "external")
 
-
-MISSING_INPUT = object()
 
 
 def unseen_tensor() -> SymTensor:

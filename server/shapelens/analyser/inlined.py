@@ -1,10 +1,10 @@
 """A ``keras.applications`` backbone as the analyser's graph of its layers.
 
-On the user's ``input_tensor``, Keras builds the backbone's layers on that tensor, so the result is a functional model whose
-inputs are the tensor's source ``Input``s (``get_source_inputs``): its summary starts with the
-user's ``InputLayer`` (and any layers between it and the tensor), and a model built from the
-same ``Input`` to something computed from ``backbone.output`` lists every backbone layer
-inline.  Built on its own ``Input``, the backbone is a model like any other: its ``layers``,
+On the user's ``input_tensor``, Keras builds the backbone's layers on that tensor, so the
+result is a functional model whose inputs are the tensor's source ``Input``s
+(``get_source_inputs``): its summary starts with the user's ``InputLayer`` (and any layers
+between it and the tensor), and a model built from the same ``Input`` to something computed
+from ``backbone.output`` lists every backbone layer inline.  Built on its own ``Input``, the backbone is a model like any other: its ``layers``,
 ``get_layer(name).output`` and ``input`` build new models from part of it (transfer learning),
 and each layer can be frozen.  The engine's graph of the backbone is copied into the analyser's
 graph here.

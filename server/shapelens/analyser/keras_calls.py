@@ -472,7 +472,16 @@ def built_on_unknown_data(model: SubclassModel) -> None:
     makes no weights of its own (no ``build``, no layer or weight made in ``call``), its totals
     stay known."""
     changed = _may_make_weights(model.instance)
-    stack, seen = list(model.sublayers()), set()
+    if unbuilt_become_unknown(model.sublayers()) or changed:
+        model.complete = False
+
+
+def unbuilt_become_unknown(layers) -> bool:
+    """Every layer among ``layers`` (at any depth) not built yet gets ``?`` weights, every model
+    among them not built yet ``?`` totals (a functional model, or a Sequential built on an input,
+    is built already and left as it is).  Whether any was not built."""
+    changed = False
+    stack, seen = list(layers), set()
     while stack:
         layer = stack.pop()
         if id(layer) in seen:
@@ -486,8 +495,7 @@ def built_on_unknown_data(model: SubclassModel) -> None:
             stack.extend(layer.sublayers())
         elif isinstance(layer, LayerObj) and layer.engine.weights is None:
             layer.engine.weights = UNKNOWN_PARAMS
-    if changed:
-        model.complete = False
+    return changed
 
 
 def _may_make_weights(instance) -> bool:

@@ -12,7 +12,6 @@ from ..engine.shape import UNKNOWN
 from . import calls, npvalues
 from .budget import forget, forget_touched, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, ImportFailed, Limit, Return, Scope, Stop
-from .inlined import BackboneLayer
 from .interpreter_base import InterpreterBase
 from .models import ModelObj, SubclassModel
 from .pybuiltins import plain
@@ -361,8 +360,8 @@ class StatementsMixin(InterpreterBase):
             obj.attrs[attr] = value
             if attr == "trainable" and obj.keras_object is not None:
                 obj.keras_object.set_trainable(value)
-        elif attr == "trainable" and isinstance(obj, (LayerObj, ModelObj, BackboneLayer)):
-            obj.set_trainable(value)
+        elif attr == "trainable" and isinstance(obj, Operation):
+            obj.set_trainable(value)        # a no-op on what has no weights to freeze
         elif isinstance(obj, list) and attr == "trainable":
             pass
 
