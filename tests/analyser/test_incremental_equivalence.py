@@ -120,3 +120,33 @@ def test_incremental_follows_imports_of_workspace_modules(tmp_path):
     outcome = IncrementalAnalysis().update(text, loader)
     assert [s.kind for s in outcome.analysis.sites.values() if s.span.line == 5] == ["helper"]
     assert _summary(outcome) == _summary(analyse(text, loader))
+
+
+def test_a_comment_typed_into_a_function_reruns_nothing():
+    """Typing a comment at the end of a line inside a helper changes no code: the helper and
+    the models built with it are replayed, at the same places."""
+    text = ("import keras\nfrom keras import layers\n\n\ndef block(x, width):\n"
+            "    x = layers.Dense(width)(x)\n    return layers.Dropout(0.5)(x)\n\n\n"
+            "inputs = keras.Input((8,))\nmodel = keras.Model(inputs, block(inputs, 4))\n")
+    analyser = IncrementalAnalysis()
+    analyser.update(text)
+    for end in range(1, len("  # wider")):
+        edited = text.replace("(width)(x)\n", "(width)(x)" + "  # wider"[:end] + "\n")
+        outcome = analyser.update(edited)
+        assert outcome.rerun_statements == 0
+        assert _summary(outcome) == _summary(analyse(edited))
+
+
+def test_a_hash_inside_a_string_is_code():
+    """A ``#`` inside a string starts no comment: what follows it is code, and changing it runs
+    the statement again (a layer's name here)."""
+    text = ("import keras\nfrom keras import layers\n\n\ndef block(x):\n"
+            "    return layers.Dense(3, name='a#b')(x)\n\n\n"
+            "inputs = keras.Input((8,))\nmodel = keras.Model(inputs, block(inputs))\n")
+    analyser = IncrementalAnalysis()
+    analyser.update(text)
+    edited = text.replace("'a#b'", "'a#c'")
+    outcome = analyser.update(edited)
+    assert outcome.rerun_statements > 0
+    assert _summary(outcome) == _summary(analyse(edited))
+    assert [row.name for row in outcome.analysis.models[0].rows][-1] == "a#c"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from .autonames import plain
 from .interpreter import Interpreter
 from .models import (
     MAX_MODEL_NESTING,
@@ -122,13 +123,13 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
         built = is_layer_built(op)
         params = op.param_count().total if built else 0
         span = recorder.spans.span(op.site) if op.site is not None else None
-        rows.append(LayerRow(op.name, op.class_name, row_output(op), params, span, built, macs=macs))
+        rows.append(LayerRow(plain(op.name), op.class_name, row_output(op), params, span, built, macs=macs))
     span = recorder.spans.span(model.site) if model.site is not None else None
     model_params = model.param_count()
     sequential_like = getattr(model, "sequential_like", lambda: True)()
     from .traced import traced_tables
 
-    return ModelReport(variable, model.class_name, model.name, span, rows, model_params, sequential_like,
+    return ModelReport(variable, model.class_name, plain(model.name), span, rows, model_params, sequential_like,
                        total_macs, getattr(model, "rows_known", True), traced_tables(model, recorder.spans))
 
 

@@ -15,6 +15,7 @@ from ..engine import REGISTRY, ShapeError, create_layer
 from ..engine.args import parse_signature
 from ..engine.layer import NO_PARAMS, UNKNOWN_PARAMS
 from ..engine.shape import UNKNOWN, Shape, Shapes, is_int
+from .autonames import stored
 from .keras_api import BUILD_CREATES, MASK_CONSUMERS, MASK_PROPAGATORS, classify
 from .macs import call_macs
 from .models import MAX_MODEL_NESTING, FunctionalModel, ModelObj, SequentialModel, flatten, too_deep
@@ -151,6 +152,7 @@ def new_layer(rec: Recorder, class_name: str, positional: list, keywords: dict, 
         return None
     if "name" not in engine_kw or not isinstance(engine_kw.get("name"), str):
         layer.name = rec.unique_name(layer.name)
+        stored(layer, "name", layer.name)
     obj = LayerObj(layer, site)
     shape = engine_kw.get("input_shape")
     if shape is None and engine_kw.get("input_dim") is not None and not _own_input_dim(class_name):

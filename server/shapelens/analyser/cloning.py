@@ -15,6 +15,7 @@ from typing import TypeGuard
 
 from ..engine.shape import UNKNOWN
 from . import calls
+from .autonames import stored
 from .models import FunctionalModel, SequentialModel, flatten
 from .values import InputObj, LayerObj, SymTensor
 
@@ -34,6 +35,7 @@ def clone_model(rec, positional: list, keywords: dict, site, call_layer):
 
 def clone_layer(op: LayerObj) -> LayerObj:
     engine = copy.copy(op.engine)
+    stored(engine, "name", engine.name)      # the copy keeps the layer's name
     engine.weights = None
     engine.built_input_shape = None
     clone = LayerObj(engine, None)

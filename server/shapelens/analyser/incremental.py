@@ -37,6 +37,8 @@ per open document.
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 import weakref
 from bisect import bisect_left
 from collections import defaultdict
@@ -44,6 +46,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from ..engine.shape import UNKNOWN
+from .autonames import WATCH, AutoName, Renames, Renumbering, all_rows
 from .control import Break, Continue, Limit, Return, Scope, Stop
 from .parsing import parse_lines as parse_with_recovery
 from .parsing import sanitize, split_lines, too_large
@@ -72,6 +75,29 @@ def _last_line(stmt: ast.stmt) -> int:
 
 def _key(stmt, lines: list) -> str:
     return "".join(lines[_first_line(stmt) - 1:stmt.end_lineno])
+
+
+def _comments_only(records: list, statements: list, keys: list) -> bool:
+    """Whether ``statements`` (with ``keys``) are ``records``' statements with only comments
+    changed, on the same lines (then their code is in the same columns too)."""
+    if not records or len(records) != len(statements):
+        return False
+    for record, stmt, key in zip(records, statements, keys):
+        if (record.first_line, _last_line(record.node)) != (_first_line(stmt), _last_line(stmt)):
+            return False
+        if key != record.key and _code(key) != _code(record.key):
+            return False
+    return True
+
+
+def _code(text: str) -> list | None:
+    """``text``'s tokens without its comments (None when it does not tokenize)."""
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        return [(t.type, t.string, t.start, t.end) for t in tokens
+                if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
 
 
 # weak: the cache must not keep the statements alive (holding up to 20,000 of them, the earlier
@@ -271,6 +297,12 @@ class Record:
     modules: dict = field(default_factory=dict)   # module name -> source read while running
     first_line: int = 0
     outside: dict = field(default_factory=dict)   # name -> module-wide reads a loop check relied on
+    names: list = field(default_factory=list)     # the default names it gave (``AutoName``), in order
+    holders: list = field(default_factory=list)   # (object, attribute) it stored a default name in
+    used_names: set = field(default_factory=set)  # ids of the default names whose text it used
+    renumberable: bool = False      # its names can be renumbered instead of running it again
+    prepared: tuple | None = None   # its events, ready to replay (``ServerRecorder.prepare_replay``)
+    prepared_line: int = 0          # ... when its first line was this one
 
 
 class _Restart(Exception):
@@ -289,15 +321,33 @@ class _CountingRecorder(ServerRecorder):
         self.log = []
         self.uid_start: dict = {}
         self.uid_delta: dict = defaultdict(int)
+        self.names: list[AutoName] = []           # the default names given, in order
+        self.shadow_named = False
+        self.consumed = self._consumed()
+
+    def _consumed(self) -> int:
+        """Names given out so far, however they were taken (an application's builder takes its
+        own from the counters)."""
+        return sum(n for key, n in self.uid_counts().items() if not key.endswith(UNSURE))
+
+    def renumberable(self, used: set) -> bool:
+        """Whether the names this statement gave are all ``AutoName``s it did not use as text."""
+        return (not self.shadow_named and self._consumed() - self.consumed == len(self.names)
+                and not any(id(name) in used for name in self.names))
 
     def unique_name(self, prefix: str) -> str:
         if self.shadow:                # a sandboxed trace takes no names
+            self.shadow_named = True
             return super().unique_name(prefix)
         for key in (prefix, prefix + UNSURE):       # the name depends on both counters
             if key not in self.uid_start:
                 self.uid_start[key] = self.uid_count(key)
         self.uid_delta[prefix] += 1
-        return super().unique_name(prefix)
+        name = AutoName.make(prefix, self.uid_count(prefix), self.uid_count(prefix + UNSURE) > 0,
+                             self.branching > 0)
+        super().unique_name(prefix)
+        self.names.append(name)
+        return name
 
     def mark_unsure(self, prefix: str) -> None:
         self.uid_delta[prefix + UNSURE] += 1
@@ -316,7 +366,9 @@ class IncrementalAnalysis:
         self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
         self.original: list | None = None       # the previous text's lines
         self.force_names: set = set()        # mutable names unexplored functions read last time
-        self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, MACs) last time
+        self.renamed = Renames()
+        self.text_lines: list[str] = []
+        self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, MACs, (first, last line)) last time
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
@@ -330,6 +382,7 @@ class IncrementalAnalysis:
             self.reset()
             return analyse(text, loader, cancel)
         original = split_lines(text)
+        self.text_lines = [line.rstrip("\r\n") for line in original]     # what spans are made from
         parsed = self._parse_changed(original) if self.records is not None else None
         known = None
         if parsed is None:
@@ -413,6 +466,12 @@ class IncrementalAnalysis:
                 record.first_line += delta
         body = [r.node for r in records[:a]] + tree.body + [r.node for r in records[b:]]
         keys = [r.key for r in records[:a]] + [_key(stmt, lines) for stmt in tree.body] + [r.key for r in records[b:]]
+        if _comments_only(records[a:b], tree.body, keys[a:a + len(tree.body)]):
+            # only comments changed: the statements are the previous run's, at the same places
+            for record, key in zip(records[a:b], keys[a:b]):
+                record.key = key
+            body[a:b] = [r.node for r in records[a:b]]
+            return body, keys, lines, ({i: records[i] for i in range(len(records))}, [], len(records))
         matches = {i: records[i] for i in range(a)}
         offset = a + len(tree.body) - b
         matches.update({i + offset: records[i] for i in range(b, len(records))})
@@ -441,6 +500,7 @@ class IncrementalAnalysis:
                 for name in (record.writes if record is not None else _stores(stmt)):
                     last[name] = i
             forced = {last[n] for n in self.force_names if n in last}
+        self.renamed = Renames()       # default names renumbered by any pass of this update
         for _ in range(MAX_RESTARTS + 1):
             try:
                 return self._pass(text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel)
@@ -516,7 +576,7 @@ class IncrementalAnalysis:
         variables = TrackingDict()
         variables.begin()
         scope.vars = variables
-        recorder = _CountingRecorder([line.rstrip("\r\n") for line in split_lines(text)])
+        recorder = _CountingRecorder(self.text_lines)
         recording = RecordingLoader(loader)
         interp = ServerInterpreter(recorder, recording if loader is not None else None, cancel)
         interp.module_scope = scope
@@ -532,6 +592,7 @@ class IncrementalAnalysis:
         records: list[Record] = []
         steps = 0
         reused = 0
+        renumbering: Renumbering | None = None
         for i, stmt in enumerate(body):
             if i == gap:
                 dirty |= removed_writes      # names the removed statements set differ from here on
@@ -541,19 +602,24 @@ class IncrementalAnalysis:
                 if dirty and not old.reads.isdisjoint(dirty):
                     run = True
                 elif any(recorder.uid_count(p) != n for p, n in old.uid_start.items()):
-                    # Keras's default names shift (a layer was added or removed above): every later
-                    # statement naming layers of these classes re-runs — decided at once, so that
-                    # the creators of what they read are re-run in the same pass
-                    shifted = {p for p, n in old.uid_start.items() if recorder.uid_count(p) != n}
-                    later = {k for k in range(i, len(body)) if k in matches
-                             and not shifted.isdisjoint(matches[k].uid_start) and k not in plan}
-                    if later - forced:
-                        raise _Restart(later | forced)
+                    # Keras's default names shift (a layer was added or removed above): the names
+                    # it gave are renumbered where that is safe (``autonames.py``)
+                    if renumbering is None:
+                        renumbering = Renumbering((matches[k] for k in range(i, len(body)) if k in matches),
+                                                  self.renamed)
+                    if self._changed_around(old, loader, interp) or not renumbering.renumber(old, recorder.uid_count):
+                        # else it re-runs, and so does every later statement naming layers of these
+                        # classes that cannot be renumbered — decided at once, so that the creators
+                        # of what they read are re-run in the same pass
+                        shifted = {p for p, n in old.uid_start.items() if recorder.uid_count(p) != n}
+                        later = {k for k in range(i, len(body)) if k in matches and k not in plan
+                                 and not shifted.isdisjoint(matches[k].uid_start)
+                                 and (k == i or not matches[k].renumberable)}
+                        if later - forced:
+                            raise _Restart(later | forced)
+                        run = True
+                elif self._changed_around(old, loader, interp):
                     run = True
-                elif old.modules and loader is not None and any(loader(m) != src for m, src in old.modules.items()):
-                    run = True
-                elif old.outside and any(interp.module_loads()[n] != c for n, c in old.outside.items()):
-                    run = True      # a loop it stopped early may now be read after (budget.py)
             if not run:
                 for name, value in old.writes.items():
                     if value is _DELETED:
@@ -597,6 +663,14 @@ class IncrementalAnalysis:
         interp.steps = steps                 # uncalled functions are explored after all statements
         return self._finish(text, syntax_ok, lines, records, interp, recorder, variables, reused, len(rerun))
 
+    @staticmethod
+    def _changed_around(old: Record, loader, interp) -> bool:
+        """Whether what ``old``'s statement read outside this file's statements changed: a module
+        it imported, or module-wide reads a loop it stopped early relied on (``budget.py``)."""
+        if old.modules and loader is not None and any(loader(m) != src for m, src in old.modules.items()):
+            return True
+        return bool(old.outside) and any(interp.module_loads()[n] != c for n, c in old.outside.items())
+
     def _run(self, index, stmt, key, interp, recorder, variables, recording, steps) -> Record:
         variables.begin()
         recorder.begin()
@@ -606,6 +680,7 @@ class IncrementalAnalysis:
         interp.outside_queries = {}
         interp.invoked = []
         functions_before = len(interp.functions)
+        WATCH.begin()
         try:
             interp.exec_stmt(stmt, self.scope)
         except Limit:
@@ -613,19 +688,26 @@ class IncrementalAnalysis:
                 raise _Fallback() from None
         except (Return, Break, Continue, Stop):
             raise _Fallback() from None
+        finally:
+            used, holders = WATCH.end()
         reads = dict(variables.reads)
         mutable = {n for n, v in reads.items() if not shareable(v, self.scope)}
         writes = variables.changed()
+        used_ids = {id(name) for name in used}
         return Record(key, stmt, set(reads), mutable, writes, dict(recorder.uid_start), dict(recorder.uid_delta),
                       interp.steps - steps, interp.functions[functions_before:], list(interp.invoked),
-                      recorder.log, dict(recording.loaded), _first_line(stmt), dict(interp.outside_queries))
+                      recorder.log, dict(recording.loaded), _first_line(stmt), dict(interp.outside_queries),
+                      recorder.names, holders, used_ids, recorder.renumberable(used_ids))
 
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
-        final = ServerRecorder([line.rstrip("\r\n") for line in split_lines(text)])
+        final = ServerRecorder(self.text_lines)
         final.analysis.syntax_ok = syntax_ok
         final.share_uids(recorder)
         for record in records:
-            final.replay(record.events)
+            # a statement that did not move ran only code at or above it, which did not move either
+            if record.prepared is None or record.prepared_line != record.first_line:
+                record.prepared, record.prepared_line = final.prepare_replay(record.events), record.first_line
+            final.replay_prepared(record.prepared)
         for fn in interp.functions:
             fn.calls = 0
         for record in records:
@@ -633,7 +715,7 @@ class IncrementalAnalysis:
                 fn.calls += 1
         # the models first: what the functions nobody called would do to them never happens
         # (``analysis.run_interpreter``)
-        reports, objects, macs = collect(dict(dict.items(variables)), final, self._report_reuser(lines))
+        reports, objects, macs = collect(dict(dict.items(variables)), final, self._report_reuser(lines, self.renamed))
         final.analysis.models = reports
         variables.begin()
         interp.rec = final
@@ -643,7 +725,9 @@ class IncrementalAnalysis:
         except RecursionError:
             pass
         explored = {n for n, v in variables.reads.items() if not shareable(v, self.scope)}
-        self.reports = {id(m): (m, r.variable, r, x) for m, r, x in zip(objects, reports, macs)}
+        bounds = {id(entry[2]): entry[4] for entry in (self.reports or {}).values()}
+        self.reports = {id(m): (m, r.variable, r, x, bounds.get(id(r)) or _lines_of(r))
+                        for m, r, x in zip(objects, reports, macs)}
         modules = {}
         for record in records:
             modules.update(record.modules)
@@ -653,28 +737,54 @@ class IncrementalAnalysis:
         self.force_names = explored
         return Outcome(final.analysis, macs, modules, reused, rerun)
 
-    def _report_reuser(self, lines):
+    def _report_reuser(self, lines, renamed: Renames):
         """Model reports of the previous run for model objects this run kept (a kept object was
-        not changed: whatever could change it re-ran and made a new one), spans moved."""
+        not changed: whatever could change it re-ran and made a new one), spans moved and
+        default names ``renamed``."""
         previous = getattr(self, "reports", None)
         if not previous or self.lines is None:
             return None
         mapping = line_mapping(self.lines, lines)
+
+        prefix, old_end, delta = mapping
 
         def reuse(name, model):
             entry = previous.get(id(model))
             if entry is None or entry[0] is not model or entry[1] != name:
                 return None
             report = entry[2]
-            span = map_span(report.span, mapping) if report.span is not None else None
-            if report.span is not None and span is None:
-                return None
-            rows = []
-            for row in report.rows:
-                row_span = map_span(row.span, mapping) if row.span is not None else None
-                if row.span is not None and row_span is None:
+            if renamed and renamed.shown_in(report):
+                report = renamed.apply(report)
+                if report is None:
                     return None
-                rows.append(row if row_span == row.span else replace(row, span=row_span))
-            return replace(report, span=span, rows=rows), entry[3]
+            first, last = entry[4]
+            if last <= prefix or (first > old_end and not delta):
+                return report, entry[3]          # every line it shows is where it was
+            span = map_span(report.span, mapping) if report.span is not None else None
+            rows = _moved_rows(report.rows, mapping)
+            traced = [(table, _moved_rows(table.rows, mapping)) for table in report.traced]
+            if (report.span is not None and span is None) or rows is None or any(r is None for _t, r in traced):
+                return None
+            traced = [replace(table, rows=moved) for table, moved in traced]
+            return replace(report, span=span, rows=rows, traced=traced), entry[3]
 
         return reuse
+
+
+def _moved_rows(rows: list, mapping) -> list | None:
+    """``rows`` with their spans moved to the new text; None when one touches a changed line."""
+    moved = []
+    for row in rows:
+        row_span = map_span(row.span, mapping) if row.span is not None else None
+        if row.span is not None and row_span is None:
+            return None
+        moved.append(row if row_span == row.span else replace(row, span=row_span))
+    return moved
+
+
+def _lines_of(report) -> tuple[int, int]:
+    """The first and last line of the spans ``report`` shows (``(0, 0)`` for none)."""
+    rows = all_rows(report)
+    lines = [line for span in [report.span, *(row.span for row in rows)] if span is not None
+             for line in (span.line, span.end_line)]
+    return (min(lines), max(lines)) if lines else (0, 0)

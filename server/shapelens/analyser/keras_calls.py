@@ -16,6 +16,7 @@ from ..engine.layers.core import input_batch_shape
 from ..engine.macs import total_macs
 from ..engine.shape import UNKNOWN, Unknown
 from . import arrays, calls, legacy_backend, npvalues, op_calls
+from .autonames import used
 from .inlined import BackboneLayer
 from .keras_api import MERGE_FUNCTIONS, classify
 from .macs import result_macs
@@ -97,6 +98,7 @@ DATA_BUILDERS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test
 class KerasCallsMixin(UserLayersMixin):   # the user's own layer classes: user_layers.py
     def keras_attribute(self, op: Operation, attr: str, receiver):
         if attr == "name":
+            used(op.name)        # the user's code now depends on the name's text
             return op.name
         if attr == "trainable":
             if isinstance(op, BackboneLayer):

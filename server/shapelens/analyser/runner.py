@@ -26,7 +26,7 @@ from .interpreter import Interpreter
 from .macs import engine_call_macs
 from .models import ModelObj
 from .recorder import Recorder
-from .result import Analysis
+from .result import Analysis, CallSite
 
 
 class Cancelled(BaseException):
@@ -114,6 +114,30 @@ class ServerRecorder(Recorder):
                 Recorder.limit(self, event[1], event[2])
             else:
                 self.op_calls.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
+
+    def prepare_replay(self, events) -> tuple[list, list]:
+        """``events`` split for ``replay_prepared``: ``(span, result, kind)`` of each call that
+        has a node, and the other events (calls and the rest touch different results, so their
+        relative order does not matter)."""
+        span = self.spans.span
+        calls = [(span(e[1]), e[2], e[3]) for e in events if e[0] == "call" and e[1] is not None]
+        return calls, [e for e in events if e[0] != "call"]
+
+    def replay_prepared(self, prepared: tuple[list, list]) -> None:
+        """``replay`` of prepared events (spans worked out for an earlier replay)."""
+        calls, others = prepared
+        if self.traces or self.foreign:
+            raise ValueError("prepared events replay only into a module-level recorder")
+        sites = self.analysis.sites
+        for span, result, kind in calls:          # ``Recorder.record_call``
+            site = sites.get(span)
+            if site is None:
+                site = sites[span] = CallSite(span, kind=kind)
+            if len(site.results) < 64:
+                site.results.append(result)
+        self.activity += len(calls)
+        if others:
+            self.replay(others)
 
     def _note_macs(self, local: dict, result) -> None:
         op = local.get("op")

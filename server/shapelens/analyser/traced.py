@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..engine import ParamCount
 from ..engine.shape import UNKNOWN, format_dim
+from .autonames import plain
 from .models import SubclassModel, is_layer_built
 from .result import LayerRow, TracedTable
 from .values import Instance, Operation, OwnWeights, SymTensor, UserFunction, UserLayerObj
@@ -75,7 +76,7 @@ def traced_tables(op, spans) -> list[TracedTable]:
     """The model's traced runs as the report shows them (``spans``: the recorder's SpanMaker)."""
     tables = []
     for run in getattr(op, "traced_runs", ()):
-        rows = [LayerRow(name, class_name, shape_structure_text(shape), params,
+        rows = [LayerRow(plain(name), class_name, shape_structure_text(shape), params,
                          spans.span(site) if site is not None else None)
                 for name, class_name, shape, params, site in run.rows]
         tables.append(TracedTable(run.how, shape_structure_text(run.input), shape_structure_text(run.output),

@@ -22,6 +22,7 @@ from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
 from ..engine.macs import Macs
 from ..engine.shape import UNKNOWN
+from .autonames import stored
 from .keras_api import canonical
 
 if TYPE_CHECKING:
@@ -64,7 +65,6 @@ class Node:
 class Operation:
     """Anything that appears as a row in a functional summary."""
 
-    name: str
     class_name: str
 
     def __init__(self, name: str, class_name: str, site: ast.AST | None = None):
@@ -72,6 +72,15 @@ class Operation:
         self.class_name = class_name
         self.site = site
         self.nodes: list[Node] = []
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+        stored(self, "_name", value)     # a default name the incremental analyser may renumber
 
     def leaves(self) -> list:
         """The weight-owning engine layers this operation consists of (unique)."""

@@ -1,0 +1,226 @@
+"""Keras's default layer names as values that can be renumbered after an edit.
+
+Keras names a layer from a global counter per class: the fourth ``Conv2D`` of a session is
+``conv2d_3``.  Typing a layer near the top of a file therefore changes the name of every later
+layer of that class.  The incremental analyser (``incremental.py``) would have to run again every
+later statement that names layers; instead it renumbers the names those statements made, in
+place, when that is known to give what a new run would:
+
+* ``AutoName`` is a ``str`` that also knows its prefix and count.  The incremental analyser's
+  recorder hands them out (a full analysis uses plain strings).
+* While a statement runs, ``WATCH`` logs each ``AutoName`` whose *text* is used: formatted
+  into a message, compared (``get_layer("dense_2")``), hashed, sliced, read by the user's code
+  (``layer.name``).  A statement that used a name's text must run again when the name changes.
+* ``WATCH`` also logs the objects a name is stored in (``Operation.name``, an engine layer's
+  ``name``).  Renumbering replaces the name in each of them and in the call results that copied
+  it, and only when ``sys.getrefcount`` shows that nothing else holds the name.  Any reference
+  it does not know of makes the statement run again instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+from .recorder import UNSURE
+
+
+class AutoName(str):
+    """A default name (``conv2d_3``, ``dense``) with its ``prefix`` and ``number``.  ``unsure``:
+    shown as ``conv2d_?``, because a branch that may not run named a layer of this prefix before
+    (``Recorder.unique_name``); ``branching``: given inside such a branch."""
+
+    prefix: str
+    number: int
+    unsure: bool
+    branching: bool
+
+    @classmethod
+    def make(cls, prefix: str, number: int, unsure: bool, branching: bool) -> AutoName:
+        text = f"{prefix}_?" if unsure else prefix if number == 0 else f"{prefix}_{number}"
+        name = cls(text)
+        name.prefix, name.number, name.unsure, name.branching = prefix, number, unsure, branching
+        return name
+
+
+class _Watch:
+    """What the running statement does with names: ``used`` (names whose text it used) and
+    ``holders`` (``(object, attribute)`` it stored a name in); both ``None`` when no statement of
+    an incremental analysis is running."""
+
+    def __init__(self) -> None:
+        self.used: list | None = None
+        self.holders: list | None = None
+
+    def begin(self) -> None:
+        self.used = []
+        self.holders = []
+
+    def end(self) -> tuple[list, list]:
+        used, holders = self.used or [], self.holders or []
+        self.used = self.holders = None
+        return used, holders
+
+
+WATCH = _Watch()
+
+
+def used(name) -> None:
+    """``name``'s text is used by the running statement (a no-op for plain strings)."""
+    if type(name) is AutoName and WATCH.used is not None:
+        WATCH.used.append(name)
+
+
+def stored(obj, attribute: str, name) -> None:
+    """``name`` was stored in ``obj.attribute`` while a statement ran."""
+    if type(name) is AutoName and WATCH.holders is not None:
+        WATCH.holders.append((obj, attribute))
+
+
+def plain(name):
+    """``name`` as a plain ``str`` (a snapshot: what reports keep)."""
+    return str.__str__(name) if type(name) is AutoName else name
+
+
+def _watched(method_name: str):
+    method = getattr(str, method_name)
+
+    def watched(self, *args, **kwargs):
+        if WATCH.used is not None:
+            WATCH.used.append(self)
+        return method(self, *args, **kwargs)
+
+    watched.__name__ = method_name
+    return watched
+
+
+# every way Python code reads a string's text (C code that reads the buffer directly, such as
+# ``str.join``, is not seen: the analyser gives names to it only through the methods below)
+for _method in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__format__",
+                "__str__", "__repr__", "__add__", "__mul__", "__rmul__", "__mod__", "__getitem__",
+                "__iter__", "__len__", "__contains__", "capitalize", "casefold", "center", "count",
+                "encode", "endswith", "expandtabs", "find", "format", "index", "isalnum", "isalpha",
+                "isascii", "isdecimal", "isdigit", "isidentifier", "islower", "isnumeric", "isprintable",
+                "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip", "partition",
+                "removeprefix", "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition",
+                "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "swapcase", "title",
+                "translate", "upper", "zfill"):
+    setattr(AutoName, _method, _watched(_method))
+
+
+def _radd(self, other):
+    if WATCH.used is not None:
+        WATCH.used.append(self)
+    return str.__add__(other, self) if isinstance(other, str) else NotImplemented
+
+
+AutoName.__radd__ = _radd      # type: ignore[attr-defined]   # "layer " + name
+
+
+class Renames:
+    """The texts of the names renumbered during one update, old to new, for the reports of the
+    previous run (which keep plain texts).  ``ambiguous`` when one old text stands for several
+    names (``dense_?``) or was renumbered twice: then such reports are built again."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.ambiguous = False
+        self._made: set[int] = set()      # ids of the new names (alive: their records hold them)
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+    def add(self, old: AutoName, new: AutoName) -> None:
+        before = plain(old)
+        if old.unsure or id(old) in self._made or before in self.texts:
+            self.ambiguous = True         # ``old`` is not one name of the previous run
+        self.texts[before] = plain(new)
+        self._made.add(id(new))
+
+    def shown_in(self, report) -> bool:
+        """Whether ``report`` shows a renumbered name (the model's, its rows', its traced rows')."""
+        texts = self.texts
+        return report.keras_name in texts or any(row.name in texts for row in all_rows(report))
+
+    def apply(self, report):
+        """``report`` with the new texts, or None when they are ambiguous."""
+        if self.ambiguous:
+            return None
+        texts = self.texts
+
+        def rows(old: list) -> list:
+            return [replace(row, name=texts[row.name]) if row.name in texts else row for row in old]
+
+        return replace(report, keras_name=texts.get(report.keras_name, report.keras_name), rows=rows(report.rows),
+                       traced=[replace(table, rows=rows(table.rows)) for table in report.traced])
+
+
+def all_rows(report) -> list:
+    """A report's rows and its traced tables' rows."""
+    return [*report.rows, *(row for table in report.traced for row in table.rows)]
+
+
+# references to a name that ``renumber`` accounts for itself: the record's list of names, its
+# loop variable, and ``sys.getrefcount``'s argument
+_OWN_REFERENCES = 3
+
+
+class Renumbering:
+    """Renumbers the names of statements replayed after a change in the counters before them.
+
+    ``holders`` maps ``id(name)`` to where the name is stored, over every record that could hold
+    it (built once per pass, from the first record renumbered on); ``used`` is the ids of the
+    names any of them used as text.  The names renumbered are noted in ``renamed``."""
+
+    def __init__(self, records, renamed: Renames) -> None:
+        self.holders: dict[int, dict] = {}
+        self.used: set[int] = set()
+        for record in records:
+            self.used.update(record.used_names)
+            for obj, attribute in record.holders:
+                self._hold(obj, attribute)
+            for event in record.events:
+                if event[0] == "call":
+                    self._hold(event[2], "layer_name")
+        self.renamed = renamed
+
+    def _hold(self, obj, attribute: str) -> None:
+        name = getattr(obj, attribute, None)
+        if type(name) is AutoName:
+            self.holders.setdefault(id(name), {})[(id(obj), attribute)] = obj
+
+    def renumber(self, record, count) -> bool:
+        """Give ``record``'s names what a new run gives them, now that its counters start at
+        ``count(key)`` (``Recorder.unique_name``'s rules); False (nothing changed) when that
+        cannot be done safely."""
+        if not record.renumberable:
+            return False
+        plan = []
+        for name in record.names:
+            if id(name) in self.used:
+                return False
+            holders = self.holders.get(id(name), {})
+            if sys.getrefcount(name) != len(holders) + _OWN_REFERENCES:
+                return False              # stored somewhere it cannot be replaced
+            plan.append(holders)
+        marked: set = set()               # prefixes a name given in a branch made unsure
+        names = []
+        for name, holders in zip(record.names, plan):
+            prefix = name.prefix
+            unsure = count(prefix + UNSURE) > 0 or prefix in marked
+            if name.branching and not unsure:
+                marked.add(prefix)
+            new = AutoName.make(prefix, name.number + count(prefix) - record.uid_start[prefix], unsure,
+                                name.branching)
+            if str.__eq__(new, name) and new.number == name.number:
+                names.append(name)
+                continue
+            for (_id, attribute), obj in holders.items():
+                object.__setattr__(obj, attribute, new)
+            self.renamed.add(name, new)
+            names.append(new)
+        for prefix in {name.prefix for name in names}:
+            record.uid_delta[prefix + UNSURE] = 1 if prefix in marked else 0
+        record.names = names
+        record.uid_start = {key: count(key) for key in record.uid_start}
+        return True
