@@ -212,12 +212,13 @@ class Renumbering:
                 marked.add(prefix)
             new = AutoName.make(prefix, name.number + count(prefix) - record.uid_start[prefix], unsure,
                                 name.branching)
-            if str.__eq__(new, name) and new.number == name.number:
+            if new.number == name.number and new.unsure == name.unsure:
                 names.append(name)
                 continue
             for (_id, attribute), obj in holders.items():
                 object.__setattr__(obj, attribute, new)
-            self.renamed.add(name, new)
+            if not str.__eq__(new, name):       # not ``conv2d_?`` both times
+                self.renamed.add(name, new)
             names.append(new)
         for prefix in {name.prefix for name in names}:
             record.uid_delta[prefix + UNSURE] = 1 if prefix in marked else 0
