@@ -72,6 +72,7 @@ class ServerRecorder(Recorder):
     def __init__(self, lines):
         super().__init__(lines)
         self.op_calls: dict = {}             # id(op) -> (op, [(node, macs), ...])
+        self._sites_by_key: dict = {}        # (line, column, end line, end column) -> CallSite (replays)
         self.log: list | None = None
 
     def record_call(self, node, result, kind="layer"):
@@ -115,27 +116,48 @@ class ServerRecorder(Recorder):
             else:
                 self.op_calls.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
 
-    def prepare_replay(self, events) -> tuple[list, list]:
-        """``events`` split for ``replay_prepared``: ``(span, result, kind)`` of each call that
-        has a node, and the other events (calls and the rest touch different results, so their
-        relative order does not matter)."""
-        span = self.spans.span
-        calls = [(span(e[1]), e[2], e[3]) for e in events if e[0] == "call" and e[1] is not None]
-        return calls, [e for e in events if e[0] != "call"]
+    def prepare_replay(self, events) -> tuple[list, dict, list]:
+        """``events`` ready for ``replay_prepared``: ``(key, span, result, kind)`` of each call
+        that has a node (``key``: the span as a tuple, quicker to look up), each op's MACs
+        events grouped, and the other events.  Calls, ops and the rest touch different results,
+        so their relative order does not matter."""
+        span_of = self.spans.span
+        calls, ops, others = [], {}, []
+        for event in events:
+            kind = event[0]
+            if kind == "call":
+                if event[1] is not None:
+                    span = span_of(event[1])
+                    calls.append(((span.line, span.column, span.end_line, span.end_column), span, event[2], event[3]))
+            elif kind == "op":
+                ops.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
+            else:
+                others.append(event)
+        return calls, ops, others
 
-    def replay_prepared(self, prepared: tuple[list, list]) -> None:
+    def replay_prepared(self, prepared: tuple[list, dict, list]) -> None:
         """``replay`` of prepared events (spans worked out for an earlier replay)."""
-        calls, others = prepared
+        calls, ops, others = prepared
         if self.traces or self.foreign:
             raise ValueError("prepared events replay only into a module-level recorder")
-        sites = self.analysis.sites
-        for span, result, kind in calls:          # ``Recorder.record_call``
-            site = sites.get(span)
+        sites, by_key = self.analysis.sites, self._sites_by_key
+        for key, span, result, kind in calls:          # ``Recorder.record_call``
+            site = by_key.get(key)
             if site is None:
-                site = sites[span] = CallSite(span, kind=kind)
+                site = sites.get(span)
+                if site is None:
+                    site = sites[span] = CallSite(span, kind=kind)
+                by_key[key] = site
             if len(site.results) < 64:
                 site.results.append(result)
         self.activity += len(calls)
+        op_calls = self.op_calls
+        for key, (op, made) in ops.items():
+            entry = op_calls.get(key)
+            if entry is None:
+                op_calls[key] = (op, list(made))
+            else:
+                entry[1].extend(made)
         if others:
             self.replay(others)
 
