@@ -190,3 +190,26 @@ def test_a_model_summary_built_again_later_shows_the_new_names():
             "out = net(keras.Input((3,)))\n", f"out = net(keras.Input((3,))){comment}\n")
         outcome = analyser.update(again)
         assert _full_summary(outcome) == _full_summary(analyse(again))
+
+
+def test_each_thread_watches_its_own_statement():
+    """The server analyses several documents at once: what one analysis's statement does with
+    names is never put down to another's."""
+    import threading
+
+    from shapelens.analyser.autonames import WATCH, AutoName, used
+
+    name = AutoName.make("dense", 1, False, False)
+    seen = {}
+
+    def other_document():
+        WATCH.begin()
+        used(name)
+        seen["other"] = WATCH.end()[0]
+
+    WATCH.begin()
+    thread = threading.Thread(target=other_document)
+    thread.start()
+    thread.join()
+    mine = WATCH.end()[0]
+    assert seen["other"] == [name] and mine == []

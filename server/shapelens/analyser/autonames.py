@@ -20,6 +20,7 @@ place, when that is known to give what a new run would:
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import replace
 
 from .recorder import UNSURE
@@ -43,10 +44,11 @@ class AutoName(str):
         return name
 
 
-class _Watch:
+class _Watch(threading.local):
     """What the running statement does with names: ``used`` (names whose text it used) and
     ``holders`` (``(object, attribute)`` it stored a name in); both ``None`` when no statement of
-    an incremental analysis is running."""
+    an incremental analysis is running.  One per thread: the server analyses several documents
+    at once."""
 
     def __init__(self) -> None:
         self.used: list | None = None
