@@ -199,17 +199,17 @@ def test_each_thread_watches_its_own_statement():
 
     from shapelens.analyser.autonames import WATCH, AutoName, used
 
-    name = AutoName.make("dense", 1, False, False)
+    mine, theirs = AutoName.make("dense", 1, False, False), AutoName.make("dense", 2, False, False)
     seen = {}
 
     def other_document():
         WATCH.begin()
-        used(name)
+        used(theirs)
         seen["other"] = WATCH.end()[0]
 
     WATCH.begin()
+    used(mine)
     thread = threading.Thread(target=other_document)
     thread.start()
     thread.join()
-    mine = WATCH.end()[0]
-    assert seen["other"] == [name] and mine == []
+    assert WATCH.end()[0] == [mine] and seen["other"] == [theirs]

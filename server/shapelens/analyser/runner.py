@@ -122,7 +122,9 @@ class ServerRecorder(Recorder):
         events grouped, and the other events.  Calls, ops and the rest touch different results,
         so their relative order does not matter."""
         span_of = self.spans.span
-        calls, ops, others = [], {}, []
+        calls: list = []
+        ops: dict = {}
+        others: list = []
         for event in events:
             kind = event[0]
             if kind == "call":
