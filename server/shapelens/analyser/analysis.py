@@ -112,7 +112,8 @@ def collect_models(variables: dict, recorder: Recorder) -> list[ModelReport]:
 
 
 
-def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelReport:
+def model_report(variable: str, model: ModelObj, recorder: Recorder, row_ops: list | None = None) -> ModelReport:
+    """``model``'s summary; ``row_ops``, when given, gets the operation behind each row."""
     from .macs import model_macs
 
     rows = []
@@ -124,6 +125,8 @@ def model_report(variable: str, model: ModelObj, recorder: Recorder) -> ModelRep
         params = op.param_count().total if built else 0
         span = recorder.spans.span(op.site) if op.site is not None else None
         rows.append(LayerRow(plain(op.name), op.class_name, row_output(op), params, span, built, macs=macs))
+        if row_ops is not None:
+            row_ops.append(op)
     span = recorder.spans.span(model.site) if model.site is not None else None
     model_params = model.param_count()
     sequential_like = getattr(model, "sequential_like", lambda: True)()

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import replace
 
 from .recorder import UNSURE
 
@@ -119,49 +118,6 @@ def _radd(self, other):
 AutoName.__radd__ = _radd      # type: ignore[attr-defined]   # "layer " + name
 
 
-class Renames:
-    """The texts of the names renumbered during one update, old to new, for the reports of the
-    previous run (which keep plain texts).  ``ambiguous`` when one old text stands for several
-    names (``dense_?``) or was renumbered twice: then such reports are built again."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.ambiguous = False
-        self._made: set[int] = set()      # ids of the new names (alive: their records hold them)
-
-    def __bool__(self) -> bool:
-        return bool(self.texts)
-
-    def add(self, old: AutoName, new: AutoName) -> None:
-        before = plain(old)
-        if old.unsure or id(old) in self._made or before in self.texts:
-            self.ambiguous = True         # ``old`` is not one name of the previous run
-        self.texts[before] = plain(new)
-        self._made.add(id(new))
-
-    def shown_in(self, report) -> bool:
-        """Whether ``report`` shows a renumbered name (the model's, its rows', its traced rows')."""
-        texts = self.texts
-        return report.keras_name in texts or any(row.name in texts for row in all_rows(report))
-
-    def apply(self, report):
-        """``report`` with the new texts, or None when they are ambiguous."""
-        if self.ambiguous:
-            return None
-        texts = self.texts
-
-        def rows(old: list) -> list:
-            return [replace(row, name=texts[row.name]) if row.name in texts else row for row in old]
-
-        return replace(report, keras_name=texts.get(report.keras_name, report.keras_name), rows=rows(report.rows),
-                       traced=[replace(table, rows=rows(table.rows)) for table in report.traced])
-
-
-def all_rows(report) -> list:
-    """A report's rows and its traced tables' rows."""
-    return [*report.rows, *(row for table in report.traced for row in table.rows)]
-
-
 # references to a name that ``renumber`` accounts for itself: the record's list of names, its
 # loop variable, and ``sys.getrefcount``'s argument
 _OWN_REFERENCES = 3
@@ -170,26 +126,35 @@ _OWN_REFERENCES = 3
 class Renumbering:
     """Renumbers the names of statements replayed after a change in the counters before them.
 
-    ``holders`` maps ``id(name)`` to where the name is stored, over every record that could hold
-    it (built once per pass, from the first record renumbered on); ``used`` is the ids of the
-    names any of them used as text.  The names renumbered are noted in ``renamed``."""
+    ``records`` are those that could hold the names (from the first record renumbered on);
+    ``used`` is the ids of the names any of them used as text.  Where a name is stored is looked
+    up in its own record first, and in all of them (an index built once) when that does not
+    account for every reference."""
 
-    def __init__(self, records, renamed: Renames) -> None:
-        self.holders: dict[int, dict] = {}
+    def __init__(self, records) -> None:
+        self.records = list(records)
         self.used: set[int] = set()
-        for record in records:
+        for record in self.records:
             self.used.update(record.used_names)
+        self.everywhere: dict[int, dict] | None = None
+
+    @staticmethod
+    def _index(records) -> dict[int, dict]:
+        """``id(name)`` -> ``{(id(object), attribute): object}`` where ``records`` stored it."""
+        index: dict[int, dict] = {}
+
+        def hold(obj, attribute: str) -> None:
+            name = getattr(obj, attribute, None)
+            if type(name) is AutoName:
+                index.setdefault(id(name), {})[(id(obj), attribute)] = obj
+
+        for record in records:
             for obj, attribute in record.holders:
-                self._hold(obj, attribute)
+                hold(obj, attribute)
             for event in record.events:
                 if event[0] == "call":
-                    self._hold(event[2], "layer_name")
-        self.renamed = renamed
-
-    def _hold(self, obj, attribute: str) -> None:
-        name = getattr(obj, attribute, None)
-        if type(name) is AutoName:
-            self.holders.setdefault(id(name), {})[(id(obj), attribute)] = obj
+                    hold(event[2], "layer_name")
+        return index
 
     def renumber(self, record, count) -> bool:
         """Give ``record``'s names what a new run gives them, now that its counters start at
@@ -197,13 +162,18 @@ class Renumbering:
         cannot be done safely."""
         if not record.renumberable:
             return False
+        own = self._index([record])
         plan = []
         for name in record.names:
             if id(name) in self.used:
                 return False
-            holders = self.holders.get(id(name), {})
+            holders = own.get(id(name), {})
             if sys.getrefcount(name) != len(holders) + _OWN_REFERENCES:
-                return False              # stored somewhere it cannot be replaced
+                if self.everywhere is None:       # held by a later statement's objects too?
+                    self.everywhere = self._index(self.records)
+                holders = self.everywhere.get(id(name), {})
+                if sys.getrefcount(name) != len(holders) + _OWN_REFERENCES:
+                    return False          # stored somewhere it cannot be replaced
             plan.append(holders)
         marked: set = set()               # prefixes a name given in a branch made unsure
         names = []
@@ -219,8 +189,6 @@ class Renumbering:
                 continue
             for (_id, attribute), obj in holders.items():
                 object.__setattr__(obj, attribute, new)
-            if not str.__eq__(new, name):       # not ``conv2d_?`` both times
-                self.renamed.add(name, new)
             names.append(new)
         for prefix in {name.prefix for name in names}:
             record.uid_delta[prefix + UNSURE] = 1 if prefix in marked else 0

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from ..engine.shape import UNKNOWN
-from .autonames import WATCH, AutoName, Renames, Renumbering, all_rows
+from .autonames import WATCH, AutoName, Renumbering, plain
 from .control import Break, Continue, Limit, Return, Scope, Stop
 from .parsing import parse_lines as parse_with_recovery
 from .parsing import sanitize, split_lines, too_large
@@ -366,7 +366,7 @@ class IncrementalAnalysis:
         self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
         self.original: list | None = None       # the previous text's lines
         self.force_names: set = set()        # mutable names unexplored functions read last time
-        self.renamed = Renames()
+        self.renumbered = False
         self.text_lines: list[str] = []
         self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, MACs, (first, last line)) last time
 
@@ -500,7 +500,7 @@ class IncrementalAnalysis:
                 for name in (record.writes if record is not None else _stores(stmt)):
                     last[name] = i
             forced = {last[n] for n in self.force_names if n in last}
-        self.renamed = Renames()       # default names renumbered by any pass of this update
+        self.renumbered = False       # whether any pass of this update renumbered default names
         for _ in range(MAX_RESTARTS + 1):
             try:
                 return self._pass(text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel)
@@ -605,9 +605,10 @@ class IncrementalAnalysis:
                     # Keras's default names shift (a layer was added or removed above): the names
                     # it gave are renumbered where that is safe (``autonames.py``)
                     if renumbering is None:
-                        renumbering = Renumbering((matches[k] for k in range(i, len(body)) if k in matches),
-                                                  self.renamed)
-                    if self._changed_around(old, loader, interp) or not renumbering.renumber(old, recorder.uid_count):
+                        renumbering = Renumbering(matches[k] for k in range(i, len(body)) if k in matches)
+                    if not self._changed_around(old, loader, interp) and renumbering.renumber(old, recorder.uid_count):
+                        self.renumbered = True
+                    else:
                         # else it re-runs, and so does every later statement naming layers of these
                         # classes that cannot be renumbered — decided at once, so that the creators
                         # of what they read are re-run in the same pass
@@ -715,7 +716,7 @@ class IncrementalAnalysis:
                 fn.calls += 1
         # the models first: what the functions nobody called would do to them never happens
         # (``analysis.run_interpreter``)
-        reports, objects, macs = collect(dict(dict.items(variables)), final, self._report_reuser(lines, self.renamed))
+        reports, objects, macs, ops = collect(dict(dict.items(variables)), final, self._report_reuser(lines))
         final.analysis.models = reports
         variables.begin()
         interp.rec = final
@@ -726,8 +727,8 @@ class IncrementalAnalysis:
             pass
         explored = {n for n, v in variables.reads.items() if not shareable(v, self.scope)}
         bounds = {id(entry[2]): entry[4] for entry in (self.reports or {}).values()}
-        self.reports = {id(m): (m, r.variable, r, x, bounds.get(id(r)) or _lines_of(r))
-                        for m, r, x in zip(objects, reports, macs)}
+        self.reports = {id(m): (m, r.variable, r, x, bounds.get(id(r)) or _lines_of(r), o)
+                        for m, r, x, o in zip(objects, reports, macs, ops)}
         modules = {}
         for record in records:
             modules.update(record.modules)
@@ -737,7 +738,7 @@ class IncrementalAnalysis:
         self.force_names = explored
         return Outcome(final.analysis, macs, modules, reused, rerun)
 
-    def _report_reuser(self, lines, renamed: Renames):
+    def _report_reuser(self, lines):
         """Model reports of the previous run for model objects this run kept (a kept object was
         not changed: whatever could change it re-ran and made a new one), spans moved and
         default names ``renamed``."""
@@ -753,22 +754,30 @@ class IncrementalAnalysis:
             if entry is None or entry[0] is not model or entry[1] != name:
                 return None
             report = entry[2]
-            if renamed and renamed.shown_in(report):
-                report = renamed.apply(report)
-                if report is None:
-                    return None
+            if self.renumbered:
+                report = _with_names(report, model, entry[5])
             first, last = entry[4]
             if last <= prefix or (first > old_end and not delta):
-                return report, entry[3]          # every line it shows is where it was
+                return report, entry[3], entry[5]     # every line it shows is where it was
             span = map_span(report.span, mapping) if report.span is not None else None
             rows = _moved_rows(report.rows, mapping)
             traced = [(table, _moved_rows(table.rows, mapping)) for table in report.traced]
             if (report.span is not None and span is None) or rows is None or any(r is None for _t, r in traced):
                 return None
             traced = [replace(table, rows=moved) for table, moved in traced]
-            return replace(report, span=span, rows=rows, traced=traced), entry[3]
+            return replace(report, span=span, rows=rows, traced=traced), entry[3], entry[5]
 
         return reuse
+
+
+def _with_names(report, model, row_ops: list):
+    """``report`` with the names its model and rows' operations have now (renumbered: a traced
+    run's rows keep their names, which are never renumbered)."""
+    names = [plain(op.name) for op in row_ops]
+    if report.keras_name == plain(model.name) and all(r.name == n for r, n in zip(report.rows, names)):
+        return report
+    return replace(report, keras_name=plain(model.name),
+                   rows=[row if row.name == name else replace(row, name=name) for row, name in zip(report.rows, names)])
 
 
 def _moved_rows(rows: list, mapping) -> list | None:
@@ -784,7 +793,7 @@ def _moved_rows(rows: list, mapping) -> list | None:
 
 def _lines_of(report) -> tuple[int, int]:
     """The first and last line of the spans ``report`` shows (``(0, 0)`` for none)."""
-    rows = all_rows(report)
+    rows = [*report.rows, *(row for table in report.traced for row in table.rows)]
     lines = [line for span in [report.span, *(row.span for row in rows)] if span is not None
              for line in (span.line, span.end_line)]
     return (min(lines), max(lines)) if lines else (0, 0)

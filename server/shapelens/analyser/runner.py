@@ -219,18 +219,22 @@ class RecordingLoader:
 # ---- whole-file analysis -------------------------------------------------------------------------
 
 def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
-    """``analysis.collect_models``, also returning each model object and its MACs.
+    """``analysis.collect_models``, also returning each model object, its MACs and the
+    operation behind each row of its report.
 
-    ``reuse(name, model)`` may return a ``(report, macs)`` worked out before for that object."""
-    reports, objects, macs = [], [], []
+    ``reuse(name, model)`` may return a ``(report, macs, row operations)`` worked out before for
+    that object."""
+    reports, objects, macs, ops = [], [], [], []
     for name, model in module_models(scope_vars, recorder):
         cached = reuse(name, model) if reuse is not None else None
         if cached is None:
-            cached = (model_report(name, model, recorder), model_macs(model, recorder))
+            row_ops: list = []
+            cached = (model_report(name, model, recorder, row_ops), model_macs(model, recorder), row_ops)
         reports.append(cached[0])
         macs.append(cached[1])
+        ops.append(cached[2])
         objects.append(model)
-    return reports, objects, macs
+    return reports, objects, macs, ops
 
 
 def model_macs(model: ModelObj, recorder: ServerRecorder, depth: int = 0):
@@ -248,7 +252,7 @@ def analyse(text: str, module_loader=None, cancel: threading.Event | None = None
     analysis = recorder.analysis
     if tree is None:
         return Outcome(analysis, modules=loader.loaded)
-    _scope, (reports, _objects, macs) = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder,
+    _scope, (reports, _objects, macs, _ops) = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder,
                                                         tree, lambda variables: collect(variables, recorder))
     analysis.models = reports
     return Outcome(analysis, macs, loader.loaded)
