@@ -175,22 +175,25 @@ class Renumbering:
                 if sys.getrefcount(name) != len(holders) + _OWN_REFERENCES:
                     return False          # stored somewhere it cannot be replaced
             plan.append(holders)
+        prefixes = {name.prefix for name in record.names}
+        shift = {prefix: count(prefix) - record.uid_start[prefix] for prefix in prefixes}
+        unsure_from_start = {prefix for prefix in prefixes if count(prefix + UNSURE) > 0}
         marked: set = set()               # prefixes a name given in a branch made unsure
         names = []
         for name, holders in zip(record.names, plan):
             prefix = name.prefix
-            unsure = count(prefix + UNSURE) > 0 or prefix in marked
+            unsure = prefix in unsure_from_start or prefix in marked
             if name.branching and not unsure:
                 marked.add(prefix)
-            new = AutoName.make(prefix, name.number + count(prefix) - record.uid_start[prefix], unsure,
-                                name.branching)
-            if new.number == name.number and new.unsure == name.unsure:
+            number = name.number + shift[prefix]
+            if number == name.number and unsure == name.unsure:
                 names.append(name)
                 continue
+            new = AutoName.make(prefix, number, unsure, name.branching)
             for (_id, attribute), obj in holders.items():
                 object.__setattr__(obj, attribute, new)
             names.append(new)
-        for prefix in {name.prefix for name in names}:
+        for prefix in prefixes:
             record.uid_delta[prefix + UNSURE] = 1 if prefix in marked else 0
         record.names = names
         record.uid_start = {key: count(key) for key in record.uid_start}
