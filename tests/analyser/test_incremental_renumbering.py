@@ -143,6 +143,12 @@ out = net(keras.Input((3,)))
 base = keras.Sequential([keras.Input((3,)), layers.Dense(4), layers.Dense(2)])
 twin = keras.models.clone_model(base)
 """,
+    # a backbone's builder takes its names from the counters itself (``input_layer``)
+    "backbone before an input": """
+base = keras.applications.MobileNetV2(input_shape=(32, 32, 3), include_top=False, weights=None, alpha=0.35)
+inputs = keras.Input((32, 32, 3))
+head = keras.Model(inputs, layers.Dense(2)(base(inputs)))
+""",
     # a branch that cannot be decided: later counts become ``dense_?``
     "undecided branch": """
 if len(sys.argv) > 2:

@@ -323,17 +323,27 @@ class _CountingRecorder(ServerRecorder):
         self.uid_delta: dict = defaultdict(int)
         self.names: list[AutoName] = []           # the default names given, in order
         self.shadow_named = False
-        self.consumed = self._consumed()
+        self.counts_before = dict(self.uid_counts())
 
-    def _consumed(self) -> int:
-        """Names given out so far, however they were taken (an application's builder takes its
-        own from the counters)."""
-        return sum(n for key, n in self.uid_counts().items() if not key.endswith(UNSURE))
+    def end(self) -> bool:
+        """Count the names the statement took without ``unique_name`` (an application's builder
+        takes its own from the counters) like the others; whether there were none."""
+        taken_elsewhere = False
+        for key, count in self.uid_counts().items():
+            if key.endswith(UNSURE):
+                continue
+            before = self.counts_before.get(key, 0)
+            if count - before != self.uid_delta.get(key, 0):
+                taken_elsewhere = True
+                self.uid_delta[key] = count - before
+                self.uid_start.setdefault(key, before)
+                self.uid_start.setdefault(key + UNSURE, self.counts_before.get(key + UNSURE, 0))
+        return not taken_elsewhere
 
     def renumberable(self, used: set) -> bool:
-        """Whether the names this statement gave are all ``AutoName``s it did not use as text."""
-        return (not self.shadow_named and self._consumed() - self.consumed == len(self.names)
-                and not any(id(name) in used for name in self.names))
+        """Whether the names this statement gave (all through ``unique_name``: ``end``) are all
+        ``AutoName``s it did not use as text."""
+        return not self.shadow_named and not any(id(name) in used for name in self.names)
 
     def unique_name(self, prefix: str) -> str:
         if self.shadow:                # a sandboxed trace takes no names
@@ -695,10 +705,11 @@ class IncrementalAnalysis:
         mutable = {n for n, v in reads.items() if not shareable(v, self.scope)}
         writes = variables.changed()
         used_ids = {id(name) for name in used}
+        renumberable = recorder.end() and recorder.renumberable(used_ids)
         return Record(key, stmt, set(reads), mutable, writes, dict(recorder.uid_start), dict(recorder.uid_delta),
                       interp.steps - steps, interp.functions[functions_before:], list(interp.invoked),
                       recorder.log, dict(recording.loaded), _first_line(stmt), dict(interp.outside_queries),
-                      recorder.names, holders, used_ids, recorder.renumberable(used_ids))
+                      recorder.names, holders, used_ids, renumberable)
 
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:
         final = ServerRecorder(self.text_lines)
