@@ -118,9 +118,18 @@ def _radd(self, other):
 AutoName.__radd__ = _radd      # type: ignore[attr-defined]   # "layer " + name
 
 
-# references to a name that ``renumber`` accounts for itself: the record's list of names, its
-# loop variable, and ``sys.getrefcount``'s argument
-_OWN_REFERENCES = 3
+def _references_while_listed() -> int:
+    """What ``sys.getrefcount`` gives for a name held only by a list that a ``for`` loop walks,
+    as ``Renumbering.renumber`` walks a record's names (the list, the loop variable and the
+    call's argument; measured, not assumed, since interpreters count differently)."""
+    names = [AutoName.make("probe", 1, False, False)]
+    for name in names:
+        return sys.getrefcount(name)
+    raise AssertionError
+
+
+# references to a name that ``renumber`` accounts for itself
+_OWN_REFERENCES = _references_while_listed()
 
 
 class Renumbering:
