@@ -116,43 +116,51 @@ class ServerRecorder(Recorder):
             else:
                 self.op_calls.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
 
-    def prepare_replay(self, events) -> tuple[list, dict, list]:
-        """``events`` ready for ``replay_prepared``: ``(key, span, result, kind)`` of each call
-        that has a node (``key``: the span as a tuple, quicker to look up), each op's MACs
-        events grouped, and the other events.  Calls, ops and the rest touch different results,
-        so their relative order does not matter."""
+    def prepare_replay(self, events) -> tuple:
+        """``events`` ready for ``replay_prepared``: the calls that have a node grouped by site,
+        ``(key, span, kind, results)`` in order of first call (``key``: the span as a tuple,
+        quicker to look up); each op's MACs events grouped; the other events; how many calls.
+        Calls, ops and the rest touch different results, so their relative order does not
+        matter."""
         span_of = self.spans.span
-        calls: list = []
+        calls: dict = {}
         ops: dict = {}
         others: list = []
+        count = 0
         for event in events:
             kind = event[0]
             if kind == "call":
                 if event[1] is not None:
                     span = span_of(event[1])
-                    calls.append(((span.line, span.column, span.end_line, span.end_column), span, event[2], event[3]))
+                    key = (span.line, span.column, span.end_line, span.end_column)
+                    entry = calls.get(key)
+                    if entry is None:
+                        entry = calls[key] = (key, span, event[3], [])
+                    entry[3].append(event[2])
+                    count += 1
             elif kind == "op":
                 ops.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
             else:
                 others.append(event)
-        return calls, ops, others
+        return list(calls.values()), ops, others, count
 
-    def replay_prepared(self, prepared: tuple[list, dict, list]) -> None:
+    def replay_prepared(self, prepared: tuple) -> None:
         """``replay`` of prepared events (spans worked out for an earlier replay)."""
-        calls, ops, others = prepared
+        calls, ops, others, count = prepared
         if self.traces or self.foreign:
             raise ValueError("prepared events replay only into a module-level recorder")
         sites, by_key = self.analysis.sites, self._sites_by_key
-        for key, span, result, kind in calls:          # ``Recorder.record_call``
+        for key, span, kind, results in calls:          # ``Recorder.record_call``
             site = by_key.get(key)
             if site is None:
                 site = sites.get(span)
                 if site is None:
                     site = sites[span] = CallSite(span, kind=kind)
                 by_key[key] = site
-            if len(site.results) < 64:
-                site.results.append(result)
-        self.activity += len(calls)
+            room = 64 - len(site.results)     # a loop may run a layer many times: keep the first 64
+            if room > 0:
+                site.results.extend(results if len(results) <= room else results[:room])
+        self.activity += count
         op_calls = self.op_calls
         for key, (op, made) in ops.items():
             entry = op_calls.get(key)
