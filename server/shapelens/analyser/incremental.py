@@ -177,10 +177,16 @@ def shareable(value, module_scope, depth: int = 0) -> bool:
         return True
     if isinstance(value, (bool, int, float, complex, str, bytes, range, KerasRef)):
         return True
+    if depth >= 4:
+        return False
     if isinstance(value, (UserFunction, UserClass)):
         closure = getattr(value, "closure", None)
-        return getattr(closure, "module", module_scope) is module_scope and not getattr(value, "foreign", False)
-    if isinstance(value, tuple) and depth < 4:
+        if getattr(closure, "module", module_scope) is not module_scope or getattr(value, "foreign", False):
+            return False
+        # what they hold can be mutated too: a function's default values, a class's attributes
+        held = value.defaults.values() if isinstance(value, UserFunction) else [*value.namespace.values(), *value.bases]
+        return all(shareable(v, module_scope, depth + 1) for v in held)
+    if isinstance(value, tuple):
         return all(shareable(v, module_scope, depth + 1) for v in value)
     return False
 
