@@ -309,6 +309,19 @@ class Record:
     renumberable: bool = False      # its names can be renumbered instead of running it again
     prepared: tuple | None = None   # its events, ready to replay (``ServerRecorder.prepare_replay``)
     prepared_line: int = 0          # ... when its first line was this one
+    line_nodes: list | None = None  # its AST nodes that have line numbers (``move``), listed once
+
+    def move(self, delta: int) -> None:
+        """Move the statement ``delta`` lines, as ``ast.increment_lineno`` does: the nodes are
+        listed on the first move, so moving it again (every edit that adds or removes a line
+        above it) is one loop, not a walk of its tree."""
+        if self.line_nodes is None:
+            self.line_nodes = [n for n in ast.walk(self.node) if hasattr(n, "lineno")]
+        for n in self.line_nodes:
+            n.lineno += delta
+            if getattr(n, "end_lineno", None) is not None:
+                n.end_lineno += delta
+        self.first_line += delta
 
 
 class _Restart(Exception):
@@ -478,8 +491,7 @@ class IncrementalAnalysis:
             return None
         for record in records[b:]:
             if delta:
-                ast.increment_lineno(record.node, delta)
-                record.first_line += delta
+                record.move(delta)
         body = [r.node for r in records[:a]] + tree.body + [r.node for r in records[b:]]
         keys = [r.key for r in records[:a]] + [_key(stmt, lines) for stmt in tree.body] + [r.key for r in records[b:]]
         if _comments_only(records[a:b], tree.body, keys[a:a + len(tree.body)]):
@@ -506,8 +518,7 @@ class IncrementalAnalysis:
         for index, record in matches.items():
             delta = _first_line(body[index]) - record.first_line
             if delta:
-                ast.increment_lineno(record.node, delta)
-                record.first_line += delta
+                record.move(delta)
         forced: set = set()
         if self.force_names:
             last: dict = {}
