@@ -336,19 +336,33 @@ class _Fallback(Exception):
 class _CountingRecorder(ServerRecorder):
     """The recorder statements run with: logs events, counts name counters per statement."""
 
+    def __init__(self, lines: list[str]):
+        super().__init__(lines)
+        self.begin()
+
     def begin(self) -> None:
         self.log = []
         self.uid_start: dict = {}
         self.uid_delta: dict = defaultdict(int)
         self.names: list[AutoName] = []           # the default names given, in order
         self.shadow_named = False
-        self.counts_before = dict(self.uid_counts())
+        self.counts_before: dict | None = None    # the counters before it, once they are lent out
+
+    def uid_counts(self) -> dict:
+        """The counters, lent to a builder that takes names itself: what they were before the
+        statement is noted first (the names ``unique_name`` and ``mark_unsure`` took, each one,
+        are in ``uid_delta``)."""
+        if self.counts_before is None:
+            self.counts_before = {key: count - self.uid_delta.get(key, 0) for key, count in self._uids.items()}
+        return self._uids
 
     def end(self) -> bool:
         """Count the names the statement took without ``unique_name`` (an application's builder
         takes its own from the counters) like the others; whether there were none."""
+        if self.counts_before is None:     # never lent: every name it took is counted already
+            return True
         taken_elsewhere = False
-        for key, count in self.uid_counts().items():
+        for key, count in self._uids.items():
             if key.endswith(UNSURE):
                 continue
             before = self.counts_before.get(key, 0)
