@@ -46,7 +46,6 @@ counts as a syntax error for the last-good merge above.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import threading
@@ -66,25 +65,13 @@ from ..analyser import (
     module_loader,
     notebook_source,
 )
+from .collector import Collector
 from .positions import split_lines
 
 log = logging.getLogger(__name__)
 
 SETTLE = 0.01      # seconds an analysis started during a burst of changes waits for the next one
-# After each analysis what it left is frozen (``gc.freeze``): the collector's full passes scanned
-# every syntax tree, record and scope of the open documents, and a hint then waited 100-200 ms for
-# one (the p95 of edits in a 2,000-line loop-heavy file halved without them).  What became cyclic
-# garbage meanwhile (the collector is off during an analysis) is collected every ``COLLECT_EVERY``
-# analyses and when a document closes.
-COLLECT_EVERY = 50
 PARALLEL = 4       # analyses of different documents running at once (each on its document's lane)
-
-
-def collect_all() -> None:
-    """A full collection, frozen objects included; what survives is frozen again."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 @dataclass
@@ -180,11 +167,8 @@ class Documents:
         self.docs: dict[str, Document] = {}
         self.by_path: dict[str, Document] = {}
         self.on_analysed = on_analysed
-        self.analyses = 0
+        self.collector = Collector()        # the garbage collector: off during analyses, full passes when idle
         self._slots = threading.BoundedSemaphore(PARALLEL)
-        self._running = 0                  # analyses under way (the collector is off while any is)
-        self._running_lock = threading.Lock()
-        self._collected_at = 0             # ``analyses`` at the last full collection
 
     @staticmethod
     def lane(doc: Document) -> ThreadPoolExecutor:
@@ -193,6 +177,7 @@ class Documents:
         return doc.lane
 
     def shutdown(self) -> None:
+        self.collector.stop()
         for doc in self.docs.values():
             if doc.cancel is not None:
                 doc.cancel.set()
@@ -236,9 +221,10 @@ class Documents:
             self.by_path.pop(norm_path(doc.path), None)
             self.schedule_dependents(doc)     # dependents now read the file on disk
         # the closed document's analyses are garbage now (syntax trees and records hold cycles):
-        # collect them at once, on its lane once its work is done, for the next documents to reuse
+        # collect them on its lane once its work is done (at the next pause if other documents are
+        # being analysed), for the next documents to reuse
         lane = self.lane(doc)
-        lane.submit(collect_all)
+        lane.submit(self.collector.collect_now)
         lane.shutdown(wait=False)
 
     def schedule_dependents(self, changed: Document) -> None:
@@ -293,34 +279,15 @@ class Documents:
 
         loader = module_loader(doc.path, open_buffer) if doc.path else None
         notebook = notebook_source(text) if isinstance(text, list) else None
-        self._collector(on=False)   # no collector passes during an analysis (they were 15-20% of its
-        try:                        # time); its cyclic garbage is frozen below, freed by ``collect_all``
+        self.collector.begin()      # no collector passes during an analysis (see ``collector``)
+        try:
             outcome = doc.engine.update(notebook.text if notebook else text, loader, cancel)
         except Cancelled:
             return None
         finally:
-            self._collector(on=True)
+            self.collector.end()
         return build_snapshot(version, notebook.original if notebook else text, outcome, doc.good, paths,
                               time.perf_counter() - started, notebook)
-
-    def _collector(self, on: bool) -> None:
-        """Turn the collector off while any analysis runs; when the last one ends, turn it back on
-        and freeze what the analyses left (every ``COLLECT_EVERY`` analyses, collect it instead)."""
-        with self._running_lock:
-            if not on:
-                self._running += 1
-                gc.disable()
-                return
-            self._running -= 1
-            self.analyses += 1
-            if self._running:
-                return
-            gc.enable()
-            if self.analyses - self._collected_at >= COLLECT_EVERY:
-                self._collected_at = self.analyses
-                collect_all()
-            else:
-                gc.freeze()
 
     def _finished(self, doc: Document, generation: int, future: asyncio.Future, job) -> None:
         try:
