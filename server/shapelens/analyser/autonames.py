@@ -136,12 +136,14 @@ class Renumbering:
     """Renumbers the names of statements replayed after a change in the counters before them.
 
     ``records`` are those that could hold the names (from the first record renumbered on);
-    ``used`` is the ids of the names any of them used as text.  Where a name is stored is looked
+    ``used`` is the ids of the names any of them used as text; ``renamed`` collects the ids of the
+    objects that were given a new name.  Where a name is stored is looked
     up in its own record first, and in all of them (an index built once) when that does not
     account for every reference."""
 
-    def __init__(self, records) -> None:
+    def __init__(self, records, renamed: set | None = None) -> None:
         self.records = list(records)
+        self.renamed = renamed if renamed is not None else set()    # ids of the objects given a new name
         self.used: set[int] = set()
         for record in self.records:
             self.used.update(record.used_names)
@@ -201,6 +203,7 @@ class Renumbering:
             new = AutoName.make(prefix, number, unsure, name.branching)
             for (_id, attribute), obj in holders.items():
                 object.__setattr__(obj, attribute, new)
+                self.renamed.add(id(obj))
             names.append(new)
         for prefix in prefixes:
             record.uid_delta[prefix + UNSURE] = 1 if prefix in marked else 0

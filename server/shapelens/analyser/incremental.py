@@ -42,7 +42,7 @@ import tokenize
 import weakref
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import cast
 
 from ..engine.shape import UNKNOWN
@@ -51,7 +51,7 @@ from .control import Break, Continue, Limit, Return, Scope, Stop
 from .parsing import parse_lines as parse_with_recovery
 from .parsing import sanitize, split_lines, too_large
 from .recorder import UNSURE
-from .result import Span
+from .result import Span, copied
 from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
 from .values import MISSING, KerasRef, UserClass, UserFunction
 
@@ -542,6 +542,7 @@ class IncrementalAnalysis:
                     last[name] = i
             forced = {last[n] for n in self.force_names if n in last}
         self.renumbered = False       # whether any pass of this update renumbered default names
+        self.renamed: set[int] = set()    # ids of the objects those passes gave a new name
         for _ in range(MAX_RESTARTS + 1):
             try:
                 return self._pass(text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel)
@@ -646,7 +647,7 @@ class IncrementalAnalysis:
                     # Keras's default names shift (a layer was added or removed above): the names
                     # it gave are renumbered where that is safe (``autonames.py``)
                     if renumbering is None:
-                        renumbering = Renumbering(matches[k] for k in range(i, len(body)) if k in matches)
+                        renumbering = Renumbering((matches[k] for k in range(i, len(body)) if k in matches), self.renamed)
                     if not self._changed_around(old, loader, interp) and renumbering.renumber(old, recorder.uid_count):
                         self.renumbered = True
                     else:
@@ -796,7 +797,7 @@ class IncrementalAnalysis:
             if entry is None or entry[0] is not model or entry[1] != name:
                 return None
             report = entry[2]
-            if self.renumbered:
+            if self.renumbered and (id(model) in self.renamed or any(id(op) in self.renamed for op in entry[5])):
                 report = _with_names(report, model, entry[5])
             first, last = entry[4]
             if last <= prefix or (first > old_end and not delta):
@@ -806,8 +807,8 @@ class IncrementalAnalysis:
             traced = [(table, _moved_rows(table.rows, mapping)) for table in report.traced]
             if (report.span is not None and span is None) or rows is None or any(r is None for _t, r in traced):
                 return None
-            traced = [replace(table, rows=moved) for table, moved in traced]
-            return replace(report, span=span, rows=rows, traced=traced), entry[3], entry[5]
+            traced = [copied(table, rows=moved) for table, moved in traced]
+            return copied(report, span=span, rows=rows, traced=traced), entry[3], entry[5]
 
         return reuse
 
@@ -818,8 +819,8 @@ def _with_names(report, model, row_ops: list):
     names = [plain(op.name) for op in row_ops]
     if report.keras_name == plain(model.name) and all(r.name == n for r, n in zip(report.rows, names)):
         return report
-    return replace(report, keras_name=plain(model.name),
-                   rows=[row if row.name == name else replace(row, name=name) for row, name in zip(report.rows, names)])
+    return copied(report, keras_name=plain(model.name),
+                  rows=[row if row.name == name else copied(row, name=name) for row, name in zip(report.rows, names)])
 
 
 def _moved_rows(rows: list, mapping) -> list | None:
@@ -829,7 +830,7 @@ def _moved_rows(rows: list, mapping) -> list | None:
         row_span = map_span(row.span, mapping) if row.span is not None else None
         if row.span is not None and row_span is None:
             return None
-        moved.append(row if row_span == row.span else replace(row, span=row_span))
+        moved.append(row if row_span is row.span else copied(row, span=row_span))
     return moved
 
 

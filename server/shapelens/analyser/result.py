@@ -38,6 +38,16 @@ class CallResult:
     node: object = None               # the graph node of a model call (its MACs are worked out later)
 
 
+def copied(record, **changes):
+    """``dataclasses.replace(record, **changes)`` for the plain records below (no ``__post_init__``,
+    no slots, not frozen) without running ``__init__``: an edit moves or renames the rows of every
+    model below it, thousands of them, and this is several times faster."""
+    new = object.__new__(type(record))
+    new.__dict__.update(record.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 @dataclass
 class CallSite:
     """A layer call (or a layer in a Sequential list) in the source, and what it produced."""
