@@ -167,18 +167,33 @@ class Renumbering:
                     hold(event[2], "layer_name")
         return index
 
+    def _own(self, record) -> list:
+        """Per name of ``record``, where the record stored it: listed on its first renumbering and
+        kept (a replayed statement's objects stay the same; a renumbering gives the same places
+        new names), then checked to still hold those names; listed again if one does not."""
+        own = record.name_holders
+        if own is not None and len(own) == len(record.names) and all(
+                getattr(obj, attribute, None) is name
+                for name, holders in zip(record.names, own) for (_id, attribute), obj in holders.items()):
+            return own
+        index = self._index([record])
+        record.name_holders = [index.get(id(name), {}) for name in record.names]
+        return record.name_holders
+
     def renumber(self, record, count) -> bool:
         """Give ``record``'s names what a new run gives them, now that its counters start at
         ``count(key)`` (``Recorder.unique_name``'s rules); False (nothing changed) when that
         cannot be done safely."""
         if not record.renumberable:
             return False
-        own = self._index([record])
+        own = self._own(record)
         plan = []
-        for name in record.names:
+        position = 0
+        for name in record.names:       # a plain loop: ``_OWN_REFERENCES`` counts what it holds
             if id(name) in self.used:
                 return False
-            holders = own.get(id(name), {})
+            holders = own[position]
+            position += 1
             if sys.getrefcount(name) != len(holders) + _OWN_REFERENCES:
                 if self.everywhere is None:       # held by a later statement's objects too?
                     self.everywhere = self._index(self.records)

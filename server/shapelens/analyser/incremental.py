@@ -310,6 +310,7 @@ class Record:
     prepared: tuple | None = None   # its events, ready to replay (``ServerRecorder.prepare_replay``)
     prepared_line: int = 0          # ... when its first line was this one
     line_nodes: list | None = None  # its AST nodes that have line numbers (``move``), listed once
+    name_holders: list | None = None    # per name of ``names``, where it stored it (``Renumbering``)
 
     def move(self, delta: int) -> None:
         """Move the statement ``delta`` lines, as ``ast.increment_lineno`` does: the nodes are
