@@ -140,6 +140,9 @@ class Driver:
         await self.hints(uri, 0, 60)
         return uri
 
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+
     async def hints(self, uri: str, first: int, last: int):
         return await self.client.text_document_inlay_hint_async(types.InlayHintParams(
             types.TextDocumentIdentifier(uri), types.Range(types.Position(first, 0), types.Position(last, 0))))
@@ -197,10 +200,14 @@ async def run(args) -> None:
             text = generate(lines_wanted)
             parse_times = timings(lambda: ast.parse(text), 5)
             # first hints: the median of OPENS opens of the file under new names (one open is one
-            # sample of a machine whose speed drifts); the last one is then edited.  The copies
-            # stay open: closing a document collects its garbage at once, in the next one's time
-            firsts = []
+            # sample of a machine whose speed drifts); the last one is then edited.  A copy is
+            # closed, and its garbage collected, before the next is opened
+            firsts: list[float] = []
+            uri = ""
             for copy in range(OPENS):
+                if copy:
+                    driver.close(uri)
+                    await asyncio.sleep(1.0)
                 path = os.path.join(folder, f"{generate.__name__}_{lines_wanted}_{copy}.py")
                 with open(path, "w") as handle:
                     handle.write(text)
