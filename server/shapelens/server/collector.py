@@ -19,7 +19,9 @@ import threading
 import time
 
 DUE_AFTER = 20       # analyses after which a full collection is due (it waits for a pause)
-IDLE = 0.3           # seconds without an analysis that count as a pause
+IDLE = 1.0           # seconds without an analysis that count as a pause (a collection is not
+                     # interruptible: a keystroke coming during one waits for it, so it waits
+                     # for a pause longer than those between keystrokes and words)
 AT_MOST = 200        # analyses after which it runs at once, pause or not
 
 
