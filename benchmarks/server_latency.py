@@ -10,8 +10,8 @@ only once the new version is analysed).  The edits mix what typing does: changin
 layer argument, typing a comment, and typing a new layer line character by character (so most
 intermediate texts do not parse).
 
-Prints p50/p95 latency per file, its ratio to ``ast.parse`` of the same text timed in the same (collector off)
-run, start-up time (process start to ``initialize`` answered) and the server's peak memory
+Prints p50/p95 latency per file, its ratio to ``ast.parse`` of the same text timed in the same
+run (collector off, before and between the edits), start-up time (process start to ``initialize`` answered) and the server's peak memory
 (``VmHWM``).  Targets: on each 2,000-line file, p95 <= 1.5 x parse and first hints <= 3 x parse;
 p95 <= 50 ms on the 300-line one.
 

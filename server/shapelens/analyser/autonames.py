@@ -141,9 +141,9 @@ class Renumbering:
     up in its own record first, and in all of them (an index built once) when that does not
     account for every reference."""
 
-    def __init__(self, records, renamed: set | None = None) -> None:
+    def __init__(self, records, renamed: set) -> None:
         self.records = list(records)
-        self.renamed = renamed if renamed is not None else set()    # ids of the objects given a new name
+        self.renamed = renamed
         self.used: set[int] = set()
         for record in self.records:
             self.used.update(record.used_names)

@@ -410,7 +410,7 @@ class IncrementalAnalysis:
         self.lines: list | None = None          # the previous text's lines, as parsed (repaired)
         self.original: list | None = None       # the previous text's lines
         self.force_names: set = set()        # mutable names unexplored functions read last time
-        self.renumbered = False
+        self.renamed: set[int] = set()      # ids of the objects the last update's renumberings renamed
         self.text_lines: list[str] = []
         self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, MACs, (first, last line)) last time
 
@@ -542,8 +542,7 @@ class IncrementalAnalysis:
                 for name in (record.writes if record is not None else _stores(stmt)):
                     last[name] = i
             forced = {last[n] for n in self.force_names if n in last}
-        self.renumbered = False       # whether any pass of this update renumbered default names
-        self.renamed: set[int] = set()    # ids of the objects those passes gave a new name
+        self.renamed = set()          # ids of the objects this update's renumberings gave a new name
         for _ in range(MAX_RESTARTS + 1):
             try:
                 return self._pass(text, body, keys, syntax_ok, lines, matches, removed, forced, loader, cancel)
@@ -649,10 +648,8 @@ class IncrementalAnalysis:
                     # it gave are renumbered where that is safe (``autonames.py``)
                     if renumbering is None:
                         renumbering = Renumbering((matches[k] for k in range(i, len(body)) if k in matches), self.renamed)
-                    if not self._changed_around(old, loader, interp) and renumbering.renumber(old, recorder.uid_count):
-                        self.renumbered = True
-                    else:
-                        # else it re-runs, and so does every later statement naming layers of these
+                    if self._changed_around(old, loader, interp) or not renumbering.renumber(old, recorder.uid_count):
+                        # it cannot: it re-runs, and so does every later statement naming layers of these
                         # classes that cannot be renumbered — decided at once, so that the creators
                         # of what they read are re-run in the same pass
                         shifted = {p for p, n in old.uid_start.items() if recorder.uid_count(p) != n}
@@ -798,7 +795,7 @@ class IncrementalAnalysis:
             if entry is None or entry[0] is not model or entry[1] != name:
                 return None
             report = entry[2]
-            if self.renumbered and (id(model) in self.renamed or any(id(op) in self.renamed for op in entry[5])):
+            if self.renamed and (id(model) in self.renamed or any(id(op) in self.renamed for op in entry[5])):
                 report = _with_names(report, model, entry[5])
             first, last = entry[4]
             if last <= prefix or (first > old_end and not delta):

@@ -39,7 +39,7 @@ class Collector:
     def __init__(self, idle: float = IDLE, due_after: int = DUE_AFTER, at_most: int = AT_MOST):
         self.idle, self.due_after, self.at_most = idle, due_after, at_most
         self.analyses = 0
-        self.collections = 0               # full collections run (a test and a benchmark read it)
+        self.collections = 0               # full collections run (the tests read it)
         self._running = 0                  # analyses under way (the collector is off while any is)
         self._collected_at = 0             # ``analyses`` at the last full collection
         self._last_end = 0.0               # ``time.monotonic()`` when the last analysis ended
@@ -99,7 +99,7 @@ class Collector:
                 return                     # collected meanwhile (``at_most`` or a closed document)
             quiet = time.monotonic() - self._last_end
             if self._running or quiet < self.idle:
-                self._arm(max(self.idle - quiet, 0.0) if not self._running else self.idle)
+                self._arm(self.idle if self._running else self.idle - quiet)
                 return
             self._collect()
 
