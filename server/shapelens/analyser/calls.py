@@ -37,9 +37,21 @@ from .values import (
 
 # ---- conversions between interpreter values and engine arguments -----------------------------
 
+_PLAIN = frozenset({str, float, bool, type(None)})     # engine arguments as they are
+
+
 def to_engine(value, depth: int = 0):
     """Interpreter value → engine argument: tensors become shapes, layers become rules."""
-    if depth > 20 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
+    if depth > 20:
+        return UNKNOWN
+    kind = type(value)        # the usual arguments first, without the checks below
+    if kind is SymTensor:
+        return UNKNOWN if value.constant and value.shape == () else value.shape
+    if kind in _PLAIN:
+        return value
+    if kind is int:
+        return UNKNOWN if value.bit_length() > 63 else value
+    if depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value):
         return UNKNOWN
     if isinstance(value, SymTensor):
         # a NumPy scalar (0-d constant) stands for a number whose value is unknown, not a shape
@@ -62,7 +74,14 @@ def to_engine(value, depth: int = 0):
 
 
 def tensors_in(value, depth: int = 0) -> list[SymTensor]:
-    if depth > 20 or (depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value)):
+    if depth > 20:
+        return []
+    kind = type(value)
+    if kind is SymTensor:
+        return [value]
+    if kind in _PLAIN or kind is int:
+        return []
+    if depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value):
         return []
     if isinstance(value, SymTensor):
         return [value]
@@ -75,6 +94,8 @@ def tensors_in(value, depth: int = 0) -> list[SymTensor]:
 
 def wrap_output(output, node: Node | _Detached | None):
     """Engine output structure → SymTensors produced by ``node``."""
+    if type(output) is tuple and output and (output[0] is None or type(output[0]) is int):
+        return SymTensor(_sane_shape(output), node if isinstance(node, Node) else None, 0)   # one shape
     counter = [0]
 
     def wrap(item):

@@ -116,12 +116,12 @@ class FunctionsMixin(InterpreterBase):
         if isinstance(func, Partial):
             return self.call(func.func, [*func.args, *positional], {**func.keywords, **keywords}, node)
         arguments = [*positional, *keywords.values()]
-        callables = _user_callables(arguments) if arguments else []
-        if callables and _unfollowed(func):
+        callables = _user_callables(arguments) if arguments and _unfollowed(func) else []
+        if callables:
             self.callbacks_may_run(arguments, callables)
         if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
                 isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
-            npvalues.forget([positional, keywords])     # a call we don't follow may change arrays
+            npvalues.forget_arguments(positional, keywords)     # a call we don't follow may change arrays
         if isinstance(func, KerasRef) and func.path.startswith("keras."):
             positional = [npvalues.keras_argument(v) for v in positional]
             keywords = {k: npvalues.keras_argument(v) for k, v in keywords.items()}

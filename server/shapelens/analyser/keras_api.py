@@ -6,6 +6,7 @@ application) for the interpreter to act on."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..engine import REGISTRY
 
@@ -62,6 +63,7 @@ BACKEND_NAMES = frozenset({     # keras/api/backend/__init__.py (also in tf.kera
 })
 
 
+@lru_cache(maxsize=4096)
 def canonical(path: str) -> str:
     """One spelling for every way of reaching the Keras API."""
     for root in LEGACY_BACKENDS:
@@ -83,6 +85,7 @@ def camel_case(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+@lru_cache(maxsize=4096)
 def classify(path: str) -> tuple[str, str]:
     """``(kind, name)`` for a canonical path.  Kinds: layer, input, input_layer, model,
     sequential, merge, op, activation, application, clone, module, external."""

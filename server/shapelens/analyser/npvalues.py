@@ -158,6 +158,23 @@ def forget(value) -> None:
             stack.extend(list(v.values())[:MAX_ITEMS])
 
 
+_LEAVES = frozenset({int, float, str, bool, type(None)})
+
+
+def forget_arguments(positional: list, keywords: dict) -> None:
+    """``forget`` of a call's arguments (one bounded walk), without walking the usual plain ones:
+    numbers, strings and tensors."""
+    nested = []
+    for v in (*positional, *keywords.values()):
+        kind = type(v)
+        if kind is SymTensor:
+            v.values = None
+        elif kind not in _LEAVES:
+            nested.append(v)
+    if nested:
+        forget(nested)
+
+
 def keras_argument(value, depth: int = 0):
     """An argument as Keras reads it: a bare ``np.int64`` unknown, items of tuples ints."""
     if isinstance(value, NumpyInt):

@@ -24,7 +24,6 @@ from ..engine.shape import UNKNOWN
 from .analysis import model_report, module_models, run_interpreter, start_analysis
 from .interpreter import Interpreter
 from .macs import engine_call_macs
-from .models import ModelObj
 from .recorder import Recorder
 from .result import Analysis, CallSite
 
@@ -63,22 +62,20 @@ class ServerRecorder(Recorder):
     """Records like ``Recorder``, and also each layer call's MACs.
 
     With ``log`` set (a list), results are not stored but logged as events — ``("call", node,
-    result, kind)``, ``("error", node, code, message)``, ``("limit", node, message)``,
-    ``("op", op, node, macs)`` — after the same filtering ``Recorder`` applies before it stores
-    them (uncertain code, other files' code and their anchor); ``replay`` stores them later.
+    result, kind)``, ``("error", node, code, message)``, ``("limit", node, message)`` — after the
+    same filtering ``Recorder`` applies before it stores them (uncertain code, other files' code
+    and their anchor); ``replay`` stores them later.
     The incremental analyser keeps one such log per statement.
     """
 
     def __init__(self, lines):
         super().__init__(lines)
-        self.op_calls: dict = {}             # id(op) -> (op, [(node, macs), ...])
         self._sites_by_key: dict = {}        # (line, column, end line, end column) -> CallSite (replays)
         self.log: list | None = None
 
     def record_call(self, node, result, kind="layer"):
         if result.layer is not None and result.call_args is not None:
-            positional, keywords = result.call_args
-            self._note_macs({"op": result.layer, "engine_pos": positional, "engine_kw": keywords}, result)
+            result.server_macs = _call_macs(result)
         if self.log is None:
             super().record_call(node, result, kind)
             return
@@ -111,20 +108,16 @@ class ServerRecorder(Recorder):
                 Recorder.record_call(self, event[1], event[2], event[3])
             elif kind == "error":
                 Recorder.error(self, event[1], event[2], event[3])
-            elif kind == "limit":
-                Recorder.limit(self, event[1], event[2])
             else:
-                self.op_calls.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
+                Recorder.limit(self, event[1], event[2])
 
     def prepare_replay(self, events) -> tuple:
         """``events`` ready for ``replay_prepared``: the calls that have a node grouped by site,
         ``(key, span, kind, results)`` in order of first call (``key``: the span as a tuple,
-        quicker to look up); each op's MACs events grouped; the other events; how many calls.
-        Calls, ops and the rest touch different results, so their relative order does not
-        matter."""
+        quicker to look up); the other events; how many calls.  Calls and the rest touch
+        different results, so their relative order does not matter."""
         span_of = self.spans.span
         calls: dict = {}
-        ops: dict = {}
         others: list = []
         count = 0
         for event in events:
@@ -138,15 +131,13 @@ class ServerRecorder(Recorder):
                         entry = calls[key] = (key, span, event[3], [])
                     entry[3].append(event[2])
                     count += 1
-            elif kind == "op":
-                ops.setdefault(id(event[1]), (event[1], []))[1].append((event[2], event[3]))
             else:
                 others.append(event)
-        return list(calls.values()), ops, others, count
+        return list(calls.values()), others, count
 
     def replay_prepared(self, prepared: tuple) -> None:
         """``replay`` of prepared events (spans worked out for an earlier replay)."""
-        calls, ops, others, count = prepared
+        calls, others, count = prepared
         if self.traces or self.foreign:
             raise ValueError("prepared events replay only into a module-level recorder")
         sites, by_key = self.analysis.sites, self._sites_by_key
@@ -161,30 +152,21 @@ class ServerRecorder(Recorder):
             if room > 0:
                 site.results.extend(results if len(results) <= room else results[:room])
         self.activity += count
-        op_calls = self.op_calls
-        for key, (op, made) in ops.items():
-            entry = op_calls.get(key)
-            if entry is None:
-                op_calls[key] = (op, list(made))
-            else:
-                entry[1].extend(made)
         if others:
             self.replay(others)
 
-    def _note_macs(self, local: dict, result) -> None:
-        op = local.get("op")
-        engine = getattr(op, "engine", None)
-        if op is None or engine is None:
-            return
-        positional = local.get("engine_pos") or []
-        keywords = local.get("engine_kw") or {}
-        macs = engine_call_macs(op.class_name, engine.args, positional, keywords, result.output)
-        result.server_macs = macs
-        node = local.get("node")
-        if self.log is not None:
-            self.log.append(("op", op, node, macs))
-        else:
-            self.op_calls.setdefault(id(op), (op, []))[1].append((node, macs))
+
+def _call_macs(result):
+    """A layer call's MACs for its hover: the engine's count for the class called (``call_macs``
+    already worked it out for a built-in layer; a user's subclass is counted here by its name)."""
+    op = result.layer
+    engine = getattr(op, "engine", None)
+    if engine is None:
+        return None
+    if result.macs is not None and getattr(op, "instance", None) is None and op.class_name == engine.keras_name:
+        return result.macs
+    positional, keywords = result.call_args
+    return engine_call_macs(op.class_name, engine.args, positional or [], keywords or {}, result.output)
 
 
 class ServerInterpreter(Interpreter):
@@ -237,20 +219,13 @@ def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
         cached = reuse(name, model) if reuse is not None else None
         if cached is None:
             row_ops: list = []
-            cached = (model_report(name, model, recorder, row_ops), model_macs(model, recorder), row_ops)
+            report = model_report(name, model, recorder, row_ops)
+            cached = (report, report.macs, row_ops)
         reports.append(cached[0])
         macs.append(cached[1])
         ops.append(cached[2])
         objects.append(model)
     return reports, objects, macs, ops
-
-
-def model_macs(model: ModelObj, recorder: ServerRecorder, depth: int = 0):
-    """Sum of the MACs of the layer calls that make up one forward pass of ``model``, every
-    call counted (``analyser.macs``)."""
-    from ..analyser.macs import model_macs as analyser_model_macs
-
-    return analyser_model_macs(model)[1]
 
 
 def analyse(text: str, module_loader=None, cancel: threading.Event | None = None) -> Outcome:

@@ -87,8 +87,11 @@ class Operation:
         return []
 
     def param_count(self) -> ParamCount:
+        leaves = self.leaves()
+        if len(leaves) == 1:          # a plain layer: its own count, as it is
+            return leaves[0].param_count()
         total = NO_PARAMS
-        for leaf in self.leaves():
+        for leaf in leaves:
             total = total + leaf.param_count()
         return total
 

@@ -25,6 +25,8 @@ class Signature:
     defaults: dict[str, Any]        # name -> default (absent: required)
     keyword_only: tuple[str, ...]   # names after * / *args
     var_keyword: bool       # has **kwargs
+    all_names: tuple[str, ...] = ()     # names + keyword_only
+    named: frozenset[str] = frozenset()     # the same, for membership tests
 
 
 @lru_cache(maxsize=None)
@@ -40,7 +42,7 @@ def parse_signature(text: str) -> Signature:
     for p, kw_default in zip(a.kwonlyargs, a.kw_defaults):
         if kw_default is not None:
             defaults[p.arg] = ast.literal_eval(kw_default)
-    return Signature(names, defaults, kwonly, a.kwarg is not None)
+    return Signature(names, defaults, kwonly, a.kwarg is not None, names + kwonly, frozenset(names + kwonly))
 
 
 class Args:
@@ -55,11 +57,10 @@ class Args:
         self._values = values
         self._given = given
         self.extra = extra          # **kwargs that the signature does not name
-        self._read: list[str] = []       # names read, in order
+        self._read: dict[str, None] = {}     # names read, in order
 
     def __getitem__(self, name: str) -> Any:
-        if name not in self._read:
-            self._read.append(name)
+        self._read[name] = None
         return self._values[name]
 
     def peek(self, name: str, default: Any = None) -> Any:
@@ -116,15 +117,16 @@ def bind(signature_text: str, positional: list[Any], keywords: dict[str, Any], w
         values[name] = value
         given.add(name)
     extra: dict[str, Any] = {}
+    named, defaults = sig.named, sig.defaults
     for name, value in keywords.items():
-        if name in sig.names or name in sig.keyword_only:
+        if name in named:
             if name in given:
                 raise ShapeError("invalid-argument", f"{what}() got multiple values for argument '{name}'")
             values[name] = value
             given.add(name)
         else:
             extra[name] = value
-    for name in sig.names + sig.keyword_only:
+    for name in sig.all_names:
         if name not in values:
-            values[name] = sig.defaults.get(name, UNKNOWN)
+            values[name] = defaults.get(name, UNKNOWN)
     return Args(values, given, extra)

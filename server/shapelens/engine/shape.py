@@ -69,6 +69,9 @@ def dim_product(dims: Iterable[Dim]) -> Dim:
     return total
 
 
+_HUGE = 1 << 1000      # an int this long is no size: ``format_dim`` shows it as ``?``
+
+
 def format_dim(dim: Dim) -> str:
     if dim is UNKNOWN:
         return "?"
@@ -87,6 +90,9 @@ def format_shape(shape: Any) -> str:
     """
     if shape is UNKNOWN:
         return "?"
+    if type(shape) is tuple and all(d is None or (type(d) is int and -_HUGE < d < _HUGE) for d in shape):
+        inner = ", ".join(["None" if d is None else str(d) for d in shape])    # the usual case, quickly
+        return f"({inner},)" if len(shape) == 1 else f"({inner})"
     if is_shape_list(shape):
         return "[" + ", ".join(format_shape(s) for s in shape) + "]"
     if isinstance(shape, tuple):
