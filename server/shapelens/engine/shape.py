@@ -44,7 +44,7 @@ Shapes = Union[Shape, list[Any]]         # a layer's input(s) or output(s): a sh
 
 def is_int(value: object) -> TypeGuard[int]:
     """A plain integer (bools excluded: ``True`` is not a dimension)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def dim_op(fn: Callable[..., int], *dims: Dim) -> Dim:
