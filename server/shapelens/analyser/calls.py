@@ -255,11 +255,11 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     if first_build:
         for prefix in BUILD_CREATES.get(op.engine.keras_name, ()):
             rec.unique_name(prefix)    # sublayers Keras creates (and names) when it builds
-    params = op.engine.weights if first_build else None
-    rec.record_call(site, CallResult(op.name, op.class_name, output,
-                                     params if params is None else op.param_count(),
+    layer_params = op.param_count()
+    params = layer_params if first_build and op.engine.weights is not None else None
+    rec.record_call(site, CallResult(op.name, op.class_name, output, params,
                                      derivation, engine_pos[0] if engine_pos else UNKNOWN,
-                                     op.param_count(), op, (engine_pos, engine_kw), node.macs))
+                                     layer_params, op, (engine_pos, engine_kw), node.macs))
     return node.outputs
 
 

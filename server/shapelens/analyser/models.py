@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ..engine import ParamCount
 from ..engine.layer import NO_PARAMS
-from ..engine.shape import UNKNOWN, format_dim
+from ..engine.shape import UNKNOWN, format_dim, plain_dims_text
 from .values import InputObj, LayerObj, Node, Operation, OwnWeights, SymTensor, oversized
 
 
@@ -47,7 +47,8 @@ def format_output(structure) -> str:
 def _shape_text(shape) -> str:
     if shape is UNKNOWN or not isinstance(shape, tuple):
         return "?"
-    return "(" + ", ".join(format_dim(d) for d in shape) + ")"
+    inner = plain_dims_text(shape)
+    return "(" + (inner if inner is not None else ", ".join(format_dim(d) for d in shape)) + ")"
 
 
 def unique_leaves(operations) -> list:

@@ -82,6 +82,14 @@ def format_dim(dim: Dim) -> str:
     return str(dim)
 
 
+def plain_dims_text(shape: Any) -> str | None:
+    """``"None, 148, 148, 16"`` for a tuple of sizes and ``None`` dims (the usual shape, quickly);
+    ``None`` for anything else (``format_dim`` spells each such dim)."""
+    if type(shape) is tuple and all(d is None or (type(d) is int and -_HUGE < d < _HUGE) for d in shape):
+        return ", ".join(["None" if d is None else str(d) for d in shape])
+    return None
+
+
 def format_shape(shape: Any) -> str:
     """Keras's own spelling: ``(None, 148, 148, 16)``, ``(None, 1)``; ``?`` for unknown rank.
 
@@ -90,8 +98,8 @@ def format_shape(shape: Any) -> str:
     """
     if shape is UNKNOWN:
         return "?"
-    if type(shape) is tuple and all(d is None or (type(d) is int and -_HUGE < d < _HUGE) for d in shape):
-        inner = ", ".join(["None" if d is None else str(d) for d in shape])    # the usual case, quickly
+    inner = plain_dims_text(shape)
+    if inner is not None:
         return f"({inner},)" if len(shape) == 1 else f"({inner})"
     if is_shape_list(shape):
         return "[" + ", ".join(format_shape(s) for s in shape) + "]"
