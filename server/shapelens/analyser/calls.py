@@ -44,18 +44,16 @@ def to_engine(value, depth: int = 0):
     """Interpreter value → engine argument: tensors become shapes, layers become rules."""
     if depth > 20:
         return UNKNOWN
-    kind = type(value)        # the usual arguments first, without the checks below
-    if kind is SymTensor:
+    if isinstance(value, SymTensor):
+        # a NumPy scalar (0-d constant) stands for a number whose value is unknown, not a shape
         return UNKNOWN if value.constant and value.shape == () else value.shape
+    kind = type(value)        # the usual arguments next, without the checks below
     if kind in _PLAIN:
         return value
     if kind is int:
         return UNKNOWN if value.bit_length() > 63 else value
     if depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value):
         return UNKNOWN
-    if isinstance(value, SymTensor):
-        # a NumPy scalar (0-d constant) stands for a number whose value is unknown, not a shape
-        return UNKNOWN if value.constant and value.shape == () else value.shape
     if isinstance(value, LayerObj):
         return value.engine
     if isinstance(value, Instance):
@@ -76,15 +74,13 @@ def to_engine(value, depth: int = 0):
 def tensors_in(value, depth: int = 0) -> list[SymTensor]:
     if depth > 20:
         return []
-    kind = type(value)
-    if kind is SymTensor:
+    if isinstance(value, SymTensor):
         return [value]
+    kind = type(value)
     if kind in _PLAIN or kind is int:
         return []
     if depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value):
         return []
-    if isinstance(value, SymTensor):
-        return [value]
     if isinstance(value, (list, tuple)):
         return [t for v in value for t in tensors_in(v, depth + 1)]
     if isinstance(value, dict):

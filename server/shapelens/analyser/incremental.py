@@ -412,7 +412,7 @@ class IncrementalAnalysis:
         self.force_names: set = set()        # mutable names unexplored functions read last time
         self.renamed: set[int] = set()      # ids of the objects the last update's renumberings renamed
         self.text_lines: list[str] = []
-        self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, MACs, (first, last line)) last time
+        self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, (first, last line), row operations) last time
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
@@ -757,7 +757,7 @@ class IncrementalAnalysis:
                 fn.calls += 1
         # the models first: what the functions nobody called would do to them never happens
         # (``analysis.run_interpreter``)
-        reports, objects, macs, ops = collect(dict(dict.items(variables)), final, self._report_reuser(lines))
+        reports, objects, ops = collect(dict(dict.items(variables)), final, self._report_reuser(lines))
         final.analysis.models = reports
         variables.begin()
         interp.rec = final
@@ -767,9 +767,9 @@ class IncrementalAnalysis:
         except RecursionError:
             pass
         explored = {n for n, v in variables.reads.items() if not shareable(v, self.scope)}
-        bounds = {id(entry[2]): entry[4] for entry in (self.reports or {}).values()}
-        self.reports = {id(m): (m, r.variable, r, x, bounds.get(id(r)) or _lines_of(r), o)
-                        for m, r, x, o in zip(objects, reports, macs, ops)}
+        bounds = {id(entry[2]): entry[3] for entry in (self.reports or {}).values()}
+        self.reports = {id(m): (m, r.variable, r, bounds.get(id(r)) or _lines_of(r), o)
+                        for m, r, o in zip(objects, reports, ops)}
         modules = {}
         for record in records:
             modules.update(record.modules)
@@ -777,7 +777,7 @@ class IncrementalAnalysis:
         self.lines = lines
         # exploring uncalled functions may have changed these objects: their creators re-run next time
         self.force_names = explored
-        return Outcome(final.analysis, macs, modules, reused, rerun)
+        return Outcome(final.analysis, modules, reused, rerun)
 
     def _report_reuser(self, lines):
         """Model reports of the previous run for model objects this run kept (a kept object was
@@ -795,18 +795,18 @@ class IncrementalAnalysis:
             if entry is None or entry[0] is not model or entry[1] != name:
                 return None
             report = entry[2]
-            if self.renamed and (id(model) in self.renamed or any(id(op) in self.renamed for op in entry[5])):
-                report = _with_names(report, model, entry[5])
-            first, last = entry[4]
+            if self.renamed and (id(model) in self.renamed or any(id(op) in self.renamed for op in entry[4])):
+                report = _with_names(report, model, entry[4])
+            first, last = entry[3]
             if last <= prefix or (first > old_end and not delta):
-                return report, entry[3], entry[5]     # every line it shows is where it was
+                return report, entry[4]     # every line it shows is where it was
             span = map_span(report.span, mapping) if report.span is not None else None
             rows = _moved_rows(report.rows, mapping)
             traced = [(table, _moved_rows(table.rows, mapping)) for table in report.traced]
             if (report.span is not None and span is None) or rows is None or any(r is None for _t, r in traced):
                 return None
             traced = [copied(table, rows=moved) for table, moved in traced]
-            return copied(report, span=span, rows=rows, traced=traced), entry[3], entry[5]
+            return copied(report, span=span, rows=rows, traced=traced), entry[4]
 
         return reuse
 

@@ -37,10 +37,14 @@ class Outcome:
     """One analysis of one text, with the server's extras."""
 
     analysis: Analysis
-    model_macs: list = field(default_factory=list)      # aligned with analysis.models
     modules: dict = field(default_factory=dict)         # module name -> source read (or None)
     reused_statements: int = 0                           # statements taken from the previous run
     rerun_statements: int = 0
+
+    @property
+    def model_macs(self) -> list:
+        """Each model's MACs per example, aligned with ``analysis.models``."""
+        return [report.macs for report in self.analysis.models]
 
 
 def macs_of(result):
@@ -209,23 +213,21 @@ class RecordingLoader:
 # ---- whole-file analysis -------------------------------------------------------------------------
 
 def collect(scope_vars: dict, recorder: ServerRecorder, reuse=None):
-    """``analysis.collect_models``, also returning each model object, its MACs and the
-    operation behind each row of its report.
+    """``analysis.collect_models``, also returning each model object and the operation behind
+    each row of its report.
 
-    ``reuse(name, model)`` may return a ``(report, macs, row operations)`` worked out before for
-    that object."""
-    reports, objects, macs, ops = [], [], [], []
+    ``reuse(name, model)`` may return a ``(report, row operations)`` worked out before for that
+    object."""
+    reports, objects, ops = [], [], []
     for name, model in module_models(scope_vars, recorder):
         cached = reuse(name, model) if reuse is not None else None
         if cached is None:
             row_ops: list = []
-            report = model_report(name, model, recorder, row_ops)
-            cached = (report, report.macs, row_ops)
+            cached = (model_report(name, model, recorder, row_ops), row_ops)
         reports.append(cached[0])
-        macs.append(cached[1])
-        ops.append(cached[2])
+        ops.append(cached[1])
         objects.append(model)
-    return reports, objects, macs, ops
+    return reports, objects, ops
 
 
 def analyse(text: str, module_loader=None, cancel: threading.Event | None = None) -> Outcome:
@@ -235,7 +237,7 @@ def analyse(text: str, module_loader=None, cancel: threading.Event | None = None
     analysis = recorder.analysis
     if tree is None:
         return Outcome(analysis, modules=loader.loaded)
-    _scope, (reports, _objects, macs, _ops) = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder,
+    _scope, (reports, _objects, _ops) = run_interpreter(ServerInterpreter(recorder, loader, cancel), recorder,
                                                         tree, lambda variables: collect(variables, recorder))
     analysis.models = reports
-    return Outcome(analysis, macs, loader.loaded)
+    return Outcome(analysis, loader.loaded)

@@ -9,7 +9,7 @@ rule reads, so a derivation can list the Keras defaults it relied on without any
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
 
@@ -25,8 +25,12 @@ class Signature:
     defaults: dict[str, Any]        # name -> default (absent: required)
     keyword_only: tuple[str, ...]   # names after * / *args
     var_keyword: bool       # has **kwargs
-    all_names: tuple[str, ...] = ()     # names + keyword_only
-    named: frozenset[str] = frozenset()     # the same, for membership tests
+    all_names: tuple[str, ...] = field(init=False)     # names + keyword_only
+    named: frozenset[str] = field(init=False)          # the same, for membership tests
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all_names", self.names + self.keyword_only)
+        object.__setattr__(self, "named", frozenset(self.all_names))
 
 
 @lru_cache(maxsize=None)
@@ -42,7 +46,7 @@ def parse_signature(text: str) -> Signature:
     for p, kw_default in zip(a.kwonlyargs, a.kw_defaults):
         if kw_default is not None:
             defaults[p.arg] = ast.literal_eval(kw_default)
-    return Signature(names, defaults, kwonly, a.kwarg is not None, names + kwonly, frozenset(names + kwonly))
+    return Signature(names, defaults, kwonly, a.kwarg is not None)
 
 
 class Args:
