@@ -17,7 +17,7 @@ from .models import (
     row_output,
     too_deep,
 )
-from .parsing import parse_lines, parse_with_recovery, sanitize, size_note, split_lines, too_large
+from .parsing import line_texts, parse_lines, parse_with_recovery, sanitize, size_note, too_large
 from .recorder import Recorder
 from .result import Analysis, LayerRow, ModelReport
 from .values import Instance
@@ -29,10 +29,10 @@ def start_analysis(source: str, recorder_class):
     source = sanitize(source)
     reason = too_large(source)
     if reason:          # only the first line is needed (the note's column), not a list of them all
-        recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source[:1000])[:1]])
+        recorder = recorder_class(line_texts(source[:1000])[:1])
         recorder.limit(_FIRST_LINE, reason)
         return recorder, None
-    recorder = recorder_class([line.rstrip("\r\n") for line in split_lines(source)])
+    recorder = recorder_class(line_texts(source))
     tree, syntax_ok = parse_with_recovery(source)
     recorder.analysis.syntax_ok = syntax_ok
     if tree is None:

@@ -167,14 +167,15 @@ class Renumbering:
                     hold(event[2], "layer_name")
         return index
 
-    def _own(self, record) -> list:
+    def _own(self, record, needed: list) -> list:
         """Per name of ``record``, where the record stored it: listed on its first renumbering and
         kept (a replayed statement's objects stay the same; a renumbering gives the same places
-        new names), then checked to still hold those names; listed again if one does not."""
+        new names), then checked to still hold those names — the ``needed`` ones (indices), those
+        about to change; listed again if one does not."""
         own = record.name_holders
         if own is not None and len(own) == len(record.names) and all(
-                getattr(obj, attribute, None) is name
-                for name, holders in zip(record.names, own) for (_id, attribute), obj in holders.items()):
+                getattr(obj, attribute, None) is record.names[i]
+                for i in needed for (_id, attribute), obj in own[i].items()):
             return own
         index = self._index([record])
         record.name_holders = [index.get(id(name), {}) for name in record.names]
@@ -183,13 +184,32 @@ class Renumbering:
     def renumber(self, record, count) -> bool:
         """Give ``record``'s names what a new run gives them, now that its counters start at
         ``count(key)`` (``Recorder.unique_name``'s rules); False (nothing changed) when that
-        cannot be done safely."""
+        cannot be done safely.  Only the names that change are looked at: a layer typed above
+        shifts one class's numbers, and the other names keep their text and their places."""
         if not record.renumberable:
             return False
-        own = self._own(record)
-        plan = []
+        prefixes = {name.prefix for name in record.names}
+        shift = {prefix: count(prefix) - record.uid_start[prefix] for prefix in prefixes}
+        unsure_from_start = {prefix for prefix in prefixes if count(prefix + UNSURE) > 0}
+        marked: set = set()               # prefixes a name given in a branch made unsure
+        targets: list = []                # per name: (number, unsure) when it changes, else None
+        for name in record.names:
+            prefix = name.prefix
+            unsure = prefix in unsure_from_start or prefix in marked
+            if name.branching and not unsure:
+                marked.add(prefix)
+            number = name.number + shift[prefix]
+            targets.append(None if number == name.number and unsure == name.unsure else (number, unsure))
+        needed = [i for i, target in enumerate(targets) if target is not None]
+        own = self._own(record, needed) if needed else []
+        plan: list = []
         position = 0
         for name in record.names:       # a plain loop: ``_OWN_REFERENCES`` counts what it holds
+            target = targets[position]
+            if target is None:
+                plan.append(None)
+                position += 1
+                continue
             if id(name) in self.used:
                 return False
             holders = own[position]
@@ -201,21 +221,12 @@ class Renumbering:
                 if sys.getrefcount(name) != len(holders) + _OWN_REFERENCES:
                     return False          # stored somewhere it cannot be replaced
             plan.append(holders)
-        prefixes = {name.prefix for name in record.names}
-        shift = {prefix: count(prefix) - record.uid_start[prefix] for prefix in prefixes}
-        unsure_from_start = {prefix for prefix in prefixes if count(prefix + UNSURE) > 0}
-        marked: set = set()               # prefixes a name given in a branch made unsure
         names = []
-        for name, holders in zip(record.names, plan):
-            prefix = name.prefix
-            unsure = prefix in unsure_from_start or prefix in marked
-            if name.branching and not unsure:
-                marked.add(prefix)
-            number = name.number + shift[prefix]
-            if number == name.number and unsure == name.unsure:
+        for name, target, holders in zip(record.names, targets, plan):
+            if target is None:
                 names.append(name)
                 continue
-            new = AutoName.make(prefix, number, unsure, name.branching)
+            new = AutoName.make(name.prefix, target[0], target[1], name.branching)
             for (_id, attribute), obj in holders.items():
                 object.__setattr__(obj, attribute, new)
                 self.renamed.add(id(obj))

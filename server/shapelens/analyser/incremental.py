@@ -48,8 +48,8 @@ from typing import cast
 from ..engine.shape import UNKNOWN
 from .autonames import WATCH, AutoName, Renumbering, plain
 from .control import Break, Continue, Limit, Return, Scope, Stop
+from .parsing import line_texts, sanitize, split_lines, too_large
 from .parsing import parse_lines as parse_with_recovery
-from .parsing import sanitize, split_lines, too_large
 from .recorder import UNSURE
 from .result import Span, copied
 from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
@@ -137,16 +137,30 @@ def _starts_indented(lines: list, first: int, last: int) -> bool:
     return False
 
 
+_RUN = 64      # lines compared at once by ``_same_start``
+
+
+def _same_start(old: list, new: list, limit: int) -> int:
+    """How many first items ``old`` and ``new`` have in common (at most ``limit``).  Runs of
+    lines are compared as list slices (in C): each edit compares the lines of the old and the new
+    text, thousands of them, several times."""
+    count = 0
+    while count < limit:
+        end = min(count + _RUN, limit)
+        if old[count:end] != new[count:end]:
+            while old[count] == new[count]:
+                count += 1
+            return count
+        count = end
+    return limit
+
+
 def line_mapping(old: list, new: list):
     """``(prefix, old_end, delta)``: lines ``<= prefix`` (1-based) are the same in both texts;
     old lines ``> old_end`` are the same lines moved by ``delta``; the others changed."""
     limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
-        suffix += 1
+    prefix = _same_start(old, new, limit)
+    suffix = _same_start(old[::-1], new[::-1], limit - prefix)
     return prefix, len(old) - suffix, len(new) - len(old)
 
 
@@ -426,7 +440,7 @@ class IncrementalAnalysis:
             self.reset()
             return analyse(text, loader, cancel)
         original = split_lines(text)
-        self.text_lines = [line.rstrip("\r\n") for line in original]     # what spans are made from
+        self.text_lines = line_texts(text)     # what spans are made from
         parsed = self._parse_changed(original) if self.records is not None else None
         known = None
         if parsed is None:

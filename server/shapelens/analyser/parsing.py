@@ -21,7 +21,21 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 def split_lines(text: str) -> list[str]:
     """Lines as Python's tokenizer sees them (``\n``, ``\r\n``, ``\r`` only — unlike
     ``str.splitlines``, a form feed does not end a line), line endings kept."""
-    return _LINE.findall(text)
+    if "\r" in text:
+        return _LINE.findall(text)
+    lines = text.split("\n")          # the usual text, split in C (each edit splits it again)
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
+def line_texts(text: str) -> list[str]:
+    """``split_lines(text)`` without the line endings."""
+    if "\r" in text:
+        return [line.rstrip("\r\n") for line in _LINE.findall(text)]
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def parse_with_recovery(source: str):

@@ -140,20 +140,19 @@ def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | N
     for site in good.sites:
         span = map_span(site.span, mapping)
         if span is not None and not changed(span):
-            kept_sites.append(replace(site, span=span))
+            kept_sites.append(site if span is site.span else replace(site, span=span))
     kept_models = [(m, macs) for m, macs in models if m.span is not None and changed(m.span)]
     for model, macs in good.models:
         span = map_span(model.span, mapping) if model.span is not None else None
         if span is not None and not changed(span):
-            kept_models.append((replace(model, span=span), macs))
+            kept_models.append((model if span is model.span else replace(model, span=span), macs))
     kept_diagnostics = [d for d in diagnostics if changed(d.span)]
     for d in good.diagnostics:
         span = map_span(d.span, mapping)
         if span is not None and not changed(span):
-            kept_diagnostics.append(replace(d, span=span))
+            kept_diagnostics.append(d if span is d.span else replace(d, span=span))
     kept_sites.sort(key=lambda s: (s.span.line, s.span.column))
-    stale = frozenset(line for line in range(1, len(lines) + 1)
-                      if line < first_changed or line > last_changed)
+    stale = frozenset(range(1, first_changed)).union(range(last_changed + 1, len(lines) + 1))
     return Snapshot(version, text, lines, outcome, kept_sites, kept_models, kept_diagnostics,
                     stale, frozenset(paths), seconds, notebook=notebook)
 

@@ -9,6 +9,7 @@ the Basic Multilingual Plane (an emoji) is two UTF-16 units and four UTF-8 bytes
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -16,6 +17,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def split_lines(text: str) -> list[str]:
     """The document's lines without their endings (LSP line numbering)."""
+    if "\r" not in text:
+        return text.split("\n")       # the usual text, split in C (each edit splits it again)
     return _LINE_BREAK.split(text)
 
 
@@ -24,18 +27,28 @@ def apply_edit(text: str, start, end, new_text: str, encoding: str = UTF16) -> s
     in ``encoding``) replaced by ``new_text``, on LSP's lines.  pygls counts lines with
     ``str.splitlines``, which also breaks at form feeds, ``\\v``, ``\\x1c``–``\\x1e``,
     ``\\x85``, ``\\u2028`` and ``\\u2029``: its edits landed on the wrong lines."""
-    lines = split_lines(text)
-    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
-    converter = Converter(lines, encoding)
-
-    def offset(position) -> int:
-        line = max(0, position.line)
-        if line >= len(lines):
-            return len(text)
-        return starts[line] + converter.from_client(line, max(0, position.character))
-
-    first, last = offset(start), offset(end)
+    first, last = _offset(text, start, encoding), _offset(text, end, encoding)
     return text[:first] + new_text + text[max(first, last):]
+
+
+def _offset(text: str, position, encoding: str) -> int:
+    """The index in ``text`` of an LSP position (past the last line: the end of the text).  Only
+    the line breaks before it are looked at, and in C: an edit comes with every keystroke."""
+    line = max(0, position.line)
+    begin = 0
+    if line and "\r" not in text:           # lines end at "\n" only: split in C
+        head = text.split("\n", line)
+        if len(head) <= line:
+            return len(text)
+        begin = len(text) - len(head[-1])
+    elif line:
+        previous = next(islice(_LINE_BREAK.finditer(text), line - 1, None), None)
+        if previous is None:
+            return len(text)
+        begin = previous.end()
+    after = _LINE_BREAK.search(text, begin)
+    line_text = text[begin:after.start() if after is not None else len(text)]
+    return begin + Converter([line_text], encoding).from_client(0, max(0, position.character))
 
 
 def normalise_encoding(encoding) -> str:
