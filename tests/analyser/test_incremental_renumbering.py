@@ -219,3 +219,12 @@ def test_each_thread_watches_its_own_statement():
     thread.start()
     thread.join()
     assert WATCH.end()[0] == [mine] and seen["other"] == [theirs]
+
+
+def test_names_that_keep_their_text_may_have_been_read():
+    """A ``Conv1D`` typed above shifts only the ``conv1d`` names: a statement whose ``dense``
+    name a later statement read is renumbered and replayed all the same, and so is the reader."""
+    text = HEADER + ("first = layers.Dense(1)\npair = (layers.Dense(5), layers.Conv1D(2, 1))\n"
+                     "label = pair[0].name + '!'\nmodel = keras.Sequential([keras.Input((3, 4)), pair[1]])\n")
+    outcomes = _check_typing(text, HEADER.count("\n"), "extra0 = layers.Conv1D(1, 1)")
+    assert outcomes[-1].rerun_statements == 1          # the typed line only
