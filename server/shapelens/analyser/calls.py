@@ -50,8 +50,8 @@ def to_engine(value, depth: int = 0):
     kind = type(value)        # the usual arguments next, without the checks below
     if kind in _PLAIN:
         return value
-    if kind is int:
-        return UNKNOWN if value.bit_length() > 63 else value
+    if isinstance(value, int):          # bools are plain, above
+        return UNKNOWN if value.bit_length() > 63 else value    # beyond int64: Keras cannot hold it either
     if depth == 0 and isinstance(value, (list, tuple, dict)) and oversized(value):
         return UNKNOWN
     if isinstance(value, LayerObj):
@@ -64,9 +64,7 @@ def to_engine(value, depth: int = 0):
         return tuple(to_engine(v, depth + 1) for v in value)
     if isinstance(value, dict):
         return {k: to_engine(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 63:
-        return UNKNOWN      # beyond int64: Keras cannot hold it either; never a number we print
-    if value is None or isinstance(value, (int, float, str, bool)) or value is UNKNOWN:
+    if isinstance(value, (float, str)) or value is UNKNOWN:
         return value
     return UNKNOWN
 

@@ -69,7 +69,7 @@ def dim_product(dims: Iterable[Dim]) -> Dim:
     return total
 
 
-_HUGE = 1 << 1000      # an int this long is no size: ``format_dim`` shows it as ``?``
+MAX_DIM_BITS = 1000     # an int longer than this is no size: ``format_dim`` shows it as ``?``
 
 
 def format_dim(dim: Dim) -> str:
@@ -77,7 +77,7 @@ def format_dim(dim: Dim) -> str:
         return "?"
     if dim is None:
         return "None"
-    if isinstance(dim, int) and dim.bit_length() > 1000:
+    if isinstance(dim, int) and dim.bit_length() > MAX_DIM_BITS:
         return "?"          # not a size anything can hold (and too long for str())
     return str(dim)
 
@@ -85,7 +85,7 @@ def format_dim(dim: Dim) -> str:
 def plain_dims_text(shape: Any) -> str | None:
     """``"None, 148, 148, 16"`` for a tuple of sizes and ``None`` dims (the usual shape, quickly);
     ``None`` for anything else (``format_dim`` spells each such dim)."""
-    if type(shape) is tuple and all(d is None or (type(d) is int and -_HUGE < d < _HUGE) for d in shape):
+    if type(shape) is tuple and all(d is None or (type(d) is int and d.bit_length() <= MAX_DIM_BITS) for d in shape):
         return ", ".join(["None" if d is None else str(d) for d in shape])
     return None
 

@@ -119,6 +119,11 @@ class Document:
 
 # ---- the last-good merge -----------------------------------------------------------------------
 
+def _at(record, span: Span):
+    """``record`` (a call site, model report or diagnostic) at ``span``: itself when it has not moved."""
+    return record if span is record.span else replace(record, span=span)
+
+
 def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | None,
                    paths=frozenset(), seconds: float = 0.0, notebook: NotebookSource | None = None) -> Snapshot:
     analysis = outcome.analysis
@@ -140,17 +145,17 @@ def build_snapshot(version: int, text: str, outcome: Outcome, good: Snapshot | N
     for site in good.sites:
         span = map_span(site.span, mapping)
         if span is not None and not changed(span):
-            kept_sites.append(site if span is site.span else replace(site, span=span))
+            kept_sites.append(_at(site, span))
     kept_models = [(m, macs) for m, macs in models if m.span is not None and changed(m.span)]
     for model, macs in good.models:
         span = map_span(model.span, mapping) if model.span is not None else None
         if span is not None and not changed(span):
-            kept_models.append((model if span is model.span else replace(model, span=span), macs))
+            kept_models.append((_at(model, span), macs))
     kept_diagnostics = [d for d in diagnostics if changed(d.span)]
     for d in good.diagnostics:
         span = map_span(d.span, mapping)
         if span is not None and not changed(span):
-            kept_diagnostics.append(d if span is d.span else replace(d, span=span))
+            kept_diagnostics.append(_at(d, span))
     kept_sites.sort(key=lambda s: (s.span.line, s.span.column))
     stale = frozenset(range(1, first_changed)).union(range(last_changed + 1, len(lines) + 1))
     return Snapshot(version, text, lines, outcome, kept_sites, kept_models, kept_diagnostics,
