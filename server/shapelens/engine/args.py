@@ -93,6 +93,16 @@ class Args:
                 out.append(f"{name}={_show(value)}")
         return out
 
+    def copy(self) -> "Args":
+        """An independent copy, reads included (the values themselves are shared)."""
+        new = Args(dict(self._values), set(self._given), dict(self.extra))
+        new._read = dict(self._read)
+        return new
+
+    def read_names(self) -> tuple[str, ...]:
+        """The names read so far, in order."""
+        return tuple(self._read)
+
     def replace(self, **values: Any) -> "Args":
         """A copy with some values changed (treated as given)."""
         new = Args(dict(self._values, **values), self._given | set(values), dict(self.extra))

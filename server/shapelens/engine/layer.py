@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, ClassVar, TypeVar
 
+from . import memo
 from .args import Args, bind, parse_signature
 from .derivation import Derivation
 from .errors import ShapeError
@@ -123,6 +124,7 @@ class Layer:
     # through ``**kwargs`` they are Python's "got multiple values" (keyword -> message, ``passes``)
     fixed_kwargs: ClassVar[dict[str, str]] = {}
     ignores_kwargs: ClassVar[bool] = False      # the Keras class drops its **kwargs (InputLayer)
+    made_from: Any = None       # the memo's key of the arguments this layer was made with
 
     def __init__(self, args: Args, name: str | None = None) -> None:
         self.args = args
@@ -206,6 +208,28 @@ class Layer:
 
     def apply(self, positional: list[Any], keywords: dict[str, Any]) -> Applied:
         """Call the layer on shapes (tensor arguments) and literals (everything else)."""
+        key = self._call_key(positional, keywords)
+        if key is not None:
+            replay: Replay | None = memo.CALLED.get(key)
+            if replay is not None:
+                return replay.on(self)
+            before = dict(vars(self))
+        applied = self._apply(positional, keywords)
+        if key is not None:
+            Replay.remember(key, before, self, applied)
+        return applied
+
+    def _call_key(self, positional: list[Any], keywords: dict[str, Any]) -> Any:
+        """The memo's key of this first call, or ``None`` when it cannot be replayed."""
+        if self.made_from is None or self.weights is not None or self.built_input_shape is not None:
+            return None
+        try:
+            # (``trainable``: a rule may read it, and the user may set it before the first call)
+            return (self.made_from, self.trainable, self.args.read_names(), memo.arguments_key(positional, keywords))
+        except memo.Unkeyable:
+            return None
+
+    def _apply(self, positional: list[Any], keywords: dict[str, Any]) -> Applied:
         why = Derivation()
         try:
             call_args = bind(self.call_signature, positional, keywords, self.keras_name)
@@ -264,6 +288,57 @@ def create_layer(class_name: str, positional: list[Any], keywords: dict[str, Any
     ``ShapeError`` for arguments Keras would reject.
     """
     cls = REGISTRY[class_name]
+    key = None
+    if memo.ENABLED:
+        try:
+            key = (cls, memo.key_of(name), memo.arguments_key(positional, keywords))
+        except memo.Unkeyable:
+            pass
+    made: Layer | None = memo.MADE.get(key) if key is not None else None
+    if made is not None:
+        return _copy(made)
     args = bind(cls.signature, positional, keywords, cls.keras_name)
     given_name = args.peek("name")
-    return cls(args, name=given_name if isinstance(given_name, str) else name)
+    layer = cls(args, name=given_name if isinstance(given_name, str) else name)
+    if key is not None and all(_shareable(v) for k, v in vars(layer).items() if k != "args"):
+        layer.made_from = key
+        memo.MADE.put(key, _copy(layer))
+    return layer
+
+
+def _shareable(value: Any) -> bool:
+    """A value layers made alike may share: an immutable literal or a ``ParamCount``."""
+    return type(value) is ParamCount or memo.keyable(value)
+
+
+def _copy(layer: L) -> L:
+    """A layer in the same state as ``layer``, with its own arguments (whose reads it records)."""
+    new = object.__new__(type(layer))
+    new.__dict__.update(vars(layer))
+    new.args = layer.args.copy()
+    return new
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a layer's first call left: the attributes it set, and its answer.  (The arguments it
+    read are in the key: they decide the defaults its derivation lists, and nothing reads them
+    after the first call.)"""
+
+    state: dict[str, Any]
+    output: Shapes
+    derivation: Derivation
+
+    def on(self, layer: Layer) -> Applied:
+        layer.__dict__.update(self.state)
+        return Applied(self.output, self.derivation)
+
+    @staticmethod
+    def remember(key: Any, before: dict[str, Any], layer: Layer, applied: Applied) -> None:
+        """Remember this first call, if all it left can be shared with later layers."""
+        after = vars(layer)
+        if any(k not in after for k in before) or not memo.keyable(applied.output):
+            return
+        state = {k: v for k, v in after.items() if k != "args" and (k not in before or before[k] is not v)}
+        if all(_shareable(v) for v in state.values()):
+            memo.CALLED.put(key, Replay(state, applied.output, applied.derivation))
