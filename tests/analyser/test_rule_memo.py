@@ -108,26 +108,43 @@ def test_a_repeated_layer_runs_its_rule_once(monkeypatch):
     memo.clear()
 
 
-def test_a_rule_that_keeps_what_it_saw_is_not_replayed(monkeypatch):
-    """A constructor or a first call that leaves a mutable value on the layer is run again for
-    the next layer, which gets its own value, never the first layer's."""
-    from shapelens.engine.layer import Layer, create_layer
+def _watcher(monkeypatch, made, called):
+    """A rule registered for the test: its constructor keeps ``made()``, its first call
+    ``called([input_shape])``."""
+    from shapelens.engine.layer import Layer
 
     class Watcher(Layer):
         keras_name = "Watcher"
 
         def validate(self):
-            self.calls = []
+            self.made = made()
 
         def compute_output_shape(self, input_shape, why):
-            self.seen = [input_shape]
+            self.seen = called([input_shape])
             return input_shape
 
     monkeypatch.setitem(REGISTRY, "Watcher", Watcher)
     memo.clear()
-    first, second = create_layer("Watcher", [], {}), create_layer("Watcher", [], {})
-    assert first.calls is not second.calls
-    assert first.apply([(None, 4)], {}).output == second.apply([(None, 4)], {}).output == (None, 4)
-    assert first.seen == second.seen == [(None, 4)]
-    assert first.seen is not second.seen
+
+
+@pytest.mark.parametrize("keep", [list, lambda shapes: {"shapes": shapes}], ids=["list", "dict"])
+def test_what_a_first_call_keeps_is_never_shared(monkeypatch, keep):
+    """A first call that leaves a mutable value on the layer: the next layers made and called
+    alike get their own value (a copy, or their rule run again), never another layer's."""
+    from shapelens.engine.layer import create_layer
+
+    _watcher(monkeypatch, tuple, keep)
+    layers = [create_layer("Watcher", [], {}) for _ in range(3)]
+    assert [layer.apply([(None, 4)], {}).output for layer in layers] == [(None, 4)] * 3
+    assert [layer.seen for layer in layers] == [keep([(None, 4)])] * 3
+    assert len({id(layer.seen) for layer in layers}) == 3
+    memo.clear()
+
+
+def test_what_a_constructor_keeps_is_never_shared(monkeypatch):
+    from shapelens.engine.layer import create_layer
+
+    _watcher(monkeypatch, list, tuple)
+    layers = [create_layer("Watcher", [], {}) for _ in range(3)]
+    assert len({id(layer.made) for layer in layers}) == 3
     memo.clear()

@@ -326,19 +326,24 @@ class Replay:
     after the first call.)"""
 
     state: dict[str, Any]
+    lists: tuple[str, ...]      # attributes holding a list (a merge's input shapes): each layer gets its own
     output: Shapes
     derivation: Derivation
 
     def on(self, layer: Layer) -> Applied:
         layer.__dict__.update(self.state)
+        for name in self.lists:
+            setattr(layer, name, list(self.state[name]))
         return Applied(self.output, self.derivation)
 
     @staticmethod
     def remember(key: Any, before: dict[str, Any], layer: Layer, applied: Applied) -> None:
-        """Remember this first call, if all it left can be shared with later layers."""
+        """Remember this first call, if all it left can be shared with later layers or copied."""
         after = vars(layer)
         if any(k not in after for k in before) or not memo.keyable(applied.output):
             return
         state = {k: v for k, v in after.items() if k != "args" and (k not in before or before[k] is not v)}
-        if all(_shareable(v) for v in state.values()):
-            memo.CALLED.put(key, Replay(state, applied.output, applied.derivation))
+        lists = tuple(k for k, v in state.items() if type(v) is list and all(memo.keyable(x) for x in v))
+        if all(_shareable(v) for k, v in state.items() if k not in lists):
+            state.update((k, list(state[k])) for k in lists)
+            memo.CALLED.put(key, Replay(state, lists, applied.output, applied.derivation))

@@ -25,7 +25,7 @@ from .shape import UNKNOWN
 ENABLED = True      # off: every rule runs (the tests compare both ways)
 LIMIT = 4096        # entries per table; a full table is emptied (a file past this repeats little)
 
-_BOOL, _FLOAT = object(), object()     # tags that keep True and 1.0 apart from 1
+_BOOL, _FLOAT, _LIST = object(), object(), object()     # tags: True and 1.0 are not 1, [a] is not (a,)
 
 
 class Unkeyable(Exception):
@@ -58,10 +58,18 @@ def keyable(value: Any) -> bool:
     return True
 
 
+def argument_key(value: Any) -> Any:
+    """``key_of``, and a list of such values too (``Add()([a, b])``): an argument, read by the
+    rule, never kept (a rule that keeps it leaves state that is not shared)."""
+    if type(value) is list:
+        return (_LIST, tuple([key_of(v) for v in value]))
+    return key_of(value)
+
+
 def arguments_key(positional: list[Any], keywords: dict[str, Any]) -> Any:
     """The key of a call's arguments (keyword order included: it orders Keras's messages)."""
-    return (tuple([key_of(v) for v in positional]),
-            tuple([(k, key_of(v)) for k, v in keywords.items()]))
+    return (tuple([argument_key(v) for v in positional]),
+            tuple([(k, argument_key(v)) for k, v in keywords.items()]))
 
 
 class Table:
