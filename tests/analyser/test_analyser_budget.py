@@ -201,6 +201,53 @@ def test_recursion_too_deep_ends_with_a_note():
         assert [m.variable for m in analysis.models] == ["after"]
 
 
+def test_branching_in_recursive_helpers_is_work_the_budget_counts(monkeypatch):
+    """Recursive walkers that branch on values not known here (a structure walker, as in
+    ``tree`` utilities) run every branch, and each branch asks what it may change: the
+    functions it reaches, their syntax.  That work counts against the step budget, so it is
+    bounded by it, however many helpers there are (it took 16-64 s on 4-16 such helpers, and a
+    library module of this kind 84 s, when only the expressions evaluated were counted)."""
+    import ast
+
+    import shapelens.analyser.budget as budget
+    import shapelens.analyser.interpreter_base as interpreter_base
+    from shapelens.analyser import analyse_source
+
+    steps = 200_000
+    monkeypatch.setattr(interpreter_base, "step_budgets", lambda chars: (steps, steps))
+    visited, lookups = [0], [0]
+    children, effects = ast.iter_child_nodes, budget.effects
+
+    def counted_children(node):
+        visited[0] += 1
+        return children(node)
+
+    def counted_effects(node):
+        lookups[0] += 1
+        return effects(node)
+
+    monkeypatch.setattr(ast, "iter_child_nodes", counted_children)
+    monkeypatch.setattr(budget, "effects", counted_effects)
+    helpers = 16
+    source = "import keras\nfrom keras import layers\n" + "".join(f"""
+def visit_{i}(node, seen):
+    if node is None:
+        return seen
+    if isinstance(node, dict):
+        for key in node:
+            seen = visit_{(i + 1) % helpers}(node[key], seen)
+        return seen
+    if isinstance(node, (list, tuple)):
+        return [visit_{(i + 2) % helpers}(item, seen) for item in node]
+    seen.append(node)
+    return visit_{i}(node.children, seen)
+""" for i in range(helpers)) + "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+    analysis = analyse_source(source)
+    assert [m.variable for m in analysis.models] == ["model"]
+    assert visited[0] < steps // 10, visited[0]
+    assert lookups[0] < steps, lookups[0]
+
+
 def test_incremental_analysis_equals_full_analysis():
     """The server's incremental analysis replays statements: a loop stopped early must re-run
     once an edit makes what it binds read elsewhere, and a statement that spent its budget is

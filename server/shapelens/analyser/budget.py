@@ -64,7 +64,8 @@ _USER_CALLABLE = (UserFunction, BoundMethod, UserClass, Instance, LayerObj, Oper
 class Effects:
     """What a piece of code may change and read, seen from its text alone."""
 
-    __slots__ = ("stores", "roots", "chained", "via_layers", "loads", "callees", "exits", "yields", "params", "__weakref__")
+    __slots__ = ("stores", "roots", "chained", "via_layers", "loads", "callees", "exits", "yields", "params",
+                 "declared", "__weakref__")
 
     def __init__(self, node: ast.AST):
         self.stores: set = set()        # names bound (assigned, deleted, defined, imported, declared global)
@@ -76,6 +77,7 @@ class Effects:
         self.callees: list = []         # the ``func`` of every call
         self.exits = False              # return / raise / yield directly inside (not in a nested def)
         self.params: set = set()        # for a function: its parameters
+        self.declared: set = set()      # names in ``global`` / ``nonlocal`` statements, nested ones too
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             args = node.args
             self.params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
@@ -114,6 +116,7 @@ class Effects:
                 self.stores.add((node.asname or node.name).split(".")[0])
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 self.stores.update(node.names)
+                self.declared.update(node.names)
             inner = nested or (node is not top and isinstance(
                 node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
             if isinstance(node, ast.comprehension):
@@ -238,14 +241,18 @@ def _lookup(scope, name):
     return scope.lookup(name) if name is not None else MISSING
 
 
-def reached_functions(node: ast.AST, scope, limit: int = MAX_REACHED):
+def reached_functions(node: ast.AST, scope, limit: int = MAX_REACHED, cost: list[int] | None = None):
     """The user's functions (their syntax nodes and closures) the code may call, found through
-    the names it reads; None when there are too many to follow."""
+    the names it reads; None when there are too many to follow.  ``cost[0]`` grows by the names
+    looked up (the interpreter counts them as steps)."""
     found: dict = {}
     work = [(node, scope)]
     while work:
         code, where = work.pop()
-        for name in effects(code).loads:
+        loads = effects(code).loads
+        if cost is not None:
+            cost[0] += len(loads)
+        for name in loads:
             value = where.lookup(name) if where is not None else MISSING
             for fn in _functions_of(value):
                 if id(fn.node) not in found:
@@ -296,17 +303,18 @@ def keeps_summary(value, method) -> bool:
     return isinstance(model, FunctionalModel) or (isinstance(model, SequentialModel) and model.outputs is not None)
 
 
-def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
+def touched_names(node: ast.AST, scope, cost: list[int] | None = None) -> tuple[set, set, set]:
     """``(bound, mutated, retrained)``: names the code may have bound, names whose objects it may
     have changed in place, directly or through the user's functions it reaches (every name it
     reads when a reached function mutates one of its parameters), and names of Keras models and
     layers whose only change is ``name.trainable = ...`` (their rows stay, the trainable split of
     every model holding them is unknown).  Calls that leave a model's summary as it is
     (``model.predict(x)`` on a built model, ``keeps_summary``) change nothing.  Used to forget
-    what an interrupted statement or loop left half-done."""
+    what an interrupted statement or loop left half-done.  ``cost[0]`` grows by the names looked
+    up."""
     code = effects(node)
     bound = set(code.stores)
-    functions = reached_functions(node, scope)
+    functions = reached_functions(node, scope, cost=cost)
     if functions is None:       # too much to follow: anything may have changed
         return bound, {name for name, _ in code.roots if name is not None} | set(scope.module.vars), set()
     roots = [(name, method, _reach(code, name, method), scope) for name, method in code.roots]
@@ -317,8 +325,7 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
     loaded = set(code.loads).union(*(effects(fn.node).loads for fn in functions))
     for fn in functions:
         body = effects(fn.node)
-        declared = {n for stmt in ast.walk(fn.node) if isinstance(stmt, (ast.Global, ast.Nonlocal))
-                    for n in stmt.names}
+        declared = body.declared
         local = (body.stores | body.params) - declared
         bound |= declared
         receiver = _receiver(fn, loaded)
@@ -343,6 +350,8 @@ def touched_names(node: ast.AST, scope) -> tuple[set, set, set]:
                 retrains_aliases = True
     mutated: set = set()
     retrained: set = set()
+    if cost is not None:
+        cost[0] += len(roots)
     for name, method, reach, where in roots:
         if name is None:
             continue

@@ -370,7 +370,7 @@ class ExpressionsMixin(InterpreterBase):
                 return len(obj.shape) if isinstance(obj.shape, tuple) else UNKNOWN
             if obj.constant:                # a concrete array: ``x.T``, ``x.reshape(...)``
                 if attr not in ("size", "dtype"):
-                    npvalues.forget(obj)    # a view or a method that may change the items
+                    self.steps += npvalues.forget(obj)  # a view or a method that may change the items
                 found = arrays.array_attribute(obj, attr)
                 return BuiltinMethod(obj, attr) if found is MISSING else found
             return UNKNOWN

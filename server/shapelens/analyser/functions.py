@@ -121,7 +121,7 @@ class FunctionsMixin(InterpreterBase):
             self.callbacks_may_run(arguments, callables)
         if not isinstance(func, (UserFunction, BoundMethod, UserClass)) and not (
                 isinstance(func, BuiltinMethod) and func.receiver is None and func.name in _READ_ONLY):
-            npvalues.forget_arguments(positional, keywords)     # a call we don't follow may change arrays
+            self.steps += npvalues.forget_arguments(positional, keywords)   # a call we don't follow may change arrays
         if isinstance(func, KerasRef) and func.path.startswith("keras."):
             positional = [npvalues.keras_argument(v) for v in positional]
             keywords = {k: npvalues.keras_argument(v) for k, v in keywords.items()}
@@ -172,7 +172,7 @@ class FunctionsMixin(InterpreterBase):
             return UNKNOWN          # calling a generator function runs none of its body
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
-            npvalues.forget([positional, keywords])     # what the body would change is not known
+            self.steps += npvalues.forget([positional, keywords])   # what the body would change is not known
             return UNKNOWN
         scope = Scope(fn.closure, fn.closure.module)
         self.bind_parameters(fn, positional, keywords, scope, speculative)

@@ -143,9 +143,10 @@ def items(tensor: SymTensor):
     return [NumpyInt(v) for v in tensor.values] if tensor.values is not None else None
 
 
-def forget(value) -> None:
+def forget(value) -> int:
     """Forget the items of the known arrays in ``value`` (nested in lists, tuples and dicts; a
-    bounded walk: what it does not reach cannot be a literal-built array in practice)."""
+    bounded walk: what it does not reach cannot be a literal-built array in practice).  Returns
+    how many values it visited: the interpreter counts them as steps."""
     stack, seen = [value], 0
     while stack and seen < 4096:
         v = stack.pop()
@@ -156,14 +157,15 @@ def forget(value) -> None:
             stack.extend(v[:MAX_ITEMS])
         elif isinstance(v, dict):
             stack.extend(list(v.values())[:MAX_ITEMS])
+    return seen
 
 
 _LEAVES = frozenset({int, float, str, bool, type(None)})
 
 
-def forget_arguments(positional: list, keywords: dict) -> None:
+def forget_arguments(positional: list, keywords: dict) -> int:
     """``forget`` of a call's arguments (one bounded walk), without walking the usual plain ones:
-    numbers, strings and tensors."""
+    numbers, strings and tensors; how many nested values it visited."""
     nested = []
     for v in (*positional, *keywords.values()):
         kind = type(v)
@@ -171,8 +173,7 @@ def forget_arguments(positional: list, keywords: dict) -> None:
             v.values = None
         elif kind not in _LEAVES:
             nested.append(v)
-    if nested:
-        forget(nested)
+    return forget(nested) if nested else 0
 
 
 def keras_argument(value, depth: int = 0):

@@ -25,9 +25,9 @@ def plain(value, depth: int = 0) -> bool:
     if value is None or isinstance(value, (bool, int, float, str, range)):
         return True
     if isinstance(value, (tuple, list)):
-        if depth == 0 and oversized(value, 4096):
+        if depth >= 8 or len(value) > 64 or (depth == 0 and oversized(value, 4096)):
             return False
-        return depth < 8 and len(value) <= 64 and all(plain(v, depth + 1) for v in value)
+        return all(plain(v, depth + 1) for v in value)
     return False
 
 

@@ -61,7 +61,7 @@ class StatementsMixin(InterpreterBase):
     def stmt_AugAssign(self, stmt, scope):
         current = self.eval(_as_load(stmt.target), scope)
         value = self.binop(stmt.op, current, self.eval(stmt.value, scope), stmt)
-        npvalues.forget(current)        # in place: every alias of the array changes
+        self.steps += npvalues.forget(current)      # in place: every alias of the array changes
         self.assign(stmt.target, value, scope)
 
     def stmt_Return(self, stmt, scope):
@@ -132,7 +132,8 @@ class StatementsMixin(InterpreterBase):
         """Follow branches that may or may not run; names they change become ``?`` unless every
         branch agrees."""
         before = dict(scope.vars)
-        containers = _containers_changed_by(branches, scope)
+        containers, cost = _containers_changed_by(branches, scope)
+        self.steps += cost
         outcomes = []
         self.rec.uncertain += 1
         self.rec.branching += 1
@@ -302,7 +303,7 @@ class StatementsMixin(InterpreterBase):
             self.set_attribute(obj, target.attr, value)
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value, scope)
-            npvalues.forget(obj)
+            self.steps += npvalues.forget(obj)
             key = self.eval(target.slice, scope)
             if isinstance(obj, dict) and hashable(key):
                 obj[key] = value
@@ -423,13 +424,15 @@ def _as_load(target):
     return target
 
 
-def _containers_changed_by(branches, scope) -> list:
+def _containers_changed_by(branches, scope) -> tuple[list, int]:
     """The lists, dicts and sets the branches may change in place (held by a name, or by an
-    attribute of an instance a name holds), each with a shallow copy to compare afterwards."""
+    attribute of an instance a name holds), each with a shallow copy to compare afterwards; and
+    the names looked up to find them (steps: code reaching many functions is costly to branch on)."""
     mutated: set = set()
+    cost = [0]
     for body in branches:
         for stmt in body:
-            mutated |= touched_names(stmt, scope)[1]
+            mutated |= touched_names(stmt, scope, cost)[1]
     found = []
     for name in mutated:
         value = scope.lookup(name)
@@ -439,7 +442,7 @@ def _containers_changed_by(branches, scope) -> list:
         for place_name, attribute, item in places:
             if isinstance(item, (list, dict, set)):
                 found.append((place_name, attribute, item, _copy(item)))
-    return found
+    return found, cost[0]
 
 
 def _may_hold_layer(value, depth: int = 0) -> bool:
