@@ -248,6 +248,48 @@ def visit_{i}(node, seen):
     assert lookups[0] < steps, lookups[0]
 
 
+def test_recursion_in_a_branch_that_may_not_run_is_not_followed(monkeypatch):
+    """A recursive walker whose branches depend on values not known here (keras's own
+    ``variable_mapping.py`` is such a file): following its recursion ran both branches at every
+    level, 2 ** 40 paths cut by the step budget (3 s per analysis, so per keystroke, for 22
+    lines).  Recursion inside such a branch is not followed (the branch's merge forgets what it
+    may change): the body runs a few times, and no limit is reached."""
+    import shapelens.analyser.calls as calls
+    from shapelens.analyser import analyse_source
+
+    made = []
+    create = calls.create_layer
+    monkeypatch.setattr(calls, "create_layer", lambda *args, **kw: made.append(args[0]) or create(*args, **kw))
+    source = textwrap.dedent("""
+        import keras
+        from keras import layers
+
+        def collect(node, found, seen):
+            if id(node) in seen:
+                return
+            seen.add(id(node))
+            found.append(layers.Dense(2))
+            for child in node.children:
+                if isinstance(child, dict):
+                    collect_all(list(child.values()), found, seen)
+                else:
+                    collect(child, found, seen)
+
+        def collect_all(nodes, found, seen):
+            for node in nodes:
+                if isinstance(node, (list, tuple)):
+                    collect_all(node, found, seen)
+                else:
+                    collect(node, found, seen)
+
+        model = keras.Sequential([keras.Input((3,)), layers.Dense(4)])
+        """)
+    analysis = analyse_source(source)
+    assert [m.variable for m in analysis.models] == ["model"]
+    assert not [d for d in analysis.diagnostics if d.code == "analysis-limit"]
+    assert len(made) < 10, len(made)
+
+
 def test_incremental_analysis_equals_full_analysis():
     """The server's incremental analysis replays statements: a loop stopped early must re-run
     once an edit makes what it binds read elsewhere, and a statement that spent its budget is

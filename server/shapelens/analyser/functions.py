@@ -166,6 +166,15 @@ class FunctionsMixin(InterpreterBase):
             return self.call_builtin(func, positional, keywords, node)
         return UNKNOWN
 
+    def _branching_recursion(self, fn: UserFunction) -> bool:
+        """Whether calling ``fn`` now recurses from inside a branch that may not run, begun
+        within ``fn``'s own call (a recursive walker branching on unknown values).  A recursion
+        inside a branch begun outside it (``if flag: x = tower(x, 3)``) is followed."""
+        for index, (caller, _) in enumerate(self.stack):
+            if caller.node is fn.node:
+                return self.undecided[-1] > index
+        return False
+
     def invoke(self, fn: UserFunction, positional, keywords, node, speculative: bool = False):
         fn.calls += 1
         if not speculative and is_generator(fn.node, None if fn.foreign else self.rec.spans.lines):
@@ -173,6 +182,11 @@ class FunctionsMixin(InterpreterBase):
         if self.depth >= MAX_DEPTH:
             self.rec.limit(node, f"analysis stopped: call depth bound reached ({MAX_DEPTH} nested calls)")
             self.steps += npvalues.forget([positional, keywords])   # what the body would change is not known
+            return UNKNOWN
+        if self.undecided and self._branching_recursion(fn):
+            # not followed: each level would run both branches again (2 ** depth runs, 40 deep);
+            # the branches' merge forgets what they may change, this call included
+            self.steps += npvalues.forget([positional, keywords])
             return UNKNOWN
         scope = Scope(fn.closure, fn.closure.module)
         self.bind_parameters(fn, positional, keywords, scope, speculative)

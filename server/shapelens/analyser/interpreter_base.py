@@ -40,6 +40,8 @@ class InterpreterBase:
         self.outside_queries: dict[str, int] | None = None
         self.module_body: list[ast.stmt] | None = None    # the module's statements (for the loop check)
         self.depth = 0
+        self.undecided: list[int] = []     # per branch that may not run (``uncertain_branches``)
+                                            # under way: the calls under way when it began
         self.module_loader = module_loader
         self.import_depth = depth_of_import
         self.functions: list[UserFunction] = []

@@ -137,6 +137,7 @@ class StatementsMixin(InterpreterBase):
         outcomes = []
         self.rec.uncertain += 1
         self.rec.branching += 1
+        self.undecided.append(len(self.stack))
         try:
             for body in branches:
                 scope.vars.clear()
@@ -149,6 +150,7 @@ class StatementsMixin(InterpreterBase):
         finally:
             self.rec.uncertain -= 1
             self.rec.branching -= 1
+            self.undecided.pop()
         scope.vars.clear()
         names = dict.fromkeys(before)          # ordered: models keep their module order
         for outcome in outcomes:
