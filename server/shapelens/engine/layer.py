@@ -210,13 +210,14 @@ class Layer:
         """Call the layer on shapes (tensor arguments) and literals (everything else)."""
         key = self._call_key(positional, keywords)
         if key is not None:
-            replay: Replay | None = memo.CALLED.get(key)
+            replay: memo.Replay | None = memo.CALLED.get(key)
             if replay is not None:
-                return replay.on(self)
+                output, derivation = replay.on(self)
+                return Applied(output, derivation)
             before = dict(vars(self))
         applied = self._apply(positional, keywords)
         if key is not None:
-            Replay.remember(key, before, self, applied)
+            memo.Replay.remember(key, before, self, applied.output, applied.derivation)
         return applied
 
     def _call_key(self, positional: list[Any], keywords: dict[str, Any]) -> Any:
@@ -296,54 +297,12 @@ def create_layer(class_name: str, positional: list[Any], keywords: dict[str, Any
             pass
     made: Layer | None = memo.MADE.get(key) if key is not None else None
     if made is not None:
-        return _copy(made)
+        return memo.copy_layer(made)
     args = bind(cls.signature, positional, keywords, cls.keras_name)
     given_name = args.peek("name")
     layer = cls(args, name=given_name if isinstance(given_name, str) else name)
-    if key is not None and all(_shareable(v) for k, v in vars(layer).items() if k != "args"):
+    if key is not None and all(memo.shareable(v) for k, v in vars(layer).items() if k != "args"):
         layer.made_from = key
-        memo.MADE.put(key, _copy(layer))
+        memo.MADE.put(key, memo.copy_layer(layer))
     return layer
 
-
-def _shareable(value: Any) -> bool:
-    """A value layers made alike may share: an immutable literal or a ``ParamCount``."""
-    return type(value) is ParamCount or memo.keyable(value)
-
-
-def _copy(layer: L) -> L:
-    """A layer in the same state as ``layer``, with its own arguments (whose reads it records)."""
-    new = object.__new__(type(layer))
-    new.__dict__.update(vars(layer))
-    new.args = layer.args.copy()
-    return new
-
-
-@dataclass(frozen=True)
-class Replay:
-    """What a layer's first call left: the attributes it set, and its answer.  (The arguments it
-    read are in the key: they decide the defaults its derivation lists, and nothing reads them
-    after the first call.)"""
-
-    state: dict[str, Any]
-    lists: tuple[str, ...]      # attributes holding a list (a merge's input shapes): each layer gets its own
-    output: Shapes
-    derivation: Derivation
-
-    def on(self, layer: Layer) -> Applied:
-        layer.__dict__.update(self.state)
-        for name in self.lists:
-            setattr(layer, name, list(self.state[name]))
-        return Applied(self.output, self.derivation)
-
-    @staticmethod
-    def remember(key: Any, before: dict[str, Any], layer: Layer, applied: Applied) -> None:
-        """Remember this first call, if all it left can be shared with later layers or copied."""
-        after = vars(layer)
-        if any(k not in after for k in before) or not memo.keyable(applied.output):
-            return
-        state = {k: v for k, v in after.items() if k != "args" and (k not in before or before[k] is not v)}
-        lists = tuple(k for k, v in state.items() if type(v) is list and all(memo.keyable(x) for x in v))
-        if all(_shareable(v) for k, v in state.items() if k not in lists):
-            state.update((k, list(state[k])) for k in lists)
-            memo.CALLED.put(key, Replay(state, lists, applied.output, applied.derivation))

@@ -18,7 +18,8 @@ A rule is a pure function of the arguments and shapes it is given; the memo reli
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
 
 from .shape import UNKNOWN
 
@@ -64,6 +65,57 @@ def argument_key(value: Any) -> Any:
     if type(value) is list:
         return (_LIST, tuple([key_of(v) for v in value]))
     return key_of(value)
+
+
+def shareable(value: Any) -> bool:
+    """A value layers made alike may share: a keyable literal, or a frozen dataclass of them
+    (a ``ParamCount``)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return all(keyable(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return keyable(value)
+
+
+T = TypeVar("T")
+
+
+def copy_layer(layer: T) -> T:
+    """A layer in the same state as ``layer``: its attributes shared (``shareable``), its
+    ``args`` its own (they record the names a rule reads)."""
+    new = object.__new__(type(layer))
+    new.__dict__.update(vars(layer))
+    new.args = layer.args.copy()  # type: ignore[attr-defined]
+    return new
+
+
+@dataclasses.dataclass(frozen=True)
+class Replay:
+    """What a layer's first call left: the attributes it set, and its answer.  (The arguments it
+    read before are in the key: they decide the defaults its derivation lists; nothing reads them
+    after the first call.)"""
+
+    state: dict[str, Any]
+    lists: tuple[str, ...]      # attributes holding a list (a merge's input shapes): each layer gets its own
+    output: Any
+    derivation: Any
+
+    def on(self, layer: Any) -> tuple[Any, Any]:
+        """Leave on ``layer`` what the first call left; its output and derivation."""
+        layer.__dict__.update(self.state)
+        for name in self.lists:
+            setattr(layer, name, list(self.state[name]))
+        return self.output, self.derivation
+
+    @staticmethod
+    def remember(key: Any, before: dict[str, Any], layer: Any, output: Any, derivation: Any) -> None:
+        """Remember a first call, if all it left can be shared with later layers, or copied."""
+        after = vars(layer)
+        if any(k not in after for k in before) or not keyable(output):
+            return
+        state = {k: v for k, v in after.items() if k != "args" and (k not in before or before[k] is not v)}
+        lists = tuple(k for k, v in state.items() if type(v) is list and all(keyable(x) for x in v))
+        if all(shareable(v) for k, v in state.items() if k not in lists):
+            state.update((k, list(state[k])) for k in lists)
+            CALLED.put(key, Replay(state, lists, output, derivation))
 
 
 def arguments_key(positional: list[Any], keywords: dict[str, Any]) -> Any:
