@@ -67,57 +67,6 @@ def argument_key(value: Any) -> Any:
     return key_of(value)
 
 
-def shareable(value: Any) -> bool:
-    """A value layers made alike may share: a keyable literal, or a frozen dataclass of them
-    (a ``ParamCount``)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        return all(keyable(getattr(value, f.name)) for f in dataclasses.fields(value))
-    return keyable(value)
-
-
-T = TypeVar("T")
-
-
-def copy_layer(layer: T) -> T:
-    """A layer in the same state as ``layer``: its attributes shared (``shareable``), its
-    ``args`` its own (they record the names a rule reads)."""
-    new = object.__new__(type(layer))
-    new.__dict__.update(vars(layer))
-    new.args = layer.args.copy()  # type: ignore[attr-defined]
-    return new
-
-
-@dataclasses.dataclass(frozen=True)
-class Replay:
-    """What a layer's first call left: the attributes it set, and its answer.  (The arguments it
-    read before are in the key: they decide the defaults its derivation lists; nothing reads them
-    after the first call.)"""
-
-    state: dict[str, Any]
-    lists: tuple[str, ...]      # attributes holding a list (a merge's input shapes): each layer gets its own
-    output: Any
-    derivation: Any
-
-    def on(self, layer: Any) -> tuple[Any, Any]:
-        """Leave on ``layer`` what the first call left; its output and derivation."""
-        layer.__dict__.update(self.state)
-        for name in self.lists:
-            setattr(layer, name, list(self.state[name]))
-        return self.output, self.derivation
-
-    @staticmethod
-    def remember(key: Any, before: dict[str, Any], layer: Any, output: Any, derivation: Any) -> None:
-        """Remember a first call, if all it left can be shared with later layers, or copied."""
-        after = vars(layer)
-        if any(k not in after for k in before) or not keyable(output):
-            return
-        state = {k: v for k, v in after.items() if k != "args" and (k not in before or before[k] is not v)}
-        lists = tuple(k for k, v in state.items() if type(v) is list and all(keyable(x) for x in v))
-        if all(shareable(v) for k, v in state.items() if k not in lists):
-            state.update((k, list(state[k])) for k in lists)
-            CALLED.put(key, Replay(state, lists, output, derivation))
-
-
 def arguments_key(positional: list[Any], keywords: dict[str, Any]) -> Any:
     """The key of a call's arguments (keyword order included: it orders Keras's messages)."""
     return (tuple([argument_key(v) for v in positional]),
@@ -147,3 +96,60 @@ def clear() -> None:
     """Forget every remembered result."""
     MADE.entries.clear()
     CALLED.entries.clear()
+
+
+def shareable(value: Any) -> bool:
+    """A value layers made alike may share: a keyable literal, or a frozen dataclass of them
+    (a ``ParamCount``)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return all(keyable(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return keyable(value)
+
+
+def _replayable(value: Any) -> bool:
+    """A value a first call may leave and a replay give again: ``shareable``, or a list of
+    keyable values (a merge's input shapes), which each layer gets a copy of."""
+    if type(value) is list:
+        return all(keyable(item) for item in value)
+    return shareable(value)
+
+
+T = TypeVar("T")
+
+
+def copy_layer(layer: T) -> T:
+    """A layer in the same state as ``layer``: its attributes shared (``shareable``), its
+    ``args`` its own (they record the names a rule reads)."""
+    new = object.__new__(type(layer))
+    new.__dict__.update(vars(layer))
+    new.args = layer.args.copy()  # type: ignore[attr-defined]
+    return new
+
+
+@dataclasses.dataclass(frozen=True)
+class Replay:
+    """What a layer's first call left: the attributes it set, and its answer.  (The arguments it
+    read before are in the key: they decide the defaults its derivation lists; nothing reads them
+    after the first call.)"""
+
+    state: dict[str, Any]
+    output: Any
+    derivation: Any
+
+    def on(self, layer: Any) -> tuple[Any, Any]:
+        """Leave on ``layer`` what the first call left (a list: a copy of its own); its output and
+        derivation."""
+        for name, value in self.state.items():
+            setattr(layer, name, list(value) if type(value) is list else value)
+        return self.output, self.derivation
+
+    @staticmethod
+    def remember(key: Any, before: dict[str, Any], layer: Any, output: Any, derivation: Any) -> None:
+        """Remember a first call, if all it left can be given again to later layers."""
+        after = vars(layer)
+        if any(k not in after for k in before) or not keyable(output):
+            return
+        state = {k: v for k, v in after.items() if k != "args" and (k not in before or before[k] is not v)}
+        if all(_replayable(v) for v in state.values()):
+            CALLED.put(key, Replay({k: list(v) if type(v) is list else v for k, v in state.items()},
+                                   output, derivation))
