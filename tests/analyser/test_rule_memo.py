@@ -108,6 +108,24 @@ def test_a_repeated_layer_runs_its_rule_once(monkeypatch):
     memo.clear()
 
 
+def test_a_repeated_layer_counts_its_macs_once(monkeypatch):
+    """The same convolution on the same shape, made three times: its MACs are counted once, and
+    every call shows them: (3*3*3 * 8) MACs for each of the 32*32 positions."""
+    from shapelens.analyser import macs as analyser_macs
+
+    counts = []
+    count = analyser_macs.engine_call_macs
+    monkeypatch.setattr(analyser_macs, "engine_call_macs", lambda *a: counts.append(1) or count(*a))
+    memo.clear()
+    source = "\n".join(["import keras", "from keras import layers", "x = keras.Input((32, 32, 3))"]
+                       + ["y = layers.Conv2D(8, 3, padding='same')(x)"] * 3)
+    analysis = analyse_source(source)
+    macs = [r.macs for s in analysis.sites.values() for r in s.results if r.class_name == "Conv2D"]
+    assert macs == [3 * 3 * 3 * 8 * 32 * 32] * 3
+    assert len(counts) == 1
+    memo.clear()
+
+
 def _watcher(monkeypatch, made, called):
     """A rule registered for the test: its constructor keeps ``made()``, its first call
     ``called([input_shape])``."""

@@ -219,23 +219,29 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
                 first_build: bool | None = None):
     """``layer(*positional, **keywords)`` on symbolic tensors; returns the output structure
     (``first_build``: this call builds the layer, when its own ``build`` already ran)."""
-    inputs = tensors_in(positional) + tensors_in(keywords)
-    if _unseen_input(positional, keywords) and not is_private(inputs):
-        inputs.append(unseen_tensor())      # a tensor from a part of the graph we cannot see
+    single = positional[0] if len(positional) == 1 and not keywords else None
+    if type(single) is SymTensor:           # the usual call, ``layer(x)``, without the walks below
+        inputs = [single]
+        engine_pos: list = [to_engine(single)]
+        engine_kw: dict = {}
+    else:
+        inputs = tensors_in(positional) + tensors_in(keywords)
+        if _unseen_input(positional, keywords) and not is_private(inputs):
+            inputs.append(unseen_tensor())      # a tensor from a part of the graph we cannot see
+        engine_pos = [to_engine(v) for v in positional]
+        engine_kw = {k: to_engine(v) for k, v in keywords.items()}
     if first_build is None:
         first_build = op.engine.weights is None
-    engine_pos = [to_engine(v) for v in positional]
-    engine_kw = {k: to_engine(v) for k, v in keywords.items()}
     try:
         applied = op.engine.apply(engine_pos, engine_kw)
-        output, derivation = applied.output, applied.derivation
+        output, derivation, key = applied.output, applied.derivation, applied.key
     except ShapeError as error:
         rec.error(site, error.code, error.message)
-        output, derivation = UNKNOWN, None
+        output, derivation, key = UNKNOWN, None, None
         if op.engine.weights is None:
             op.engine.weights = NO_PARAMS
     except Exception:  # noqa: BLE001 - a rule bug gives "?", never a crash
-        output, derivation = UNKNOWN, None
+        output, derivation, key = UNKNOWN, None, None
         if op.engine.weights is None:
             op.engine.weights = UNKNOWN_PARAMS
     mask = inputs[0].mask if inputs else None
@@ -244,7 +250,7 @@ def apply_layer(rec: Recorder, op: LayerObj, positional: list, keywords: dict, s
     node = new_node(op, inputs) or _Detached()
     node.outputs = wrap_output(output, node)
     node.replay = ("layer", positional, keywords)
-    node.macs = call_macs(op, engine_pos, engine_kw, output)
+    node.macs = call_macs(op, engine_pos, engine_kw, output, key)
     propagate_mask(rec, op, inputs, mask, node.outputs, site)
     if first_build:
         for prefix in BUILD_CREATES.get(op.engine.keras_name, ()):

@@ -9,6 +9,7 @@ made while it was traced (``Recorder.traces``).  The definitions are in ``docs/m
 
 from __future__ import annotations
 
+from ..engine import memo
 from ..engine.layer import REGISTRY
 from ..engine.macs import ZERO_MAC_LAYERS, layer_macs, op_macs, total_macs
 from ..engine.shape import UNKNOWN
@@ -20,14 +21,21 @@ _ATTENTION = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttentio
 _MAX_DEPTH = 8
 
 
-def call_macs(op: LayerObj, positional: list, keywords: dict, output):
+def call_macs(op: LayerObj, positional: list, keywords: dict, output, key=None):
     """One layer call's MACs, from the engine arguments it was called with and its output (a
-    subclass of a built-in layer: its parent's, unless it overrides ``call``)."""
+    subclass of a built-in layer: its parent's, unless it overrides ``call``).  ``key``: the
+    memo's key of the call (``Applied.key``), under which a repeated layer's count is remembered."""
     name = op.engine.keras_name
     instance = getattr(op, "instance", None)
     if instance is not None and instance.cls.lookup("call") is not MISSING:
         return UNKNOWN
-    return engine_call_macs(name, op.engine.args, positional, keywords, output)
+    if key is None or not memo.ENABLED:
+        return engine_call_macs(name, op.engine.args, positional, keywords, output)
+    macs = memo.MACS.get(key)
+    if macs is None:
+        macs = engine_call_macs(name, op.engine.args, positional, keywords, output)
+        memo.MACS.put(key, macs)
+    return macs
 
 
 def engine_call_macs(name: str, args, positional: list, keywords: dict, output):

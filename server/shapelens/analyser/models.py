@@ -217,76 +217,77 @@ class SubclassModel(ModelObj):
 
 
 def map_graph(inputs: list, outputs: list):
-    """Keras's ``map_graph``: operations ordered by decreasing depth, then traversal order."""
-    finished, in_progress = set(), set()
+    """Keras's ``map_graph``: operations ordered by decreasing depth, then traversal order.
+    (Nodes, operations and tensors hash by identity: they are their own keys.)"""
+    finished: set = set()
+    in_progress: set = set()
     ordered_nodes: list[Node] = []
-    op_index: dict[int, int] = {}
-    ops_by_id: dict[int, Operation] = {}
+    op_index: dict = {}                 # operation -> traversal order
     input_ids = {id(t) for t in inputs}
 
-    def visit(tensor) -> None:
-        stack = [(tensor, False)]
+    for out in outputs:
+        stack = [(out, False)]
         while stack:
             t, done = stack.pop()
-            if not isinstance(t, SymTensor) or t.node is None:
+            if type(t) is not SymTensor and not isinstance(t, SymTensor):
                 continue
             node = t.node
+            if node is None:
+                continue
             if done:
-                if id(node) not in finished:
-                    finished.add(id(node))
-                    in_progress.discard(id(node))
+                if node not in finished:
+                    finished.add(node)
+                    in_progress.discard(node)
                     ordered_nodes.append(node)
                 continue
-            if id(node) in finished or id(node) in in_progress:
+            if node in finished or node in in_progress:
                 continue
             if not node.is_input and id(t) in input_ids:
-                finished.add(id(node))
+                finished.add(node)
                 continue
             op = node.operation
-            if id(op) not in op_index:
-                op_index[id(op)] = len(op_index)
-                ops_by_id[id(op)] = op
-            in_progress.add(id(node))
+            if op not in op_index:
+                op_index[op] = len(op_index)
+            in_progress.add(node)
             stack.append((t, True))
             if not node.is_input:
                 for parent in reversed(node.inputs):
                     stack.append((parent, False))
 
-    for out in outputs:
-        visit(out)
-
-    in_graph = {id(n) for n in ordered_nodes}
-    node_depth: dict[int, int] = {}
-    op_depth: dict[int, int] = {}
+    in_graph = set(ordered_nodes)
+    node_depth: dict = {}
+    op_depth: dict = {}
     for node in reversed(ordered_nodes):
-        depth = node_depth.setdefault(id(node), 0)
-        depth = max(depth, op_depth.get(id(node.operation), 0))
-        op_depth[id(node.operation)] = depth
-        node_depth[id(node)] = depth
-        for parent in node.parents():
-            if id(parent) in in_graph:
-                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+        depth = node_depth.setdefault(node, 0)
+        op = node.operation
+        known = op_depth.get(op, 0)
+        if known > depth:
+            depth = node_depth[node] = known
+        op_depth[op] = depth
+        for tensor in node.inputs:
+            parent = tensor.node
+            if parent is not None and parent in in_graph and node_depth.get(parent, 0) < depth + 1:
+                node_depth[parent] = depth + 1
     for t in inputs:
         if isinstance(t, SymTensor) and t.node is not None and t.node.is_input:
             op = t.node.operation
-            if id(op) not in op_depth:
-                op_depth[id(op)] = 0
-                op_index[id(op)] = -1
-                ops_by_id[id(op)] = op
-                node_depth[id(t.node)] = 0
+            if op not in op_depth:
+                op_depth[op] = 0
+                op_index[op] = -1
+                node_depth[t.node] = 0
                 ordered_nodes.append(t.node)
 
     by_depth: dict[int, list] = defaultdict(list)
-    for op_id, depth in op_depth.items():
-        by_depth[depth].append(ops_by_id[op_id])
+    for op, depth in op_depth.items():
+        by_depth[depth].append(op)
     operations = []
     for depth in sorted(by_depth, reverse=True):
-        operations.extend(sorted(by_depth[depth], key=lambda op: op_index[id(op)]))
+        operations.extend(sorted(by_depth[depth], key=op_index.__getitem__))
     nodes_by_depth: dict[int, list] = defaultdict(list)
-    node_by_id = {id(n): n for n in ordered_nodes}
-    for node_id, depth in node_depth.items():
-        if node_id in node_by_id:
-            nodes_by_depth[depth].append(node_by_id[node_id])
+    listed = set(ordered_nodes)
+    for node, depth in node_depth.items():
+        if node in listed:
+            nodes_by_depth[depth].append(node)
     return operations, nodes_by_depth
 
 

@@ -73,6 +73,8 @@ class Applied:
 
     output: Shapes                 # a shape, a list/tuple of shapes, or UNKNOWN
     derivation: Derivation = field(default_factory=Derivation)
+    key: Any = None                # the memo's key of this first call (None: not keyable), which
+                                   # decides everything the call's MACs depend on too
 
 
 @lru_cache(maxsize=1024)
@@ -213,11 +215,12 @@ class Layer:
             replay: memo.Replay | None = memo.CALLED.get(key)
             if replay is not None:
                 output, derivation = replay.on(self)
-                return Applied(output, derivation)
+                return Applied(output, derivation, key)
             before = dict(vars(self))
         applied = self._apply(positional, keywords)
         if key is not None:
             memo.Replay.remember(key, before, self, applied.output, applied.derivation)
+            applied.key = key
         return applied
 
     def _call_key(self, positional: list[Any], keywords: dict[str, Any]) -> Any:

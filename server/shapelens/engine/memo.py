@@ -4,7 +4,8 @@ Real models repeat themselves: ResNet stages stack the same block, a transformer
 a file often builds several models with one helper.  A layer made with the same arguments, and first
 called on the same shapes, gets the same answer.  So ``create_layer`` copies the layer it made
 before, and ``Layer.apply`` replays what the first call left on it, instead of binding, validating
-and running the rule again.
+and running the rule again.  The call's key (``Applied.key``) also keys its MACs, which depend on
+nothing else (``analyser/macs.call_macs``).
 
 Only what can be keyed exactly is remembered, types included (``1``, ``True`` and ``1.0`` are
 equal as dict keys, and Keras treats them differently): ``int``, ``str``, ``bool``, ``float`` (by
@@ -91,12 +92,14 @@ class Table:
 
 MADE = Table()      # (class, name, arguments) -> a pristine layer to copy
 CALLED = Table()    # (made key, trainable, arguments read, call arguments) -> a Replay
+MACS = Table()      # the same key as ``CALLED`` -> the call's MACs (``engine.macs.layer_macs``)
 
 
 def clear() -> None:
     """Forget every remembered result."""
     MADE.entries.clear()
     CALLED.entries.clear()
+    MACS.entries.clear()
 
 
 def shareable(value: Any) -> bool:
