@@ -137,6 +137,29 @@ def test_a_comment_typed_into_a_function_reruns_nothing():
         assert _summary(outcome) == _summary(analyse(edited))
 
 
+@pytest.mark.parametrize("old, new, same_code", [
+    ("(x)  # wide", "(x)  # wider", True),               # a comment
+    ("width *2", "width* 2", True),                       # spaces the parser does not keep
+    ("use_bias=True", "use_bias=None", False),           # a value, at the same columns
+    ("width *2", "width *3", False),
+])
+def test_an_edit_that_leaves_the_code_as_it_was_reruns_nothing(old, new, same_code):
+    """An edit that leaves a statement parsing to the same tree, positions included, runs
+    nothing again; any other edit, even one that keeps every column, runs it again (and the
+    result is a full analysis's either way)."""
+    text = ("import keras\nfrom keras import layers\n\n\ndef block(x, width):\n"
+            "    x = layers.Dense(width *2, use_bias=True)(x)  # wide\n    return layers.Dropout(0.5)(x)\n\n\n"
+            "inputs = keras.Input((8,))\nmodel = keras.Model(inputs, block(inputs, 4))\n")
+    analyser = IncrementalAnalysis()
+    before = analyser.update(text)
+    edited = text.replace(old, new)
+    assert edited != text
+    outcome = analyser.update(edited)
+    assert (outcome.rerun_statements == 0) == same_code
+    assert _summary(outcome) == _summary(analyse(edited))
+    assert (_summary(outcome) == _summary(before)) == same_code
+
+
 def test_a_hash_inside_a_string_is_code():
     """A ``#`` inside a string starts no comment: what follows it is code, and changing it runs
     the statement again (a layer's name here)."""

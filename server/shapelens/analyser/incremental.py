@@ -37,8 +37,6 @@ per open document.
 from __future__ import annotations
 
 import ast
-import io
-import tokenize
 import weakref
 from bisect import bisect_left
 from collections import defaultdict
@@ -79,25 +77,43 @@ def _key(stmt, lines: list) -> str:
 
 def _comments_only(records: list, statements: list, keys: list) -> bool:
     """Whether ``statements`` (with ``keys``) are ``records``' statements with only comments
-    changed, on the same lines (then their code is in the same columns too)."""
+    changed, on the same lines: they parse to the same trees, every position included (spaces
+    the parser does not keep may differ too; the analysis sees neither)."""
     if not records or len(records) != len(statements):
         return False
     for record, stmt, key in zip(records, statements, keys):
         if (record.first_line, _last_line(record.node)) != (_first_line(stmt), _last_line(stmt)):
             return False
-        if key != record.key and _code(key) != _code(record.key):
+        if key != record.key and not _same_tree(stmt, record.node):
             return False
     return True
 
 
-def _code(text: str) -> list | None:
-    """``text``'s tokens without its comments (None when it does not tokenize)."""
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
-        return [(t.type, t.string, t.start, t.end) for t in tokens
-                if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)]
-    except (tokenize.TokenError, SyntaxError, ValueError):
-        return None
+def _same_tree(a: ast.AST, b: ast.AST) -> bool:
+    """Whether two syntax trees are equal, node types, fields and positions included (values by
+    type too: ``1``, ``1.0`` and ``True`` differ).  A walk, not ``ast.dump``: a 1,400-line class
+    compares in a few milliseconds, where tokenizing its text twice took 55."""
+    left: list = [a]
+    right: list = [b]
+    while left:
+        x, y = left.pop(), right.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, ast.AST):
+            for name in x._fields:
+                left.append(getattr(x, name, None))
+                right.append(getattr(y, name, None))
+            for name in x._attributes:
+                if getattr(x, name, None) != getattr(y, name, None):
+                    return False
+        elif type(x) is list:
+            if len(x) != len(y):
+                return False
+            left.extend(x)
+            right.extend(y)
+        elif x != y:
+            return False
+    return True
 
 
 # weak: the cache must not keep the statements alive (holding up to 20,000 of them, the earlier
@@ -510,11 +526,9 @@ class IncrementalAnalysis:
         end_new = end_old + delta
         if end_new < start - 1 or start > prefix + 1 or end_old < old_end:
             return None
-        tree, _ok, repaired = parse_with_recovery("".join(original[start - 1:end_new]))
+        tree, _ok, repaired = parse_with_recovery("".join(original[start - 1:end_new]), start)
         if tree is None:
             return None
-        if start > 1:
-            ast.increment_lineno(tree, start - 1)
         lines = self.lines[:start - 1] + repaired + self.lines[end_old:]
         if len(lines) != len(original):
             return None

@@ -46,15 +46,19 @@ def parse_with_recovery(source: str):
     return tree, syntax_ok
 
 
-def parse_lines(source: str):
-    """``parse_with_recovery``, also returning the lines as repaired."""
+def parse_lines(source: str, first_line: int = 1):
+    """``parse_with_recovery``, also returning the lines as repaired.  ``first_line``: the line
+    ``source`` starts at in its file (a slice of it), which the tree's positions count from."""
     text = source.replace("\x00", " ")
     lines = split_lines(text)
+    padding = "\n" * (first_line - 1)    # blank lines cost the parser next to nothing, where
+                                         # moving a tree's positions (``ast.increment_lineno``)
+                                         # walked it in Python
     syntax_ok = True
     repairs = max(2, min(MAX_REPAIRS, REPAIR_BUDGET // max(len(text), 1)))
     for _ in range(repairs):
         try:
-            return _parse("".join(lines)), syntax_ok, lines
+            return _parse(padding + "".join(lines)), syntax_ok, lines
         except (RecursionError, MemoryError):
             # an expression too deep for Python's parser: drop the longest line and go on
             syntax_ok = False
@@ -68,8 +72,8 @@ def parse_lines(source: str):
             return None, False, lines
         except SyntaxError as error:
             syntax_ok = False
-            line = error.lineno
-            if not line or line > len(lines):
+            line = error.lineno - (first_line - 1) if error.lineno else None
+            if not line or line < 0 or line > len(lines):
                 line = len(lines)
             if line <= 0 or not lines:
                 return None, False, lines
