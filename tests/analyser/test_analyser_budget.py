@@ -128,11 +128,57 @@ def test_snippet_matches_keras(name, tmp_path):
     assert_models_match_keras(_write(tmp_path, name, SNIPPETS[name]))
 
 
-def test_budget_note_is_at_the_statement_that_spent_it(tmp_path):
+def test_budget_note_is_at_the_statement_that_spent_it(tmp_path, monkeypatch):
+    """(A loop that keeps giving new results all the way would do the same: one that Keras runs
+    quickly enough for this test gives none, so the quiet-loop stop is put out of the way.)"""
+    from shapelens.analyser import budget
+
+    monkeypatch.setattr(budget, "QUIET_STEPS", 10 ** 9)
     mine = assert_models_match_keras(_write(tmp_path, "budget", SNIPPETS["budget_per_statement"]))
     notes = _notes(mine)
     assert [n["line"] for n in notes] == [4], notes
     assert "the next statements are analysed" in notes[0]["message"]
+
+
+def test_a_loop_that_gives_nothing_new_stops_early(tmp_path):
+    """The same loop gives no new result for 100,000 steps: it stops there, with its own note,
+    long before the statement's budget (1,000,000 steps) is spent."""
+    mine = assert_models_match_keras(_write(tmp_path, "budget", SNIPPETS["budget_per_statement"]))
+    notes = _notes(mine)
+    assert [n["line"] for n in notes] == [4], notes
+    assert notes[0]["message"].startswith("analysis stopped: loop stopped after "), notes
+
+
+def test_simulation_loops_leave_the_file_analysed(tmp_path):
+    """Simulation loops whose results are read later (not inert), each spending the budget of a
+    statement before: they stop once they give nothing new, what they change is ``?``, and the
+    models after them are analysed (three such loops used to spend the file's whole budget)."""
+    loops = "".join(f"""
+        totals_{k} = []
+        for episode in range(400):
+            reward = 0
+            for step in range(300):
+                reward += policy(step - 150)
+            totals_{k}.append(reward)
+        """ for k in range(4))
+    source = """
+        import keras
+        from keras import layers
+
+        def policy(observation):
+            return 0 if observation < 0 else 1
+        """ + loops + """
+        inputs = keras.Input((6,))
+        model = keras.Model(inputs, layers.Dense(len(totals_0) // 100)(inputs))
+        later = keras.Sequential([keras.Input((3,)), layers.Dense(4), layers.Dense(1)])
+        """
+    mine = _no_wrong_number(_write(tmp_path, "simulation", source))
+    notes = _notes(mine)
+    assert len(notes) == 4 and all("loop stopped after" in n["message"] for n in notes), notes
+    dense = mine["models"][0]["layers"][-1]
+    assert dense["params"] is None, dense
+    assert [row[1:] for row in row_tuples(mine["models"][1])] == [
+        ("Dense", "(None, 4)", 16), ("Dense", "(None, 1)", 5)]
 
 
 @pytest.mark.parametrize("name", ["inert_loops", "generator_function_not_run"])
@@ -806,3 +852,30 @@ def test_a_method_that_may_change_another_object_still_forgets_it(tmp_path, chan
     source = VOCABULARY.replace("CHANGE", loop).replace("\n    vocabulary = Vocabulary", builder, 1)
     mine = _no_wrong_split(_write(tmp_path, "changing", source), missing={"holder"})
     assert [m["name"] for m in mine["models"]] == ["decoder"]
+
+
+def test_a_comprehension_that_gives_nothing_new_stops_early(tmp_path):
+    """A comprehension that calls a helper for each item stops like a loop: its value is ``?``
+    (so is what its calls may change), with a note, and the code after it is analysed."""
+    source = """
+        import keras
+        from keras import layers
+
+        def walk(steps):
+            total = 0
+            for i in range(steps):
+                total += i % 3
+            return total
+
+        samples = [walk(40) for _ in range(5000)]
+        more = [walk(40) for _ in range(5000)]
+        inputs = keras.Input((6,))
+        model = keras.Model(inputs, layers.Dense(len(samples) // 1000)(inputs))
+        later = keras.Sequential([keras.Input((3,)), layers.Dense(4)])
+        """
+    mine = _no_wrong_number(_write(tmp_path, "comprehension", source))
+    notes = _notes(mine)
+    assert [n["line"] for n in notes] == [10, 11], notes
+    assert all("comprehension stopped after" in n["message"] for n in notes), notes
+    assert mine["models"][0]["layers"][-1]["params"] is None
+    assert [row[1:] for row in row_tuples(mine["models"][1])] == [("Dense", "(None, 4)", 16)]

@@ -159,3 +159,97 @@ def test_a_known_loop_keeps_exact_names_and_rows(tmp_path):
     assert_models_match_keras(path)
     (model,) = ours(path)["models"]
     assert model["rows_complete"] is True
+
+
+# A call that may return before its end (a ``return`` in an undecided ``if``, or in a loop stopped
+# part-way at its bound) returns Keras's value only where every way it may end agrees; elsewhere
+# ``?``, never the value of the way it happened to be followed to the end.
+EARLY_RETURNS = {
+    "return_in_undecided_if": """
+        import sys
+        import keras
+        from keras import layers
+
+        def width(wide):
+            if wide:
+                return 5
+            return 3
+
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(width(len(sys.argv) > 5))(inputs))
+        """,
+    "return_in_a_loop_stopped_at_its_bound": """
+        import keras
+        from keras import layers
+
+        def first_square_over(limit):
+            for i in range(10 ** 6):
+                if i * i > limit:
+                    return i
+            return 0
+
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(first_square_over(10 ** 9) % 7 + 1)(inputs))
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(EARLY_RETURNS))
+def test_a_return_that_may_not_happen_leaves_the_result_unknown(name, tmp_path):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(EARLY_RETURNS[name]).lstrip(), encoding="utf-8")
+    real = keras_report(path)
+    assert real.get("error") is None, real.get("error")
+    (keras_model,) = real["models"]
+    (model,) = ours(path)["models"]
+    assert [row["class"] for row in model["layers"]] == [row["class"] for row in keras_model["layers"]]
+    for our_row, keras_row in zip(model["layers"], keras_model["layers"]):
+        assert _consistent(keras_row, our_row), (our_row, keras_row)
+    dense = model["layers"][-1]
+    assert dense["output_shape"] == "(None, ?)" and dense["params"] is None, dense
+    assert model["total_params"] is None
+
+
+def test_every_way_of_ending_agreeing_keeps_the_result(tmp_path):
+    """Branches that all return (one raising) end the call there with what they agree on; a
+    tensor returned early and one returned at the end keep the dims they share."""
+    from shapelens.analyser import analyse_source
+
+    source = textwrap.dedent("""
+        import sys
+        import keras
+        from keras import layers
+
+        def width(wide):
+            if wide:
+                return 6
+            else:
+                return 6
+            return 1
+
+        def pick(wide):
+            if wide:
+                return 6
+            raise ValueError("narrow")
+
+        def head(x, wide):
+            if wide:
+                return layers.Dense(6)(x)
+            return layers.Dense(6, use_bias=False)(x)
+
+        inputs = keras.Input((4,))
+        a = layers.Dense(width(len(sys.argv) > 5))(inputs)
+        b = layers.Dense(pick(len(sys.argv) > 5))(inputs)
+        c = layers.Dense(2)(head(inputs, len(sys.argv) > 5))
+        """)
+    analysis = analyse_source(source)
+    lines = source.split("\n")
+
+    def result(variable):
+        line = next(i for i, text in enumerate(lines, 1) if text.startswith(f"{variable} = "))
+        (site,) = [s for s in analysis.sites.values() if s.span.line == line and s.kind == "layer"]
+        return site.results[-1].output, site.results[-1].params.total
+
+    assert result("a") == ((None, 6), 30)
+    assert result("b") == ((None, 6), 30)
+    assert result("c") == ((None, 2), 14)

@@ -16,6 +16,14 @@ classes, its last iteration built no layer and recorded no call, and every name 
 mutates is ``?`` or is read nowhere outside the loop (nor is a model collected at module level), or
 holds a concrete array (NumPy data), which then becomes ``?``.
 A loop that builds layers (``for f in [32, 64]: x = layers.Conv2D(f, 3)(x)``) is unrolled exactly.
+
+A loop that others can observe, but that runs ``QUIET_STEPS`` steps without naming a layer or
+recording a call that results keep (a simulation, a naive matrix product, data preparation on
+literals; a site keeps the results of its first 64 calls), stops there
+(``Interpreter.loop_is_quiet``), as a loop stops at its iteration bound: with a note, and what it
+binds or mutates becomes ``?``.  Such a loop used to spend the whole statement's budget, and three
+of them the file's, so that the models after them were lost.  A loop stopped part-way that may
+``return`` leaves its call's result ``?`` and the rest of the call uncertain (``may_return``).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import weakref
 from collections import Counter
 
 from ..engine.shape import UNKNOWN
-from .control import Scope
+from .control import QUIET_STEPS, Scope
 from .interpreter_base import InterpreterBase
 from .models import FunctionalModel, ModelObj, SequentialModel, SubclassModel
 from .values import MISSING, BoundMethod, Instance, LayerObj, Operation, Partial, SymTensor, UserClass, UserFunction
@@ -550,9 +558,14 @@ def _mark_holders(changed: list, scope, flag: str) -> None:
 class BudgetMixin(InterpreterBase):
     """The interpreter's side: statement budgets and the inert-loop check."""
 
+    news_seen = -1           # ``Recorder.news`` when a loop last looked (``loop_is_quiet``)
+    quiet_since = 0          # the steps when it last changed
+
     def begin_statement(self) -> None:
         """A fresh budget for the next top-level statement (never past the global cap)."""
         self.step_limit = min(self.steps + self.stmt_steps, self.max_steps)
+        self.rec.calls_here = {}
+        self.news_seen, self.quiet_since = self.rec.news, self.steps    # (``loop_is_quiet``)
 
     def statement_limit(self, stmt: ast.stmt, scope) -> bool:
         """The statement spent its budget: forget what it may have half-changed and note it.
@@ -613,6 +626,17 @@ class BudgetMixin(InterpreterBase):
         for name in arrays:             # its value after further iterations is not known
             scope.vars[name] = UNKNOWN
         return True
+
+    def loop_is_quiet(self, start: int) -> bool:
+        """Whether a loop begun at ``start`` (its steps then) has run ``QUIET_STEPS`` steps since,
+        and since a layer was last named or a call recorded that results keep (``Recorder.news``,
+        as the checks of every loop see it: an outer loop counts from the news its inner loops saw
+        last), and may stop part-way (see the module docstring)."""
+        news = self.rec.news
+        if news != self.news_seen:
+            self.news_seen, self.quiet_since = news, self.steps
+            return False
+        return self.steps - max(start, self.quiet_since) >= QUIET_STEPS
 
     def _unobserved(self, name, value, code: Effects, scope) -> bool:
         """Whether a further change of ``name`` inside the loop could be seen by no one: it is

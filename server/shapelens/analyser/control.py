@@ -22,6 +22,7 @@ LAYER_COST = 100             # a layer built or called counts as this many steps
 CALL_COST = 25               # so does a call of the user's own functions and classes
 MAX_LOOP = 10_000            # iterations of one loop
 INERT_AFTER = 64             # exact iterations before a loop may stop as inert (see budget.py)
+QUIET_STEPS = 100_000        # steps a loop may run without naming a layer or recording a call (budget.py)
 # nested calls of user functions: one level costs 8-20 of Python's frames (measured: a plain
 # helper 8, a method 11, a call inside an expression 14, inside a comprehension 18, inside
 # for/with/try 20), so 40 levels stay under Python's default limit of 1000 with room for the CLI or
@@ -51,6 +52,17 @@ class Return(Exception):
 
     def __init__(self, value):
         self.value = value
+
+
+class MaybeReturns:
+    """What a call under way may have returned before its end: the values returned in branches
+    that may not have run (``uncertain_branches``), ``?`` for a loop with a ``return`` stopped
+    part-way.  Once there is one, the rest of its body may not run either."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: list = []
 
 
 class Break(Exception):

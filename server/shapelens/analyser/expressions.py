@@ -9,6 +9,7 @@ import operator
 
 from ..engine.shape import UNKNOWN, Unknown
 from . import arrays, calls, npvalues, op_calls
+from .budget import forget_touched
 from .control import EXPR_HANDLERS, MAX_LOOP, Limit, Scope
 from .interpreter_base import InterpreterBase
 from .models import ModelObj
@@ -412,10 +413,11 @@ class ExpressionsMixin(InterpreterBase):
     def comprehension(self, node, scope, produce):
         inner = Scope(scope, scope.module)
         results = []
-        complete = self._comp(node.generators, 0, inner, produce, results)
+        complete = self._comp(node, 0, inner, produce, results, self.steps)
         return results if complete else UNKNOWN
 
-    def _comp(self, generators, index, scope, produce, results) -> bool:
+    def _comp(self, node, index, scope, produce, results, start: int) -> bool:
+        generators = node.generators
         if index == len(generators):
             results.append(produce(scope))
             return True
@@ -429,6 +431,12 @@ class ExpressionsMixin(InterpreterBase):
             if count > MAX_LOOP or len(results) > MAX_SEQUENCE:
                 self.rec.limit(gen.iter, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
                 return False
+            if self.loop_is_quiet(start):     # its value is ``?``; what its calls change too
+                self.rec.limit(node, f"analysis stopped: comprehension stopped after {len(results):,} "
+                                     "items that built no layer and gave no new result (its value and "
+                                     "what it changes are unknown)")
+                forget_touched(node, scope)
+                return False
             self.assign(gen.target, item, scope)
             ok = True
             for cond in gen.ifs:
@@ -438,7 +446,7 @@ class ExpressionsMixin(InterpreterBase):
                 if not t:
                     ok = False
                     break
-            if ok and not self._comp(generators, index + 1, scope, produce, results):
+            if ok and not self._comp(node, index + 1, scope, produce, results, start):
                 return False
         return True
 

@@ -10,7 +10,7 @@ from ..engine.layer import to_snake_case
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
 from .budget import built_unseen, effects, is_generator, reached_functions
-from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, Return, Scope, Stop
+from .control import CALL_COST, LAYER_COST, MAX_DEPTH, Break, Continue, MaybeReturns, Return, Scope, Stop
 from .interpreter_base import InterpreterBase
 from .keras_api import classify
 from .models import ModelObj, SubclassModel
@@ -196,6 +196,8 @@ class FunctionsMixin(InterpreterBase):
             self.rec.anchor, self.rec.anchor_name = node, getattr(fn.node, "name", "<lambda>")
         self.depth += 1
         self.stack.append((fn, scope))
+        returns = MaybeReturns()
+        self.returns.append(returns)
         try:
             if isinstance(fn.node, ast.Lambda):
                 result = self.eval(fn.node.body, scope)
@@ -207,6 +209,8 @@ class FunctionsMixin(InterpreterBase):
                     result = ret.value
                 except Stop:
                     result = UNKNOWN
+                    if returns.values:      # the way to the end raises: it returned earlier
+                        result = returns.values.pop()
                 except (Break, Continue):
                     result = UNKNOWN
         except RecursionError:
@@ -215,9 +219,15 @@ class FunctionsMixin(InterpreterBase):
         finally:
             self.depth -= 1
             self.stack.pop()
+            self.returns.pop()
+            if returns.values:            # the rest of the body ran as code that may not run
+                self.rec.uncertain -= 1
+                self.rec.branching -= 1
             if entering_foreign:
                 self.rec.foreign -= 1
                 self.rec.anchor = None
+        if returns.values:                # it may have returned before its end
+            result = self.merged(returns.values + [result])
         if fn.custom_gradient:
             result = result[0] if isinstance(result, tuple) and len(result) == 2 else UNKNOWN
         if node is not None and not speculative and self._holds_tensors(result):

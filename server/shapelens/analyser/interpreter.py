@@ -80,7 +80,7 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
                 skip_self = 1 if fn.qualname.count(".") and params and params[0] in ("self", "cls") else 0
                 if skip_self:
                     continue
-                self.step_limit = min(self.steps + self.stmt_steps, self.max_steps)
+                self.begin_statement()       # its own budget
                 self.invoke(fn, [], {}, None, speculative=True)
             except Limit:
                 continue

@@ -71,6 +71,11 @@ class Recorder:
         self.imported_chars = 0     # their source read so far (bounded: imports.MAX_IMPORTED_CHARS)
         self._reported: set = set()
         self.activity = 0           # layers named and calls recorded (a loop's iteration added any?)
+        self.news = 0               # ... of which what results may show: layers named, and calls that
+                                    # did not give the site's last result again, at a site this
+                                    # statement called fewer than 64 times (a site keeps its first
+                                    # 64 results; ``budget.loop_is_quiet``)
+        self.calls_here: dict = {}  # node -> (calls there in this statement, the last result's key)
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
@@ -78,6 +83,7 @@ class Recorder:
         Once a branch that may not run (an undecided ``if``, a loop of unknown length) has named a
         layer of this prefix, the later counts are not known: ``prefix_?``."""
         self.activity += 1
+        self.news += 1
         unsure = self._uids[prefix + UNSURE] > 0
         if self.shadow:
             count = self._uids[prefix] + self._shadow_uids[prefix]
@@ -128,8 +134,20 @@ class Recorder:
             return
         self.activity += 1
         site = self.site(node, kind)
+        self.count_news(node, result)
         if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
             site.results.append(result)
+
+    def count_news(self, node: ast.AST, result: CallResult) -> None:
+        """A call at ``node`` is news unless it gives the last result there again, or this
+        statement called there 64 times already."""
+        calls, last = self.calls_here.get(node, (0, None))
+        if calls >= 64:
+            return
+        key = (result.class_name, result.output, result.params)
+        self.calls_here[node] = (calls + 1, key)
+        if key != last:
+            self.news += 1
 
     def trace_call(self, result: CallResult, kind: str) -> None:
         """While a subclass's ``call()`` is traced, remember each call it makes (for its MACs)."""

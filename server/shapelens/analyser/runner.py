@@ -87,6 +87,7 @@ class ServerRecorder(Recorder):
         if node is not None and not self.foreign:
             self.activity += 1
             self.log.append(("call", node, result, kind))
+            self.count_news(node, result)
 
     def error(self, node, code, message):
         if self.log is None:
@@ -156,6 +157,7 @@ class ServerRecorder(Recorder):
             if room > 0:
                 site.results.extend(results if len(results) <= room else results[:room])
         self.activity += count
+        self.news += count
         if others:
             self.replay(others)
 

@@ -10,7 +10,7 @@ import ast
 
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
-from .budget import forget, forget_touched, touched_names
+from .budget import effects, forget, forget_touched, touched_names
 from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, ImportFailed, Limit, Return, Scope, Stop
 from .interpreter_base import InterpreterBase
 from .models import ModelObj, SubclassModel
@@ -135,6 +135,8 @@ class StatementsMixin(InterpreterBase):
         containers, cost = _containers_changed_by(branches, scope)
         self.steps += cost
         outcomes = []
+        returned = []               # values returned by branches (the call may have returned them)
+        ends = 0                    # branches that end (return or raise): the code after is not theirs
         self.rec.uncertain += 1
         self.rec.branching += 1
         self.undecided.append(len(self.stack))
@@ -144,7 +146,12 @@ class StatementsMixin(InterpreterBase):
                 scope.vars.update(before)
                 try:
                     self.exec_block(body, scope)
-                except (Return, Break, Continue, Stop):
+                except Return as ret:
+                    returned.append(ret.value)
+                    ends += 1
+                except Stop:
+                    ends += 1
+                except (Break, Continue):
                     pass
                 outcomes.append(dict(scope.vars))
         finally:
@@ -156,16 +163,35 @@ class StatementsMixin(InterpreterBase):
         for outcome in outcomes:
             names.update(dict.fromkeys(outcome))
         for name in names:
-            values = [o.get(name, MISSING) for o in outcomes]
-            first = values[0]
-            if all(v is first for v in values) or (plain(first) and all(plain(v) and v == first for v in values)):
-                if first is not MISSING:
-                    scope.vars[name] = first
-            elif all(isinstance(v, SymTensor) for v in values):
-                scope.vars[name] = calls.either_tensor(values)
-            else:
-                scope.vars[name] = UNKNOWN
+            value = self.merged([o.get(name, MISSING) for o in outcomes])
+            if value is not MISSING:
+                scope.vars[name] = value
         _forget_changed(containers, scope)
+        if returned and ends == len(branches) and self.returns:
+            raise Return(self.merged(returned))     # every branch returns (or raises): so does the call
+        for value in returned:
+            self.may_return(value)
+
+    def merged(self, values: list) -> object:
+        """One value for what ``values`` (one per way the code may have gone) leave: theirs when
+        they agree, a tensor of the dims they agree on, else ``?``."""
+        first = values[0]
+        if all(v is first for v in values) or (plain(first) and all(plain(v) and v == first for v in values)):
+            return first
+        if all(isinstance(v, SymTensor) for v in values):
+            return calls.either_tensor(values)
+        return UNKNOWN
+
+    def may_return(self, value) -> None:
+        """The call under way may have returned ``value`` here, in code that may not have run: its
+        result merges it in (``invoke``), and the rest of its body may not run."""
+        if not self.returns:
+            return
+        returns = self.returns[-1]
+        if not returns.values:
+            self.rec.uncertain += 1         # undone when the call ends (``invoke``)
+            self.rec.branching += 1
+        returns.values.append(value)
 
     def stmt_For(self, stmt, scope):
         iterable = self.eval(stmt.iter, scope)
@@ -177,6 +203,7 @@ class StatementsMixin(InterpreterBase):
             return
         count = 0
         activity = None
+        start = self.steps
         for item in items:
             count += 1
             if count == INERT_AFTER:
@@ -184,8 +211,12 @@ class StatementsMixin(InterpreterBase):
             elif count == INERT_AFTER + 1 and self.loop_is_inert(stmt, scope, activity):
                 return                  # nothing can see the further iterations (budget.py)
             if count > MAX_LOOP:
-                self.rec.limit(stmt, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
-                self._forget_assigned(stmt, scope)
+                self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)")
+                return
+            if self.loop_is_quiet(start):
+                self._stop_part_way(stmt, scope, f"loop stopped after {count - 1:,} iteration"
+                                                 f"{'' if count == 2 else 's'} that built no layer and gave no "
+                                                 "new result (what it changes is unknown)")
                 return
             self.assign(stmt.target, item, scope)
             try:
@@ -201,6 +232,7 @@ class StatementsMixin(InterpreterBase):
     def stmt_While(self, stmt, scope):
         count = 0
         activity = None
+        start = self.steps
         while True:
             cond = self.truth(self.eval(stmt.test, scope))
             if cond is False:
@@ -216,8 +248,12 @@ class StatementsMixin(InterpreterBase):
             elif count == INERT_AFTER + 1 and self.loop_is_inert(stmt, scope, activity):
                 return
             if count > MAX_LOOP:
-                self.rec.limit(stmt, f"analysis stopped: loop bound reached ({MAX_LOOP} iterations)")
-                self._forget_assigned(stmt, scope)
+                self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)")
+                return
+            if self.loop_is_quiet(start):
+                self._stop_part_way(stmt, scope, f"loop stopped after {count - 1:,} iteration"
+                                                 f"{'' if count == 2 else 's'} that built no layer and gave no "
+                                                 "new result (what it changes is unknown)")
                 return
             try:
                 self.exec_block(stmt.body, scope)
@@ -225,6 +261,14 @@ class StatementsMixin(InterpreterBase):
                 return
             except Continue:
                 continue
+
+    def _stop_part_way(self, loop, scope: Scope, why: str) -> None:
+        """A loop stopped before its end (its bound, or quiet: budget.py): a note, and what it
+        binds or mutates becomes ``?``; a call whose loop may return may have returned ``?``."""
+        self.rec.limit(loop, f"analysis stopped: {why}")
+        self._forget_assigned(loop, scope)
+        if effects(loop).exits:
+            self.may_return(UNKNOWN)
 
     def _forget_assigned(self, loop, scope: Scope) -> None:
         """A loop stopped part-way: what its body binds or mutates becomes unknown."""
