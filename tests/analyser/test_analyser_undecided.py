@@ -92,6 +92,46 @@ SNIPPETS = {
             model.add(layers.Dropout(0.5))
         model.add(layers.Dense(3))
         """,
+    # a ``break`` or ``continue`` that may not run: the iterations after it may not run either
+    "break_in_undecided_if": """
+        import sys
+        import keras
+        from keras import layers
+        inputs = keras.Input((4,))
+        x = inputs
+        for _ in range(4):
+            x = layers.Dense(8)(x)
+            if len(sys.argv) > 5:
+                break
+        model = keras.Model(inputs, layers.Dense(2)(x))
+        """,
+    "continue_in_undecided_if": """
+        import sys
+        import keras
+        from keras import layers
+        inputs = keras.Input((4,))
+        x = inputs
+        for width in (6, 5, 4):
+            if len(sys.argv) > width:
+                continue
+            x = layers.Dense(width)(x)
+        model = keras.Model(inputs, layers.Dense(2)(x))
+        """,
+    # what a call changes in place after a return that may happen may not be changed
+    "list_grown_after_an_early_return": """
+        import sys
+        import keras
+        from keras import layers
+        stack = [keras.Input((4,)), layers.Dense(5)]
+
+        def grow(width, done):
+            if done:
+                return None
+            stack.append(layers.Dense(width))
+
+        grow(3, len(sys.argv) > 5)
+        model = keras.Sequential(stack)
+        """,
     "subclass_layer_assigned_in_undecided_if": """
         import sys
         import keras

@@ -59,10 +59,11 @@ class MaybeReturns:
     that may not have run (``uncertain_branches``), ``?`` for a loop with a ``return`` stopped
     part-way.  Once there is one, the rest of its body may not run either."""
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "containers")
 
     def __init__(self) -> None:
         self.values: list = []
+        self.containers: list = []  # what the body may change in place, as it was then (statements.py)
 
 
 class Break(Exception):

@@ -210,7 +210,7 @@ class FunctionsMixin(InterpreterBase):
                 except Stop:
                     result = UNKNOWN
                     if returns.values:      # the way to the end raises: it returned earlier
-                        result = returns.values.pop()
+                        result = MISSING
                 except (Break, Continue):
                     result = UNKNOWN
         except RecursionError:
@@ -220,14 +220,14 @@ class FunctionsMixin(InterpreterBase):
             self.depth -= 1
             self.stack.pop()
             self.returns.pop()
-            if returns.values:            # the rest of the body ran as code that may not run
+            if returns.values:              # the rest of its body ran as code that may not run
                 self.rec.uncertain -= 1
                 self.rec.branching -= 1
             if entering_foreign:
                 self.rec.foreign -= 1
                 self.rec.anchor = None
-        if returns.values:                # it may have returned before its end
-            result = self.merged(returns.values + [result])
+        if returns.values:
+            result = self.call_ended(returns, result, scope)
         if fn.custom_gradient:
             result = result[0] if isinstance(result, tuple) and len(result) == 2 else UNKNOWN
         if node is not None and not speculative and self._holds_tensors(result):

@@ -11,7 +11,19 @@ import ast
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
 from .budget import effects, forget, forget_touched, touched_names
-from .control import INERT_AFTER, MAX_LOOP, STMT_HANDLERS, Break, Continue, ImportFailed, Limit, Return, Scope, Stop
+from .control import (
+    INERT_AFTER,
+    MAX_LOOP,
+    STMT_HANDLERS,
+    Break,
+    Continue,
+    ImportFailed,
+    Limit,
+    MaybeReturns,
+    Return,
+    Scope,
+    Stop,
+)
 from .interpreter_base import InterpreterBase
 from .models import ModelObj, SubclassModel
 from .pybuiltins import plain
@@ -152,7 +164,7 @@ class StatementsMixin(InterpreterBase):
                 except Stop:
                     ends += 1
                 except (Break, Continue):
-                    pass
+                    self.escaped = True     # the enclosing loop's next iterations may not run
                 outcomes.append(dict(scope.vars))
         finally:
             self.rec.uncertain -= 1
@@ -184,14 +196,27 @@ class StatementsMixin(InterpreterBase):
 
     def may_return(self, value) -> None:
         """The call under way may have returned ``value`` here, in code that may not have run: its
-        result merges it in (``invoke``), and the rest of its body may not run."""
+        result merges it in, and the rest of its body may not run: it runs as an undecided
+        branch does, and the containers it changes in place hold ``?`` after the call
+        (``call_ended``)."""
         if not self.returns:
             return
         returns = self.returns[-1]
         if not returns.values:
-            self.rec.uncertain += 1         # undone when the call ends (``invoke``)
+            self.rec.uncertain += 1         # undone when the call ends
             self.rec.branching += 1
+            fn, scope = self.stack[-1]
+            if isinstance(fn.node.body, list):
+                returns.containers, cost = _containers_changed_by([fn.node.body], scope)
+                self.steps += cost
         returns.values.append(value)
+
+    def call_ended(self, returns: MaybeReturns, result, scope: Scope):
+        """What a call that may have returned before its end (``may_return``) returns: each value
+        it may return merged (``result``, at its end, is ``MISSING`` when the end raises); what
+        it changed in place after the early return is ``?``."""
+        _forget_changed(returns.containers, scope)
+        return self.merged(returns.values + ([] if result is MISSING else [result]))
 
     def stmt_For(self, stmt, scope):
         iterable = self.eval(stmt.iter, scope)
@@ -199,7 +224,7 @@ class StatementsMixin(InterpreterBase):
         if items is None:
             # unknown sequence: run the body once, uncertainly, with an unknown item
             self.assign(stmt.target, UNKNOWN, scope)
-            self.uncertain_branches([stmt.body, []], scope)
+            self._run_uncertainly(stmt, scope)
             return
         count = 0
         activity = None
@@ -219,12 +244,8 @@ class StatementsMixin(InterpreterBase):
                                                  "new result (what it changes is unknown)")
                 return
             self.assign(stmt.target, item, scope)
-            try:
-                self.exec_block(stmt.body, scope)
-            except Break:
+            if not self._iteration(stmt, scope):
                 return
-            except Continue:
-                continue
         self.exec_block(stmt.orelse, scope)
 
     stmt_AsyncFor = stmt_For
@@ -239,7 +260,7 @@ class StatementsMixin(InterpreterBase):
                 self.exec_block(stmt.orelse, scope)
                 return
             if cond is not True:
-                self.uncertain_branches([stmt.body, []], scope)
+                self._run_uncertainly(stmt, scope)
                 self._forget_assigned(stmt, scope)
                 return
             count += 1
@@ -255,12 +276,36 @@ class StatementsMixin(InterpreterBase):
                                                  f"{'' if count == 2 else 's'} that built no layer and gave no "
                                                  "new result (what it changes is unknown)")
                 return
-            try:
-                self.exec_block(stmt.body, scope)
-            except Break:
+            if not self._iteration(stmt, scope):
                 return
-            except Continue:
-                continue
+
+    def _iteration(self, loop, scope: Scope) -> bool:
+        """One run of a loop's body; False when the loop ends there: at a ``break``, or after a
+        ``break`` or ``continue`` in a branch that may not have run (``uncertain_branches``), when
+        the iterations that follow may not run as they would: the loop stops there, and what it
+        binds or mutates becomes ``?``."""
+        outer, self.escaped = self.escaped, False
+        try:
+            self.exec_block(loop.body, scope)
+        except Break:
+            return False
+        except Continue:
+            pass
+        finally:
+            escaped, self.escaped = self.escaped, outer
+        if escaped:
+            self._forget_assigned(loop, scope)
+            return False
+        return True
+
+    def _run_uncertainly(self, loop, scope: Scope) -> None:
+        """A loop run as its body once, as code that may not run (an unknown sequence or test):
+        a ``break`` or ``continue`` there is its own, not an enclosing loop's."""
+        outer = self.escaped
+        try:
+            self.uncertain_branches([loop.body, []], scope)
+        finally:
+            self.escaped = outer
 
     def _stop_part_way(self, loop, scope: Scope, why: str) -> None:
         """A loop stopped before its end (its bound, or quiet: budget.py): a note, and what it
