@@ -293,3 +293,28 @@ def test_every_way_of_ending_agreeing_keeps_the_result(tmp_path):
     assert result("a") == ((None, 6), 30)
     assert result("b") == ((None, 6), 30)
     assert result("c") == ((None, 2), 14)
+
+
+def test_a_condition_decided_by_its_last_operand_is_decided(tmp_path):
+    """``unknown == n and stride == 1`` with ``stride`` 2 is ``False`` whichever the comparison
+    is (and ``... or stride == 2`` is ``True``): no early return may happen, every row is Keras's."""
+    from oracle_compare import assert_models_match_keras
+
+    path = tmp_path / "decided.py"
+    path.write_text(textwrap.dedent("""
+        import sys
+        import keras
+        from keras import layers
+
+        def block(x, filters, stride):
+            y = layers.Dense(filters)(x)
+            if len(sys.argv) == filters and stride == 1:
+                return layers.Add()([x, y])
+            if len(sys.argv) > 99 or stride == 2:
+                return layers.Dense(filters + 1)(y)
+            return y
+
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(3)(block(inputs, 6, 2)))
+        """).lstrip(), encoding="utf-8")
+    assert_models_match_keras(path)

@@ -206,19 +206,28 @@ class ExpressionsMixin(InterpreterBase):
         return a if (a is b or (plain(a) and plain(b) and a == b)) else UNKNOWN
 
     def expr_BoolOp(self, node, scope):
+        """``a and b``: an unknown comparison (``False`` or ``True``) followed by a ``False`` is
+        ``False`` either way (``channels == filters and stride == 1`` with ``stride`` 2); the
+        operands after an unknown one are evaluated only when that has no effect."""
         is_and = isinstance(node.op, ast.And)
         result = None
+        undecided = False
         for value_node in node.values:
+            if undecided and not _effect_free(value_node):
+                return UNKNOWN
             value = self.eval(value_node, scope)
             t = self.truth(value)
             if t is UNKNOWN:
-                return UNKNOWN
+                if not _bool_valued(value_node):
+                    return UNKNOWN
+                undecided = True
+                continue
             result = value
             if is_and and not t:
-                return value
+                return value if not undecided or value is False else UNKNOWN
             if not is_and and t:
-                return value
-        return result
+                return value if not undecided or value is True else UNKNOWN
+        return UNKNOWN if undecided else result
 
     def expr_UnaryOp(self, node, scope):
         value = self.eval(node.operand, scope)
@@ -553,3 +562,19 @@ def _getitem_shape(shape, key):
         return UNKNOWN
     out.extend(shape[axis:])
     return tuple(out)
+
+
+def _bool_valued(node: ast.AST) -> bool:
+    """Whether ``node``'s value is ``True`` or ``False`` whatever it is (a comparison, ``not``)."""
+    if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+        return True
+    return isinstance(node, ast.BoolOp) and all(_bool_valued(v) for v in node.values)
+
+
+_EFFECTS = (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda, ast.ListComp,
+            ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Attribute)
+
+
+def _effect_free(node: ast.AST) -> bool:
+    """Whether evaluating ``node`` can run no code of the user's (no call, no attribute: a property)."""
+    return not any(isinstance(n, _EFFECTS) for n in ast.walk(node))
