@@ -218,6 +218,23 @@ EARLY_RETURNS = {
         inputs = keras.Input((4,))
         model = keras.Model(inputs, layers.Dense(width(len(sys.argv) > 5))(inputs))
         """,
+    # the loop stops after the undecided ``continue``: a later iteration may have returned
+    "return_in_a_loop_left_after_an_undecided_continue": """
+        import sys
+        import keras
+        from keras import layers
+
+        def pick(items):
+            for i in items:
+                if len(sys.argv) > 7:
+                    continue
+                if i == 3:
+                    return 5
+            return 1
+
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(pick([1, 2, 3]))(inputs))
+        """,
     "return_in_a_loop_stopped_at_its_bound": """
         import keras
         from keras import layers

@@ -239,9 +239,7 @@ class StatementsMixin(InterpreterBase):
                 self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)")
                 return
             if self.loop_is_quiet(start):
-                self._stop_part_way(stmt, scope, f"loop stopped after {count - 1:,} iteration"
-                                                 f"{'' if count == 2 else 's'} that built no layer and gave no "
-                                                 "new result (what it changes is unknown)")
+                self._stop_part_way(stmt, scope, _quiet(count - 1))
                 return
             self.assign(stmt.target, item, scope)
             if not self._iteration(stmt, scope):
@@ -272,9 +270,7 @@ class StatementsMixin(InterpreterBase):
                 self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)")
                 return
             if self.loop_is_quiet(start):
-                self._stop_part_way(stmt, scope, f"loop stopped after {count - 1:,} iteration"
-                                                 f"{'' if count == 2 else 's'} that built no layer and gave no "
-                                                 "new result (what it changes is unknown)")
+                self._stop_part_way(stmt, scope, _quiet(count - 1))
                 return
             if not self._iteration(stmt, scope):
                 return
@@ -294,7 +290,7 @@ class StatementsMixin(InterpreterBase):
         finally:
             escaped, self.escaped = self.escaped, outer
         if escaped:
-            self._forget_assigned(loop, scope)
+            self._end_part_way(loop, scope)
             return False
         return True
 
@@ -308,9 +304,13 @@ class StatementsMixin(InterpreterBase):
             self.escaped = outer
 
     def _stop_part_way(self, loop, scope: Scope, why: str) -> None:
-        """A loop stopped before its end (its bound, or quiet: budget.py): a note, and what it
-        binds or mutates becomes ``?``; a call whose loop may return may have returned ``?``."""
+        """A loop stopped before its end by a bound (its iterations, or quiet: budget.py)."""
         self.rec.limit(loop, f"analysis stopped: {why}")
+        self._end_part_way(loop, scope)
+
+    def _end_part_way(self, loop, scope: Scope) -> None:
+        """A loop left before its end: what it binds or mutates becomes ``?``, and a call whose
+        loop may ``return`` (in an iteration not run) may have returned ``?``."""
         self._forget_assigned(loop, scope)
         if effects(loop).exits:
             self.may_return(UNKNOWN)
@@ -513,6 +513,11 @@ def _as_load(target):
         return ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load(),
                              lineno=target.lineno, col_offset=target.col_offset)
     return target
+
+
+def _quiet(iterations: int) -> str:
+    return (f"loop stopped after {iterations:,} iteration{'' if iterations == 1 else 's'} that built no layer "
+            "and gave no new result (what it changes is unknown)")
 
 
 def _containers_changed_by(branches, scope) -> tuple[list, int]:
