@@ -206,9 +206,9 @@ class StatementsMixin(InterpreterBase):
             self.rec.uncertain += 1         # undone when the call ends
             self.rec.branching += 1
             fn, scope = self.stack[-1]
-            if isinstance(fn.node.body, list):
-                returns.containers, cost = _containers_changed_by([fn.node.body], scope)
-                self.steps += cost
+            cost = [0]
+            returns.containers = _containers_of(touched_names(fn.node, scope, cost)[1], scope)
+            self.steps += cost[0]
         returns.values.append(value)
 
     def call_ended(self, returns: MaybeReturns, result, scope: Scope):
@@ -529,6 +529,12 @@ def _containers_changed_by(branches, scope) -> tuple[list, int]:
     for body in branches:
         for stmt in body:
             mutated |= touched_names(stmt, scope, cost)[1]
+    return _containers_of(mutated, scope), cost[0]
+
+
+def _containers_of(mutated: set, scope) -> list:
+    """The lists, dicts and sets the names in ``mutated`` hold (or instances they hold hold),
+    each with a shallow copy to compare afterwards (``_forget_changed``)."""
     found = []
     for name in mutated:
         value = scope.lookup(name)
@@ -538,7 +544,7 @@ def _containers_changed_by(branches, scope) -> tuple[list, int]:
         for place_name, attribute, item in places:
             if isinstance(item, (list, dict, set)):
                 found.append((place_name, attribute, item, _copy(item)))
-    return found, cost[0]
+    return found
 
 
 def _may_hold_layer(value, depth: int = 0) -> bool:
