@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from shapelens.analyser import analyse_source
+from model_oracle import keras_report
+from shapelens.analyser import IncrementalAnalysis, analyse_source
 from shapelens.engine.shape import UNKNOWN
 from shapelens.server.hints import collect_hints, compact, shape_text
 from shapelens.server.settings import Settings
@@ -39,3 +40,55 @@ def test_a_viewport_gets_the_hints_of_its_lines_only_and_the_same_ones():
     window = collect_hints(sites, analysis.models, Settings(), (4, 6))
     assert window == [h for h in everything if 4 <= h.line <= 6]
     assert window and collect_hints(sites, analysis.models, Settings(), (8, 9)) == []
+
+
+LONG_LOOPS = """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(8,))
+    x = inputs
+    for i in range(100):
+        x = layers.Dense(8)(x)
+    chain = keras.Model(inputs, x)
+
+
+    def block(x, units):
+        return layers.Dense(units)(x)
+
+
+    y = inputs
+    for i in range(70):
+        y = block(y, 4 + i % 2)
+    helpers = keras.Model(inputs, y)
+"""
+
+
+def test_a_site_run_more_often_than_it_keeps_results_counts_every_run(tmp_path):
+    """A site keeps the results of its first 64 runs; its hint and hover still count every run
+    (as many as the layers Keras built there), and end in ``…`` for the runs not kept."""
+    source = textwrap.dedent(LONG_LOOPS)
+    path = tmp_path / "long_loops.py"
+    path.write_text(source)
+    models = {m["name"]: m for m in keras_report(path)["models"]}
+    runs = {name: sum(row["class"] == "Dense" for row in models[name]["layers"]) for name in models}
+    assert runs == {"chain": 100, "helpers": 70}
+    chain_row = next(r for r in models["chain"]["layers"] if r["class"] == "Dense")
+    for analysis in (analyse_source(source), IncrementalAnalysis().update(source).analysis):
+        _check_long_loops(analysis, runs, models, chain_row)
+
+
+def _check_long_loops(analysis, runs, models, chain_row):
+    from shapelens.server.hover import helper_hover, layer_hover
+
+    sites = {site.span.line: site for site in analysis.sites.values()}
+    hints = {h.line: h.label for h in collect_hints(list(sites.values()), analysis.models, Settings())}
+    assert hints[8] == f"×{runs['chain']}: {chain_row['output_shape']} · {chain_row['params']} params | …"
+    first, second = [r for r in models["helpers"]["layers"] if r["class"] == "Dense"][:2]
+    assert hints[13].startswith(f"×{runs['helpers']}: {first['output_shape']} · {first['params']} params | "
+                                f"{second['output_shape']} · {second['params']} params | ")
+    assert hints[13].endswith(" | …") and hints[18].startswith(f"×{runs['helpers']} → ")
+    hover = layer_hover(sites[8], Settings())
+    assert f"runs {runs['chain']} times" in hover and f"… and {runs['chain'] - 8} more runs" in hover
+    assert "MACs of all runs: **?**" in hover      # the runs past the kept ones are not known
+    assert f"… and {runs['helpers'] - 8} more runs" in helper_hover(sites[18], Settings())

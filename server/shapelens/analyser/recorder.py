@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import Protocol, cast
 
 from ..engine.shape import UNKNOWN
-from .result import Analysis, CallResult, CallSite, Diagnostic, Span
+from .result import KEPT_RESULTS, Analysis, CallResult, CallSite, Diagnostic, Span
 
 
 class Positioned(Protocol):
@@ -135,14 +135,15 @@ class Recorder:
         self.activity += 1
         site = self.site(node, kind)
         self.count_news(node, result)
-        if len(site.results) < 64:       # a loop may run a layer many times: keep the first 64
+        site.calls += 1
+        if len(site.results) < KEPT_RESULTS:
             site.results.append(result)
 
     def count_news(self, node: ast.AST, result: CallResult) -> None:
         """A call at ``node`` is news unless it gives the last result there again, or this
-        statement called there 64 times already."""
+        statement called there ``KEPT_RESULTS`` times already."""
         calls, last = self.calls_here.get(node, (0, None))
-        if calls >= 64:
+        if calls >= KEPT_RESULTS:
             return
         key = (result.class_name, result.output, result.params)
         self.calls_here[node] = (calls + 1, key)

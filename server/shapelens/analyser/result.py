@@ -48,13 +48,17 @@ def copied(record, **changes):
     return new
 
 
+KEPT_RESULTS = 64                     # a site keeps the results of its first 64 calls (a loop may run it thousands of times)
+
+
 @dataclass
 class CallSite:
     """A layer call (or a layer in a Sequential list) in the source, and what it produced."""
 
     span: Span
-    results: list[CallResult] = field(default_factory=list)
+    results: list[CallResult] = field(default_factory=list)   # of its first ``KEPT_RESULTS`` calls
     kind: str = "layer"               # "layer", "model" (a model used as a layer), "helper" (a function call returning tensors)
+    calls: int = 0                    # every call there, those past the kept results included
 
 
 @dataclass

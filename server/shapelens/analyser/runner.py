@@ -25,7 +25,7 @@ from .analysis import model_report, module_models, run_interpreter, start_analys
 from .interpreter import Interpreter
 from .macs import engine_call_macs
 from .recorder import Recorder
-from .result import Analysis, CallSite
+from .result import KEPT_RESULTS, Analysis, CallSite
 
 
 class Cancelled(BaseException):
@@ -153,7 +153,8 @@ class ServerRecorder(Recorder):
                 if site is None:
                     site = sites[span] = CallSite(span, kind=kind)
                 by_key[key] = site
-            room = 64 - len(site.results)     # a loop may run a layer many times: keep the first 64
+            site.calls += len(results)
+            room = KEPT_RESULTS - len(site.results)
             if room > 0:
                 site.results.extend(results if len(results) <= room else results[:room])
         self.activity += count

@@ -5,7 +5,8 @@
   weights, only when ``showZeroParamLayers`` is on;
 * a site run several times (a layer inside a helper called three times):
   ``×3: (None, 32, 32, 16) | (None, 16, 16, 32) | …``; identical runs collapse to
-  ``×3: (None, 10) · 330 params``;
+  ``×3: (None, 10) · 330 params``; a site keeps the results of its first 64 runs, and one run
+  more often ends in ``…``: ``×100: (None, 8) · 72 params | …``;
 * a helper call (a user function returning tensors): ``→ (None, 16, 16, 32)``;
 * a model constructor: ``Model: 9,494,561 params (36.22 MB)``.
 
@@ -65,7 +66,8 @@ def result_text(result, settings: Settings, with_params: bool = True) -> str:
 
 
 def compact(items: list[str], count: int) -> str:
-    """``×N: a | b | …`` within ``MAX_HINT_CHARS`` (at least one item is always shown)."""
+    """``×N: a | b | …`` within ``MAX_HINT_CHARS`` (at least one item is always shown); ``…``
+    also when the site ran more often (``count``) than it kept results (``items``)."""
     shown: list[str] = []
     length = 0
     for item in items:
@@ -75,28 +77,39 @@ def compact(items: list[str], count: int) -> str:
         shown.append(item)
         length += extra
     text = " | ".join(shown)
-    if len(shown) < len(items):
+    if len(shown) < count:
         text += " | …"
     return f"×{count}: {text}"
 
 
 def site_label(site, settings: Settings) -> str | None:
+    """The hint of a call site: its one result, or ``×N`` and its runs (``N`` counts every run,
+    also past the results the site keeps: those end in ``…``)."""
     results = site.results
     if not results:
         return None
+    runs = max(site.calls, len(results))
     if site.kind == "helper":
         texts = [shape_text(r.output, settings.batch_dimension_label) for r in results]
-        if len(texts) == 1:
+        if runs == 1:
             return f"→ {texts[0]}"
-        if len(set(texts)) == 1:
-            return f"×{len(texts)} → {texts[0]}"
-        return compact(texts, len(texts)).replace(":", " →", 1)
+        if len(set(texts)) == 1 and runs == len(texts):
+            return f"×{runs} → {texts[0]}"
+        return compact(_distinct_runs(texts, runs), runs).replace(":", " →", 1)
     texts = [result_text(r, settings) for r in results]
-    if len(texts) == 1:
+    if runs == 1:
         return texts[0]
-    if len(set(texts)) == 1:
-        return f"×{len(texts)}: {texts[0]}"
-    return compact(texts, len(texts))
+    if len(set(texts)) == 1 and runs == len(texts):
+        return f"×{runs}: {texts[0]}"
+    return compact(_distinct_runs(texts, runs), runs)
+
+
+def _distinct_runs(texts: list[str], runs: int) -> list[str]:
+    """The kept runs' texts; of a site that ran more often than it kept, a run of identical texts
+    once (``×100: (None, 8) · 72 params | …``: the runs past the kept ones are not known)."""
+    if runs > len(texts) and len(set(texts)) == 1:
+        return texts[:1]
+    return texts
 
 
 def model_label(model) -> str:

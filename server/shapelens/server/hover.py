@@ -64,9 +64,10 @@ def layer_hover(site, settings: Settings) -> str:
     title = f"**{first.class_name}** `{first.layer_name}`"
     if site.kind == "model":
         title += " (a model used as a layer)"
-    if len(results) == 1:
+    runs = max(site.calls, len(results))
+    if runs == 1:
         return "\n".join([title, "", *_result_section(first, settings)])
-    lines = [f"{title} — runs {len(results)} times (one section per run)"]
+    lines = [f"{title} — runs {runs} times (one section per run)"]
     total_macs: Any = 0
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
         name = f" `{result.layer_name}`" if result.layer_name != first.layer_name else ""
@@ -74,21 +75,26 @@ def layer_hover(site, settings: Settings) -> str:
     for result in results:
         m = macs_of(result)
         total_macs = UNKNOWN if m is UNKNOWN or total_macs is UNKNOWN else total_macs + m
-    if len(results) > MAX_RUNS_SHOWN:
-        lines += ["", f"… and {len(results) - MAX_RUNS_SHOWN} more runs"]
+    if runs > len(results):         # the runs past the kept results are not known
+        total_macs = UNKNOWN
+    if runs > MAX_RUNS_SHOWN:
+        lines += ["", f"… and {runs - MAX_RUNS_SHOWN} more runs"]
     lines += ["", "---", f"MACs of all runs: **{_count(total_macs)}** per example"]
+    if runs > len(results):
+        lines += ["", f"(ShapeLens keeps the first {len(results)} runs of a call)"]
     return "\n".join(lines)
 
 
 def helper_hover(site, settings: Settings) -> str:
     results = site.results
+    runs = max(site.calls, len(results))
     name = results[0].layer_name
     lines = [f"**{name}(…)** — a helper function returning tensors"]
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
-        prefix = f"Run {index}: " if len(results) > 1 else ""
+        prefix = f"Run {index}: " if runs > 1 else ""
         lines += ["", f"{prefix}returns `{shape_text(result.output, settings.batch_dimension_label)}`"]
-    if len(results) > MAX_RUNS_SHOWN:
-        lines += ["", f"… and {len(results) - MAX_RUNS_SHOWN} more runs"]
+    if runs > MAX_RUNS_SHOWN:
+        lines += ["", f"… and {runs - MAX_RUNS_SHOWN} more runs"]
     return "\n".join(lines)
 
 
