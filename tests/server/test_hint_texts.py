@@ -92,3 +92,52 @@ def _check_long_loops(analysis, runs, models, chain_row):
     assert f"runs {runs['chain']} times" in hover and f"… and {runs['chain'] - 8} more runs" in hover
     assert "MACs of all runs: **?**" in hover      # the runs past the kept ones are not known
     assert f"… and {runs['helpers'] - 8} more runs" in helper_hover(sites[18], Settings())
+
+
+STOPPED_LOOPS = """
+    import sys
+
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(8,))
+    shared = layers.Dense(4)
+    total = 0
+    for i in range(3000):
+        y = shared(inputs)
+        total += i
+    model = keras.Model(inputs, shared(inputs))
+
+    x = inputs
+    for i in range(5):
+        x = layers.Dense(8)(x)
+        if len(sys.argv) > 5:
+            continue
+        x = layers.Dropout(0.1)(x)
+    chain = keras.Model(inputs, x)
+"""
+
+
+def test_a_site_in_a_loop_stopped_part_way_counts_at_least_its_runs(tmp_path):
+    """A loop the analysis stops part-way (a quiet loop; an undecided ``continue``) ran its sites
+    fewer times than the program does: their hints say ``×N+`` and their hovers "at least", never
+    an exact count below what Keras runs."""
+    from shapelens.server.hover import layer_hover
+
+    source = textwrap.dedent(STOPPED_LOOPS)
+    path = tmp_path / "stopped_loops.py"
+    path.write_text(source)
+    models = {m["name"]: m for m in keras_report(path)["models"]}
+    shared_row = next(r for r in models["model"]["layers"] if r["class"] == "Dense")
+    dense_rows = [r for r in models["chain"]["layers"] if r["class"] == "Dense"]
+    assert len(dense_rows) == 5
+    for analysis in (analyse_source(source), IncrementalAnalysis().update(source).analysis):
+        sites = {site.span.line: site for site in analysis.sites.values()}
+        hints = {h.line: h.label for h in collect_hints(list(sites.values()), analysis.models, Settings())}
+        assert any(d.span.line == 10 and "analysis stopped" in d.message for d in analysis.diagnostics)
+        count, rest = hints[11].split(": ", 1)
+        assert count.startswith("×") and count.endswith("+") and int(count[1:-1]) < 3000
+        assert rest == f"{shared_row['output_shape']} · {shared_row['params']} params | " + " | ".join(
+            [shared_row["output_shape"]] * 3) + " | …"
+        assert hints[17] == f"×1+: {dense_rows[0]['output_shape']} · {dense_rows[0]['params']} params | …"
+        assert "runs at least 1 time " in layer_hover(sites[17], Settings())

@@ -422,8 +422,12 @@ class ExpressionsMixin(InterpreterBase):
     def comprehension(self, node, scope, produce):
         inner = Scope(scope, scope.module)
         results = []
+        mark = self.rec.call_mark()
         complete = self._comp(node, 0, inner, produce, results, self.steps)
-        return results if complete else UNKNOWN
+        if complete:
+            return results
+        self.rec.runs_cut_short(mark)       # the sites it called may run more often than counted
+        return UNKNOWN
 
     def _comp(self, node, index, scope, produce, results, start: int) -> bool:
         generators = node.generators

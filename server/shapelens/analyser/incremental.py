@@ -373,6 +373,7 @@ class _CountingRecorder(ServerRecorder):
 
     def begin(self) -> None:
         self.log = []
+        self.recorded = []
         self.uid_start: dict = {}
         self.uid_delta: dict = defaultdict(int)
         self.names: list[AutoName] = []           # the default names given, in order

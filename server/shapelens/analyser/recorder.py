@@ -76,6 +76,7 @@ class Recorder:
                                     # statement called fewer than 64 times (a site keeps its first
                                     # 64 results; ``budget.loop_is_quiet``)
         self.calls_here: dict = {}  # node -> (calls there in this statement, the last result's key)
+        self.recorded: list = []    # the nodes of the calls recorded, in order (``runs_cut_short``)
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
@@ -135,9 +136,23 @@ class Recorder:
         self.activity += 1
         site = self.site(node, kind)
         self.count_news(node, result)
+        self.recorded.append(node)
         site.calls += 1
         if len(site.results) < KEPT_RESULTS:
             site.results.append(result)
+
+    def call_mark(self) -> int:
+        """Where the calls recorded from now on begin (for ``runs_cut_short``)."""
+        return len(self.recorded)
+
+    def runs_cut_short(self, mark: int) -> None:
+        """A loop that began at ``mark`` (``call_mark``) stopped before its end: each site it
+        called may run more often than counted (its hint says ``×3+``)."""
+        for node in dict.fromkeys(self.recorded[mark:]):
+            self.cut_short(node)
+
+    def cut_short(self, node: ast.AST) -> None:
+        self.site(node).cut_short = True
 
     def count_news(self, node: ast.AST, result: CallResult) -> None:
         """A call at ``node`` is news unless it gives the last result there again, or this

@@ -59,6 +59,7 @@ class CallSite:
     results: list[CallResult] = field(default_factory=list)   # of its first ``KEPT_RESULTS`` calls
     kind: str = "layer"               # "layer", "model" (a model used as a layer), "helper" (a function call returning tensors)
     calls: int = 0                    # every call there, those past the kept results included
+    cut_short: bool = False           # a loop that ran it stopped part-way: it may run more often
 
 
 @dataclass

@@ -66,7 +66,8 @@ class ServerRecorder(Recorder):
     """Records like ``Recorder``, and also each layer call's MACs.
 
     With ``log`` set (a list), results are not stored but logged as events — ``("call", node,
-    result, kind)``, ``("error", node, code, message)``, ``("limit", node, message)`` — after the
+    result, kind)``, ``("error", node, code, message)``, ``("limit", node, message)``, ``("cut",
+    node)`` (``runs_cut_short``) — after the
     same filtering ``Recorder`` applies before it stores them (uncertain code, other files' code
     and their anchor); ``replay`` stores them later.
     The incremental analyser keeps one such log per statement.
@@ -87,7 +88,14 @@ class ServerRecorder(Recorder):
         if node is not None and not self.foreign:
             self.activity += 1
             self.log.append(("call", node, result, kind))
+            self.recorded.append(node)
             self.count_news(node, result)
+
+    def cut_short(self, node):
+        if self.log is None:
+            super().cut_short(node)
+        else:
+            self.log.append(("cut", node))
 
     def error(self, node, code, message):
         if self.log is None:
@@ -113,6 +121,8 @@ class ServerRecorder(Recorder):
                 Recorder.record_call(self, event[1], event[2], event[3])
             elif kind == "error":
                 Recorder.error(self, event[1], event[2], event[3])
+            elif kind == "cut":
+                Recorder.cut_short(self, event[1])
             else:
                 Recorder.limit(self, event[1], event[2])
 

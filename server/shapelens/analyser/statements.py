@@ -228,21 +228,22 @@ class StatementsMixin(InterpreterBase):
             return
         count = 0
         activity = None
-        start = self.steps
+        start, mark = self.steps, self.rec.call_mark()
         for item in items:
             count += 1
             if count == INERT_AFTER:
                 activity = self.activity()
             elif count == INERT_AFTER + 1 and self.loop_is_inert(stmt, scope, activity):
+                self.rec.runs_cut_short(mark)
                 return                  # nothing can see the further iterations (budget.py)
             if count > MAX_LOOP:
-                self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)")
+                self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)", mark)
                 return
             if self.loop_is_quiet(start):
-                self._stop_part_way(stmt, scope, _quiet(count - 1))
+                self._stop_part_way(stmt, scope, _quiet(count - 1), mark)
                 return
             self.assign(stmt.target, item, scope)
-            if not self._iteration(stmt, scope):
+            if not self._iteration(stmt, scope, mark):
                 return
         self.exec_block(stmt.orelse, scope)
 
@@ -251,7 +252,7 @@ class StatementsMixin(InterpreterBase):
     def stmt_While(self, stmt, scope):
         count = 0
         activity = None
-        start = self.steps
+        start, mark = self.steps, self.rec.call_mark()
         while True:
             cond = self.truth(self.eval(stmt.test, scope))
             if cond is False:
@@ -265,17 +266,18 @@ class StatementsMixin(InterpreterBase):
             if count == INERT_AFTER:
                 activity = self.activity()
             elif count == INERT_AFTER + 1 and self.loop_is_inert(stmt, scope, activity):
+                self.rec.runs_cut_short(mark)
                 return
             if count > MAX_LOOP:
-                self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)")
+                self._stop_part_way(stmt, scope, f"loop bound reached ({MAX_LOOP} iterations)", mark)
                 return
             if self.loop_is_quiet(start):
-                self._stop_part_way(stmt, scope, _quiet(count - 1))
+                self._stop_part_way(stmt, scope, _quiet(count - 1), mark)
                 return
-            if not self._iteration(stmt, scope):
+            if not self._iteration(stmt, scope, mark):
                 return
 
-    def _iteration(self, loop, scope: Scope) -> bool:
+    def _iteration(self, loop, scope: Scope, mark: int) -> bool:
         """One run of a loop's body; False when the loop ends there: at a ``break``, or after a
         ``break`` or ``continue`` in a branch that may not have run (``uncertain_branches``), when
         the iterations that follow may not run as they would: the loop stops there, and what it
@@ -290,7 +292,7 @@ class StatementsMixin(InterpreterBase):
         finally:
             escaped, self.escaped = self.escaped, outer
         if escaped:
-            self._end_part_way(loop, scope)
+            self._end_part_way(loop, scope, mark)
             return False
         return True
 
@@ -303,14 +305,16 @@ class StatementsMixin(InterpreterBase):
         finally:
             self.escaped = outer
 
-    def _stop_part_way(self, loop, scope: Scope, why: str) -> None:
+    def _stop_part_way(self, loop, scope: Scope, why: str, mark: int) -> None:
         """A loop stopped before its end by a bound (its iterations, or quiet: budget.py)."""
         self.rec.limit(loop, f"analysis stopped: {why}")
-        self._end_part_way(loop, scope)
+        self._end_part_way(loop, scope, mark)
 
-    def _end_part_way(self, loop, scope: Scope) -> None:
-        """A loop left before its end: what it binds or mutates becomes ``?``, and a call whose
-        loop may ``return`` (in an iteration not run) may have returned ``?``."""
+    def _end_part_way(self, loop, scope: Scope, mark: int) -> None:
+        """A loop left before its end (begun at ``mark``, ``Recorder.call_mark``): the sites it
+        called may run more often than counted, what it binds or mutates becomes ``?``, and a
+        call whose loop may ``return`` (in an iteration not run) may have returned ``?``."""
+        self.rec.runs_cut_short(mark)
         self._forget_assigned(loop, scope)
         if effects(loop).exits:
             self.may_return(UNKNOWN)

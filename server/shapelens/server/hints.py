@@ -6,7 +6,8 @@
 * a site run several times (a layer inside a helper called three times):
   ``×3: (None, 32, 32, 16) | (None, 16, 16, 32) | …``; identical runs collapse to
   ``×3: (None, 10) · 330 params``; a site keeps the results of its first 64 runs, and one run
-  more often ends in ``…``: ``×100: (None, 8) · 72 params | …``;
+  more often ends in ``…``: ``×100: (None, 8) · 72 params | …``; a site in a loop the analysis
+  stopped part-way may run more often than counted: ``×64+: (None, 8) · 72 params | …``;
 * a helper call (a user function returning tensors): ``→ (None, 16, 16, 32)``;
 * a model constructor: ``Model: 9,494,561 params (36.22 MB)``.
 
@@ -65,9 +66,10 @@ def result_text(result, settings: Settings, with_params: bool = True) -> str:
     return f"{text} · {params_text(total)}"
 
 
-def compact(items: list[str], count: int) -> str:
+def compact(items: list[str], count: int, more: bool = False) -> str:
     """``×N: a | b | …`` within ``MAX_HINT_CHARS`` (at least one item is always shown); ``…``
-    also when the site ran more often (``count``) than it kept results (``items``)."""
+    also when the site ran more often (``count``) than it kept results (``items``); ``×N+``
+    when it may run ``more`` often than that (a loop stopped part-way)."""
     shown: list[str] = []
     length = 0
     for item in items:
@@ -77,9 +79,9 @@ def compact(items: list[str], count: int) -> str:
         shown.append(item)
         length += extra
     text = " | ".join(shown)
-    if len(shown) < count:
+    if len(shown) < count or more:
         text += " | …"
-    return f"×{count}: {text}"
+    return f"×{count}{'+' if more else ''}: {text}"
 
 
 def site_label(site, settings: Settings) -> str | None:
@@ -89,25 +91,26 @@ def site_label(site, settings: Settings) -> str | None:
     if not results:
         return None
     runs = max(site.calls, len(results))
+    more = site.cut_short
     if site.kind == "helper":
         texts = [shape_text(r.output, settings.batch_dimension_label) for r in results]
-        if runs == 1:
+        if runs == 1 and not more:
             return f"→ {texts[0]}"
-        if len(set(texts)) == 1 and runs == len(texts):
+        if len(set(texts)) == 1 and runs == len(texts) and not more:
             return f"×{runs} → {texts[0]}"
-        return compact(_distinct_runs(texts, runs), runs).replace(":", " →", 1)
+        return compact(_distinct_runs(texts, runs, more), runs, more).replace(":", " →", 1)
     texts = [result_text(r, settings) for r in results]
-    if runs == 1:
+    if runs == 1 and not more:
         return texts[0]
-    if len(set(texts)) == 1 and runs == len(texts):
+    if len(set(texts)) == 1 and runs == len(texts) and not more:
         return f"×{runs}: {texts[0]}"
-    return compact(_distinct_runs(texts, runs), runs)
+    return compact(_distinct_runs(texts, runs, more), runs, more)
 
 
-def _distinct_runs(texts: list[str], runs: int) -> list[str]:
-    """The kept runs' texts; of a site that ran more often than it kept, a run of identical texts
-    once (``×100: (None, 8) · 72 params | …``: the runs past the kept ones are not known)."""
-    if runs > len(texts) and len(set(texts)) == 1:
+def _distinct_runs(texts: list[str], runs: int, more: bool) -> list[str]:
+    """The kept runs' texts; of a site that ran (or may run) more often than it kept, a run of
+    identical texts once (``×100: (None, 8) · 72 params | …``: the other runs are not known)."""
+    if (runs > len(texts) or more) and len(set(texts)) == 1:
         return texts[:1]
     return texts
 

@@ -65,9 +65,9 @@ def layer_hover(site, settings: Settings) -> str:
     if site.kind == "model":
         title += " (a model used as a layer)"
     runs = max(site.calls, len(results))
-    if runs == 1:
+    if runs == 1 and not site.cut_short:
         return "\n".join([title, "", *_result_section(first, settings)])
-    lines = [f"{title} — runs {runs} times (one section per run)"]
+    lines = [f"{title} — runs {_runs_text(site, runs)} (one section per run)"]
     total_macs: Any = 0
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
         name = f" `{result.layer_name}`" if result.layer_name != first.layer_name else ""
@@ -75,14 +75,27 @@ def layer_hover(site, settings: Settings) -> str:
     for result in results:
         m = macs_of(result)
         total_macs = UNKNOWN if m is UNKNOWN or total_macs is UNKNOWN else total_macs + m
-    if runs > len(results):         # the runs past the kept results are not known
+    if runs > len(results) or site.cut_short:      # the runs past the kept results are not known
         total_macs = UNKNOWN
     if runs > MAX_RUNS_SHOWN:
         lines += ["", f"… and {runs - MAX_RUNS_SHOWN} more runs"]
     lines += ["", "---", f"MACs of all runs: **{_count(total_macs)}** per example"]
-    if runs > len(results):
-        lines += ["", f"(ShapeLens keeps the first {len(results)} runs of a call)"]
-    return "\n".join(lines)
+    return "\n".join(lines + _runs_notes(site, runs))
+
+
+def _runs_notes(site, runs: int) -> list[str]:
+    notes = []
+    if site.cut_short:
+        notes += ["", "(a loop that runs it was stopped part-way: see its note)"]
+    if runs > len(site.results):
+        notes += ["", f"(ShapeLens keeps the first {len(site.results)} runs of a call)"]
+    return notes
+
+
+def _runs_text(site, runs: int) -> str:
+    """``3 times``; ``at least 3 times`` when a loop that ran the site was stopped part-way."""
+    times = f"{runs} time{'' if runs == 1 else 's'}"
+    return f"at least {times}" if site.cut_short else times
 
 
 def helper_hover(site, settings: Settings) -> str:
@@ -90,12 +103,14 @@ def helper_hover(site, settings: Settings) -> str:
     runs = max(site.calls, len(results))
     name = results[0].layer_name
     lines = [f"**{name}(…)** — a helper function returning tensors"]
+    if runs > 1 or site.cut_short:
+        lines += ["", f"Runs {_runs_text(site, runs)}."]
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
-        prefix = f"Run {index}: " if runs > 1 else ""
+        prefix = f"Run {index}: " if runs > 1 or site.cut_short else ""
         lines += ["", f"{prefix}returns `{shape_text(result.output, settings.batch_dimension_label)}`"]
     if runs > MAX_RUNS_SHOWN:
         lines += ["", f"… and {runs - MAX_RUNS_SHOWN} more runs"]
-    return "\n".join(lines)
+    return "\n".join(lines + _runs_notes(site, runs))
 
 
 def model_hover(model, macs) -> str:
