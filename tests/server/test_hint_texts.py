@@ -8,6 +8,7 @@ from model_oracle import keras_report
 from shapelens.analyser import IncrementalAnalysis, analyse_source
 from shapelens.engine.shape import UNKNOWN
 from shapelens.server.hints import collect_hints, compact, shape_text
+from shapelens.server.hover import helper_hover, layer_hover
 from shapelens.server.settings import Settings
 
 
@@ -79,8 +80,6 @@ def test_a_site_run_more_often_than_it_keeps_results_counts_every_run(tmp_path):
 
 
 def _check_long_loops(analysis, runs, models, chain_row):
-    from shapelens.server.hover import helper_hover, layer_hover
-
     sites = {site.span.line: site for site in analysis.sites.values()}
     hints = {h.line: h.label for h in collect_hints(list(sites.values()), analysis.models, Settings())}
     assert hints[8] == f"×{runs['chain']}: {chain_row['output_shape']} · {chain_row['params']} params | …"
@@ -122,8 +121,6 @@ def test_a_site_in_a_loop_stopped_part_way_counts_at_least_its_runs(tmp_path):
     """A loop the analysis stops part-way (a quiet loop; an undecided ``continue``) ran its sites
     fewer times than the program does: their hints say ``×N+`` and their hovers "at least", never
     an exact count below what Keras runs."""
-    from shapelens.server.hover import layer_hover
-
     source = textwrap.dedent(STOPPED_LOOPS)
     path = tmp_path / "stopped_loops.py"
     path.write_text(source)

@@ -61,6 +61,16 @@ class CallSite:
     calls: int = 0                    # every call there, those past the kept results included
     cut_short: bool = False           # a loop that ran it stopped part-way: it may run more often
 
+    @property
+    def runs(self) -> int:
+        """How many times it ran (at least, when ``cut_short``)."""
+        return max(self.calls, len(self.results))
+
+    @property
+    def every_run_kept(self) -> bool:
+        """Its results are all of its runs: none past the kept ones, none a stopped loop skipped."""
+        return self.runs == len(self.results) and not self.cut_short
+
 
 @dataclass
 class LayerRow:

@@ -90,29 +90,25 @@ def site_label(site, settings: Settings) -> str | None:
     results = site.results
     if not results:
         return None
-    runs = max(site.calls, len(results))
-    more = site.cut_short
-    if site.kind == "helper":
+    helper = site.kind == "helper"
+    if helper:
         texts = [shape_text(r.output, settings.batch_dimension_label) for r in results]
-        if runs == 1 and not more:
-            return f"→ {texts[0]}"
-        if len(set(texts)) == 1 and runs == len(texts) and not more:
-            return f"×{runs} → {texts[0]}"
-        return compact(_distinct_runs(texts, runs, more), runs, more).replace(":", " →", 1)
-    texts = [result_text(r, settings) for r in results]
-    if runs == 1 and not more:
-        return texts[0]
-    if len(set(texts)) == 1 and runs == len(texts) and not more:
-        return f"×{runs}: {texts[0]}"
-    return compact(_distinct_runs(texts, runs, more), runs, more)
+    else:
+        texts = [result_text(r, settings) for r in results]
+    if site.runs == 1 and not site.cut_short:
+        return f"→ {texts[0]}" if helper else texts[0]
+    label = _runs_label(texts, site)
+    return label.replace(":", " →", 1) if helper else label
 
 
-def _distinct_runs(texts: list[str], runs: int, more: bool) -> list[str]:
-    """The kept runs' texts; of a site that ran (or may run) more often than it kept, a run of
-    identical texts once (``×100: (None, 8) · 72 params | …``: the other runs are not known)."""
-    if (runs > len(texts) or more) and len(set(texts)) == 1:
-        return texts[:1]
-    return texts
+def _runs_label(texts: list[str], site) -> str:
+    """``×N: …`` of a site run several times; identical runs once (``×3: (None, 10) · 330
+    params``), followed by ``…`` when some runs are not known (``×100: (None, 8) · 72 params | …``)."""
+    if len(set(texts)) == 1:
+        if site.every_run_kept:
+            return f"×{site.runs}: {texts[0]}"
+        texts = texts[:1]
+    return compact(texts, site.runs, site.cut_short)
 
 
 def model_label(model) -> str:

@@ -64,19 +64,17 @@ def layer_hover(site, settings: Settings) -> str:
     title = f"**{first.class_name}** `{first.layer_name}`"
     if site.kind == "model":
         title += " (a model used as a layer)"
-    runs = max(site.calls, len(results))
+    runs = site.runs
     if runs == 1 and not site.cut_short:
         return "\n".join([title, "", *_result_section(first, settings)])
     lines = [f"{title} — runs {_runs_text(site, runs)} (one section per run)"]
-    total_macs: Any = 0
     for index, result in enumerate(results[:MAX_RUNS_SHOWN], start=1):
         name = f" `{result.layer_name}`" if result.layer_name != first.layer_name else ""
         lines += ["", "---", f"**Run {index}**{name}", "", *_result_section(result, settings)]
+    total_macs: Any = 0 if site.every_run_kept else UNKNOWN      # runs not kept are not known
     for result in results:
         m = macs_of(result)
         total_macs = UNKNOWN if m is UNKNOWN or total_macs is UNKNOWN else total_macs + m
-    if runs > len(results) or site.cut_short:      # the runs past the kept results are not known
-        total_macs = UNKNOWN
     if runs > MAX_RUNS_SHOWN:
         lines += ["", f"… and {runs - MAX_RUNS_SHOWN} more runs"]
     lines += ["", "---", f"MACs of all runs: **{_count(total_macs)}** per example"]
@@ -100,7 +98,7 @@ def _runs_text(site, runs: int) -> str:
 
 def helper_hover(site, settings: Settings) -> str:
     results = site.results
-    runs = max(site.calls, len(results))
+    runs = site.runs
     name = results[0].layer_name
     lines = [f"**{name}(…)** — a helper function returning tensors"]
     if runs > 1 or site.cut_short:
