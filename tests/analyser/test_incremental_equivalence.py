@@ -201,3 +201,28 @@ def test_mutable_state_of_classes_and_functions_is_not_shared(text, old, new):
     analyser.update(text)
     for edited in (text.replace(old, new), text):
         assert _summary(analyser.update(edited)) == _summary(analyse(edited))
+
+
+def test_a_layer_edited_under_a_global_data_format_follows_it(tmp_path):
+    """``set_image_data_format`` is Keras's global state, not a variable: a statement setting it
+    that is replayed sets it again for the statements run after it (finding: editing the
+    ``Conv2D`` below it gave ``(None, 1, 30, 9)``, channels-last, where Keras says
+    ``(None, 9, 30, 30)``)."""
+    from model_oracle import keras_report
+    from oracle_compare import row_tuples, write_snippet
+    from shapelens.report import file_json
+
+    text = ("import keras\nfrom keras import layers\n\n"
+            'keras.config.set_image_data_format("channels_first")\n'
+            "inputs = keras.Input((3, 32, 32))\nx = layers.Conv2D(8, 3)(inputs)\n"
+            "model = keras.Model(inputs, layers.MaxPooling2D(2)(x))\n")
+    analyser = IncrementalAnalysis()
+    analyser.update(text)
+    edited = text.replace("Conv2D(8, 3)", "Conv2D(9, 3)")
+    outcome = analyser.update(edited)
+    assert outcome.reused_statements >= 3 and outcome.rerun_statements >= 1
+    assert _summary(outcome) == _summary(analyse(edited))
+    path = write_snippet(tmp_path, "channels_first_edited", edited)
+    real = keras_report(path)
+    mine = file_json(str(path), outcome.analysis)
+    assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]

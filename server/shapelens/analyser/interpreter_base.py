@@ -20,6 +20,8 @@ from .control import MaybeReturns, Scope, step_budgets
 from .recorder import Recorder
 from .values import UserFunction
 
+IMAGE_DATA_FORMAT = "_<image data format>"    # its module-scope key (see ``image_data_format``)
+
 if TYPE_CHECKING:
     from .models import SubclassModel
     from .values import BoundMethod, BuiltinMethod, Instance, LayerObj, Operation, SuperProxy
@@ -52,8 +54,20 @@ class InterpreterBase:
         self.escaped = False      # a ``break``/``continue`` that may not run ran in this loop iteration
         self.try_stack: list[tuple[ast.Try, Scope]] = []     # the ``try`` (or ``try``/``except*``) bodies under way
         self.module_name: str | Unknown = "__main__"     # ``__name__``: the analysed file runs as a script
-        # Keras's default, until the code sets another (``UNKNOWN`` when set to what we cannot know)
-        self.image_data_format: str | Unknown = "channels_last"
+
+    @property
+    def image_data_format(self) -> str | Unknown:
+        """Keras's global image data format: its default until the code sets another (``UNKNOWN``
+        when set to what we cannot know).  It is held in the module scope, under a name no code
+        can spell, so that the incremental analyser tracks it like a module variable: a statement
+        that sets it, replayed, sets it again, and the statements that read it run again when it
+        changes (finding: a layer edited below ``set_image_data_format("channels_first")`` was
+        worked out channels-last)."""
+        return self.module_scope.vars.get(IMAGE_DATA_FORMAT, "channels_last")
+
+    @image_data_format.setter
+    def image_data_format(self, value: str | Unknown) -> None:
+        self.module_scope.vars[IMAGE_DATA_FORMAT] = value
 
     if TYPE_CHECKING:
         # interpreter.py
