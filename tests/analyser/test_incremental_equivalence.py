@@ -226,3 +226,50 @@ def test_a_layer_edited_under_a_global_data_format_follows_it(tmp_path):
     real = keras_report(path)
     mine = file_json(str(path), outcome.analysis)
     assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
+
+
+BUILDERS = '''import keras
+from keras import layers
+
+SIZES = (32, 64)
+
+
+def stem(x, width=32):
+    x = layers.Conv2D(width, 3, strides=2)(x)
+    return layers.BatchNormalization()(x)
+
+
+def small(classes=10):
+    inputs = keras.Input((64, 64, 3))
+    x = stem(inputs)
+    return keras.Model(inputs, layers.Dense(classes)(layers.Flatten()(x)))
+
+
+def large(classes=100):
+    inputs = keras.Input((96, 96, 3))
+    x = stem(inputs, SIZES[1])
+    x = layers.Conv2D(SIZES[1], 3)(x)
+    return keras.Model(inputs, layers.Dense(classes)(layers.GlobalAveragePooling2D()(x)))
+'''
+
+
+@pytest.mark.parametrize("old, new, explored_again", [
+    ("\n\ndef small", "\n\n# the small one\ndef small", 0),      # a comment between the builders
+    ("Dense(classes)(layers.Flatten", "Dense(classes + 1)(layers.Flatten", 1),   # inside one builder
+    ("strides=2", "strides=1", 3),     # inside the helper both call: all three explored again
+    ("SIZES = (32, 64)", "SIZES = (16, 64)", 1),     # a value one of them reads
+])
+def test_a_file_of_builders_nobody_calls_explores_again_only_what_an_edit_reaches(old, new, explored_again):
+    """Functions nobody calls in the file are explored for their hints.  An edit explores again
+    only the ones whose code, or whose module-level values, it changed; the others' results are
+    kept (finding: every keystroke in Keras's ``nasnet.py`` explored its three builders again,
+    500 ms an edit).  The result is a full analysis's either way."""
+    analyser = IncrementalAnalysis()
+    first = analyser.update(BUILDERS)
+    assert first.reused_explorations == 0
+    edited = BUILDERS.replace(old, new)
+    assert edited != BUILDERS
+    outcome = analyser.update(edited)
+    assert outcome.reused_explorations == 3 - explored_again       # stem, small, large
+    assert _summary(outcome) == _summary(analyse(edited))
+    assert _summary(analyser.update(BUILDERS)) == _summary(first)

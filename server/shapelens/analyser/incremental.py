@@ -46,6 +46,7 @@ from typing import cast
 from ..engine.shape import UNKNOWN
 from .autonames import WATCH, AutoName, Renumbering, plain
 from .control import Break, Continue, Limit, Return, Scope, Stop
+from .explorations import Explorations
 from .parsing import line_texts, sanitize, split_lines, too_large
 from .parsing import parse_lines as parse_with_recovery
 from .recorder import UNSURE
@@ -444,11 +445,13 @@ class IncrementalAnalysis:
         self.renamed: set[int] = set()      # ids of the objects the last update's renumberings renamed
         self.text_lines: list[str] = []
         self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, (first, last line), row operations) last time
+        self.explorations = Explorations()    # the functions nobody called, as explored last time
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
         self.force_names = set()
         self.reports = None
+        self.explorations = Explorations()
 
     # ---- entry ---------------------------------------------------------------------------------
     def update(self, text: str, loader=None, cancel=None) -> Outcome:
@@ -788,14 +791,10 @@ class IncrementalAnalysis:
         # (``analysis.run_interpreter``)
         reports, objects, ops = collect(dict(dict.items(variables)), final, self._report_reuser(lines))
         final.analysis.models = reports
-        variables.begin()
         interp.rec = final
         interp.invoked = None
-        try:
-            interp.explore_uncalled()
-        except RecursionError:
-            pass
-        explored = {n for n, v in variables.reads.items() if not shareable(v, self.scope)}
+        explored_reads = self.explorations.explore(interp, final, variables, cast(Scope, self.scope), shareable)
+        explored = {n for n, v in explored_reads.items() if not shareable(v, self.scope)}
         bounds = {id(entry[2]): entry[3] for entry in (self.reports or {}).values()}
         self.reports = {id(m): (m, r.variable, r, bounds.get(id(r)) or _lines_of(r), o)
                         for m, r, o in zip(objects, reports, ops)}
@@ -806,7 +805,7 @@ class IncrementalAnalysis:
         self.lines = lines
         # exploring uncalled functions may have changed these objects: their creators re-run next time
         self.force_names = explored
-        return Outcome(final.analysis, modules, reused, rerun)
+        return Outcome(final.analysis, modules, reused, rerun, self.explorations.reused)
 
     def _report_reuser(self, lines):
         """Model reports of the previous run for model objects this run kept (a kept object was

@@ -29,6 +29,7 @@ statement budgets and the inert-loop check.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from .budget import BudgetMixin
 from .builtin_methods import BuiltinMethodsMixin
@@ -38,6 +39,7 @@ from .functions import FunctionsMixin
 from .imports import ImportsMixin
 from .keras_calls import KerasCallsMixin
 from .statements import StatementsMixin
+from .values import UserFunction
 
 
 class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixin, KerasCallsMixin,
@@ -63,9 +65,12 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
                                      "this statement was skipped")
         return self.module_scope
 
-    def explore_uncalled(self) -> None:
+    def explore_uncalled(self, explore: Callable[[UserFunction], object] | None = None) -> None:
         """Run functions nobody called, with their defaults (else ``?``), so their layers get
-        hints; errors there are not reported, since the real arguments are unknown."""
+        hints; errors there are not reported, since the real arguments are unknown.  Each is
+        explored by ``explore`` (``explore_function`` unless given: the incremental analyser
+        reuses an earlier run's exploration where it can, ``explorations.py``)."""
+        explore = explore or self.explore_function
         explored = 0
         for fn in list(self.functions):
             if self.steps >= self.max_steps:
@@ -73,19 +78,24 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
             if fn.calls or explored >= MAX_UNCALLED or isinstance(fn.node, ast.Lambda):
                 continue
             explored += 1
-            self.rec.uncertain += 1
-            try:
-                args = fn.node.args
-                params = [a.arg for a in args.posonlyargs + args.args]
-                skip_self = 1 if fn.qualname.count(".") and params and params[0] in ("self", "cls") else 0
-                if skip_self:
-                    continue
-                self.begin_statement()       # its own budget
-                self.invoke(fn, [], {}, None, speculative=True)
-            except Limit:
+            args = fn.node.args
+            params = [a.arg for a in args.posonlyargs + args.args]
+            if fn.qualname.count(".") and params and params[0] in ("self", "cls"):
                 continue
-            finally:
-                self.rec.uncertain -= 1
+            explore(fn)
+
+    def explore_function(self, fn: UserFunction) -> bool:
+        """Explore one function nobody called, on its own budget: whether it ran to its end
+        (False when the budget stopped it)."""
+        self.rec.uncertain += 1
+        try:
+            self.begin_statement()
+            self.invoke(fn, [], {}, None, speculative=True)
+            return True
+        except Limit:
+            return False
+        finally:
+            self.rec.uncertain -= 1
 
 
 def _handlers(prefix: str) -> dict:

@@ -40,6 +40,7 @@ class Outcome:
     modules: dict = field(default_factory=dict)         # module name -> source read (or None)
     reused_statements: int = 0                           # statements taken from the previous run
     rerun_statements: int = 0
+    reused_explorations: int = 0                         # uncalled functions' explorations taken from it
 
     @property
     def model_macs(self) -> list:
