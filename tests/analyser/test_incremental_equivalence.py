@@ -273,3 +273,43 @@ def test_a_file_of_builders_nobody_calls_explores_again_only_what_an_edit_reache
     assert outcome.reused_explorations == 3 - explored_again       # stem, small, large
     assert _summary(outcome) == _summary(analyse(edited))
     assert _summary(analyser.update(BUILDERS)) == _summary(first)
+
+
+CONFIGURED = """import keras
+from keras import layers
+
+CONFIG = {"widths": [8, 16], "act": "relu"}
+BUILT = []
+
+
+def tower(depth=2):
+    inputs = keras.Input((4,))
+    x = inputs
+    for width in CONFIG["widths"][:depth]:
+        x = layers.Dense(width, activation=CONFIG["act"])(x)
+    return keras.Model(inputs, x)
+
+
+def registered():
+    BUILT.append(layers.Dense(3))
+    return keras.Sequential([keras.Input((2,)), *BUILT])
+"""
+
+
+@pytest.mark.parametrize("old, new, reused", [
+    ("\n\ndef tower", "\n\n# towers\ndef tower", 1),          # a comment: tower's exploration stands
+    ('"widths": [8, 16]', '"widths": [8, 17]', 0),              # the settings it read changed
+    ('BUILT = []', 'BUILT = [] + []', 1),                         # a value tower does not read
+])
+def test_an_exploration_that_read_a_settings_container_is_kept_while_its_content_is(old, new, reused):
+    """An uncalled builder that reads a module-level container of settings is explored again only
+    when that content changed; one that changes a module-level list (``registered``) is explored
+    again on every edit, from a list made again (it must not find last time's layer in it)."""
+    analyser = IncrementalAnalysis()
+    first = analyser.update(CONFIGURED)
+    edited = CONFIGURED.replace(old, new)
+    assert edited != CONFIGURED
+    outcome = analyser.update(edited)
+    assert outcome.reused_explorations == reused
+    assert _summary(outcome) == _summary(analyse(edited))
+    assert _summary(analyser.update(CONFIGURED)) == _summary(first)

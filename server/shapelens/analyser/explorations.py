@@ -11,12 +11,13 @@ callees among them), on the layer-name counters when it began, and on its budget
 keeps, per explored function, what it read and what it recorded (the recorder's event log, the
 counters after it, the functions it called, its steps).  The next analysis reuses it — replays its
 events and advances the counters — when the function is the same object (its ``def`` was
-replayed, not re-run), every name it read holds the same value, which nothing can have changed
-in place (``incremental.shareable``), the counters start where they did, and its budget still
-covers its steps.  Anything else explores it again.  Only explorations that can be reused that
-way are kept: one that wrote a module variable, read a value that can be mutated (a list, a
-model: the previous exploration may have changed it), imported a module, or stopped at its
-budget is run again every time.
+replayed, not re-run), every name it read holds the same value (a value nothing can change in
+place, ``sharing.shareable``; or a container of such values — a ``CONFIG`` dict, a list of block
+settings — with the same content, ``sharing.plain_data``), the counters start where they did, and
+its budget still covers its steps.  Anything else explores it again.  Only explorations that can
+be reused that way are kept: one that wrote a module variable, read a value that is neither (a
+model, a layer), changed a container it read, imported a module, or stopped at its budget is run
+again every time.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .control import Scope
+from .sharing import plain_data, same_data, shareable
 from .values import MISSING, UserFunction
 
 
 @dataclass
 class Exploration:
     fn: UserFunction
-    reads: dict                 # module-level name -> the value it read (MISSING: not bound)
+    reads: dict                 # module-level name -> ``plain_data`` of the value it read
     counters_before: dict       # the layer-name counters when it began (non-zero ones)
     counters_after: dict
     events: list                # the recorder's log (``ServerRecorder``)
@@ -44,16 +46,16 @@ def _counters(recorder) -> dict:
 
 
 class Explorations:
-    """One per ``IncrementalAnalysis``: ``explore(interp, recorder, variables, scope, shareable)``
-    explores the functions nobody called, reusing the last analysis's explorations where they
-    still hold, and returns the module-level names the explorations it ran read (the incremental
-    analyser makes their mutable values again next time)."""
+    """One per ``IncrementalAnalysis``: ``explore(interp, recorder, variables, scope)`` explores
+    the functions nobody called, reusing the last analysis's explorations where they still hold,
+    and returns the module-level names the explorations it ran read (the incremental analyser
+    makes their mutable values again next time)."""
 
     def __init__(self) -> None:
         self.kept: dict[int, Exploration] = {}
         self.reused = 0             # explorations the last ``explore`` took from the one before
 
-    def explore(self, interp, recorder, variables, scope: Scope, shareable) -> dict:
+    def explore(self, interp, recorder, variables, scope: Scope) -> dict:
         kept, self.kept = self.kept, {}
         self.reused = 0
         reads: dict = {}
@@ -65,9 +67,9 @@ class Explorations:
                 return False        # a smaller budget may stop it earlier
             if old.outside and any(interp.module_loads()[n] != c for n, c in old.outside.items()):
                 return False
-            for name, value in old.reads.items():
-                now = dict.get(variables, name, MISSING)
-                if now is not value or not shareable(now, scope):
+            for name, data in old.reads.items():
+                now = plain_data(dict.get(variables, name, MISSING), scope)
+                if now is None or not same_data(data, now):
                     return False
             return shareable(old.fn, scope)
 
@@ -84,7 +86,7 @@ class Explorations:
                 self.kept[id(fn)] = old
                 self.reused += 1
                 return
-            exploration = self._run(fn, interp, recorder, variables, scope, shareable)
+            exploration = self._run(fn, interp, recorder, variables, scope)
             reads.update(variables.reads)
             if exploration is not None:
                 self.kept[id(fn)] = exploration
@@ -96,27 +98,36 @@ class Explorations:
         return reads
 
     @staticmethod
-    def _run(fn: UserFunction, interp, recorder, variables, scope: Scope, shareable) -> Exploration | None:
+    def _run(fn: UserFunction, interp, recorder, variables, scope: Scope) -> Exploration | None:
         """Explore ``fn`` (its events logged, then stored), and what the next analysis needs to
         reuse the exploration, if it can be."""
         variables.begin()
+        first: dict = {}            # the containers it read, as they were when it first read them
+
+        def watch(name, value):
+            if not shareable(value, scope):
+                first[name] = plain_data(value, scope)
+
         before = _counters(recorder)
         modules_before = (len(recorder.modules), recorder.imported_chars)
         steps_before = interp.steps
-        recorder.log, interp.invoked, interp.outside_queries = [], [], {}
+        recorder.log, interp.invoked, interp.outside_queries, variables.watch = [], [], {}, watch
         complete = False
         try:
             complete = interp.explore_function(fn)
         finally:
             events, invoked, outside = recorder.log, interp.invoked, interp.outside_queries
-            recorder.log, interp.invoked, interp.outside_queries = None, None, None
+            recorder.log, interp.invoked, interp.outside_queries, variables.watch = None, None, None, None
             recorder.replay(events)
-        read = dict(variables.reads)
-        reusable = (complete and fn.closure is scope and not fn.foreign and not variables.changed()
-                    and (len(recorder.modules), recorder.imported_chars) == modules_before
-                    and interp.steps < interp.max_steps
-                    and all(shareable(value, scope) for value in read.values()))
-        if not reusable:
+        if not (complete and fn.closure is scope and not fn.foreign and not variables.changed()
+                and (len(recorder.modules), recorder.imported_chars) == modules_before
+                and interp.steps < interp.max_steps):
             return None
-        return Exploration(fn, read, before, _counters(recorder), events, invoked, interp.steps - steps_before,
+        reads = {}
+        for name, value in variables.reads.items():
+            data = plain_data(value, scope)
+            if data is None or (name in first and (first[name] is None or not same_data(first[name], data))):
+                return None         # a value it may have changed, or changed
+            reads[name] = data
+        return Exploration(fn, reads, before, _counters(recorder), events, invoked, interp.steps - steps_before,
                            outside)

@@ -43,7 +43,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import cast
 
-from ..engine.shape import UNKNOWN
 from .autonames import WATCH, AutoName, Renumbering, plain
 from .control import Break, Continue, Limit, Return, Scope, Stop
 from .explorations import Explorations
@@ -52,10 +51,10 @@ from .parsing import parse_lines as parse_with_recovery
 from .recorder import UNSURE
 from .result import Span, copied
 from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
-from .values import MISSING, KerasRef, UserClass, UserFunction
+from .sharing import DELETED, same_value, shareable
+from .values import MISSING
 
 MAX_RESTARTS = 4
-_DELETED = object()
 
 
 # ---- parsing ---------------------------------------------------------------------------------------
@@ -200,44 +199,10 @@ def map_span(span: Span, mapping) -> Span | None:
     return Span(start, span.column, end, span.end_column)
 
 
-# ---- values ------------------------------------------------------------------------------------------
-
-def shareable(value, module_scope, depth: int = 0) -> bool:
-    """Values a replayed and a re-run statement may both hold: nothing can mutate them."""
-    if value is None or value is UNKNOWN or value is MISSING or value is _DELETED:
-        return True
-    if isinstance(value, (bool, int, float, complex, str, bytes, range, KerasRef)):
-        return True
-    if depth >= 4:
-        return False
-    if isinstance(value, (UserFunction, UserClass)):
-        closure = getattr(value, "closure", None)
-        if getattr(closure, "module", module_scope) is not module_scope or getattr(value, "foreign", False):
-            return False
-        # what they hold can be mutated too: a function's default values, a class's attributes
-        held = value.defaults.values() if isinstance(value, UserFunction) else [*value.namespace.values(), *value.bases]
-        return all(shareable(v, module_scope, depth + 1) for v in held)
-    if isinstance(value, tuple):
-        return all(shareable(v, module_scope, depth + 1) for v in value)
-    return False
-
-
-def _same(old, new) -> bool:
-    """Equal values a later statement cannot tell apart (so it need not re-run)."""
-    if old is new:
-        return True
-    if type(old) is not type(new) or not isinstance(old, (bool, int, float, str, bytes, tuple, KerasRef)):
-        return False
-    if isinstance(old, tuple) and not all(isinstance(v, (bool, int, float, str, type(None))) for v in old + new):
-        return False
-    try:
-        return bool(old == new)
-    except Exception:  # noqa: BLE001
-        return False
-
-
 class TrackingDict(dict):
     """The module scope's variables, noting names read (before written) and written."""
+
+    watch = None        # called with (name, value) on each first read, when set (``explorations.py``)
 
     def begin(self) -> None:
         self.reads: dict = {}
@@ -247,22 +212,24 @@ class TrackingDict(dict):
     def _read(self, key) -> None:
         if key in self.reads:
             return
-        value = dict.get(self, key, _DELETED)
+        value = dict.get(self, key, DELETED)
         # a name written in this statement is still read from outside while it holds the value
         # it had before (``uncertain_branches`` clears the scope and puts the same values back)
-        if key not in self.writes or value is self.before.get(key, _DELETED):
-            self.reads[key] = MISSING if value is _DELETED else value
+        if key not in self.writes or value is self.before.get(key, DELETED):
+            self.reads[key] = MISSING if value is DELETED else value
+            if self.watch is not None:
+                self.watch(key, value)
 
     def _write(self, key) -> None:
         self.writes.add(key)
         if key not in self.before:
-            self.before[key] = dict.get(self, key, _DELETED)
+            self.before[key] = dict.get(self, key, DELETED)
 
     def changed(self) -> dict:
-        """Names whose value is not the one they had before (``_DELETED`` when removed)."""
+        """Names whose value is not the one they had before (``DELETED`` when removed)."""
         out = {}
         for key, old in self.before.items():
-            new = dict.get(self, key, _DELETED)
+            new = dict.get(self, key, DELETED)
             if new is not old:
                 out[key] = new
         return out
@@ -324,7 +291,7 @@ class Record:
     node: ast.stmt
     reads: set                      # names read before written
     mutable_reads: set              # of those, the ones holding a mutable value
-    writes: dict                    # name -> value after the statement (or _DELETED)
+    writes: dict                    # name -> value after the statement (or DELETED)
     uid_start: dict                 # prefix -> counter value when first consumed here
     uid_delta: dict                 # prefix -> how many names consumed
     steps: int
@@ -695,7 +662,7 @@ class IncrementalAnalysis:
                     run = True
             if not run:
                 for name, value in old.writes.items():
-                    if value is _DELETED:
+                    if value is DELETED:
                         dict.pop(variables, name, None)
                     else:
                         dict.__setitem__(variables, name, value)
@@ -723,7 +690,7 @@ class IncrementalAnalysis:
             steps += record.steps
             for name, value in record.writes.items():
                 definer[name] = i
-                if old is not None and name in old.writes and _same(old.writes[name], value):
+                if old is not None and name in old.writes and same_value(old.writes[name], value):
                     dirty.discard(name)
                 else:
                     dirty.add(name)
@@ -793,7 +760,7 @@ class IncrementalAnalysis:
         final.analysis.models = reports
         interp.rec = final
         interp.invoked = None
-        explored_reads = self.explorations.explore(interp, final, variables, cast(Scope, self.scope), shareable)
+        explored_reads = self.explorations.explore(interp, final, variables, cast(Scope, self.scope))
         explored = {n for n, v in explored_reads.items() if not shareable(v, self.scope)}
         bounds = {id(entry[2]): entry[3] for entry in (self.reports or {}).values()}
         self.reports = {id(m): (m, r.variable, r, bounds.get(id(r)) or _lines_of(r), o)
