@@ -131,3 +131,11 @@ def generate_loop_module(target_lines: int) -> str:
         parts.append(LOOP_BLOCK.format(i=i, f=f, f2=2 * f, f4=4 * f, classes=10 + i % 5))
         i += 1
     return "".join(parts)
+
+
+def generate_builder_module(target_lines: int) -> str:
+    """A library of model builders nobody calls in the file (a ``models.py`` that a training script
+    imports): the loop-heavy networks without their ``model_i = build_i()`` lines, so every function
+    is explored, not run, and an edit must not explore them all again."""
+    return "\n".join(line for line in generate_loop_module(target_lines).split("\n")
+                     if not line.startswith("model_"))

@@ -1,8 +1,10 @@
 """Benchmark: inlay-hint latency of the language server while typing, like an editor drives it.
 
-Starts ``python -m shapelens serve`` over stdio (pygls's client), opens two generated 2,000-line
+Starts ``python -m shapelens serve`` over stdio (pygls's client), opens three generated 2,000-line
 model files (one of many small models; one loop-heavy: ResNet-style networks whose ``block``
-helpers are called in ``for`` loops over stages) and a typical 300-line one, and applies single-character edits to each (incremental
+helpers are called in ``for`` loops over stages; the same networks' builders with nobody calling
+them, as in a ``models.py`` a training script imports, so every function is explored) and a
+typical 300-line one, and applies single-character edits to each (incremental
 ``didChange``), each followed at once by a ``textDocument/inlayHint`` request for the visible
 lines around the edit (60 lines, as an editor asks for its viewport).  The latency of an edit is
 the time from sending ``didChange`` to receiving the hints of that version (the server answers
@@ -36,11 +38,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
-from generate import generate_loop_module, generate_module  # noqa: E402
+from generate import generate_builder_module, generate_loop_module, generate_module  # noqa: E402
 from load_scenario import rss_kib  # noqa: E402
 
 FILES = (("2,000-line", generate_module, 2000), ("2,000-line loop-heavy", generate_loop_module, 2000),
-         ("300-line", generate_module, 300))
+         ("2,000-line builders nobody calls", generate_builder_module, 2000), ("300-line", generate_module, 300))
 OPENS = 3          # each large file is opened this many times (first hints: the median)
 SMALL = "import keras\nfrom keras import layers\n\nx = layers.Dense(4)(keras.Input((3,)))\n"
 NEW_LINES = ['x = layers.Dense(64, activation="relu")(x)', "x = layers.Dropout(0.25)(x)",

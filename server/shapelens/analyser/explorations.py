@@ -39,6 +39,16 @@ class Exploration:
     invoked: list               # the user functions it called (``fn`` first)
     steps: int
     outside: dict               # module-wide reads a loop check relied on (``budget.py``)
+    prepared: tuple | None = None   # its events ready to replay (``ServerRecorder.prepare_replay``)...
+    prepared_at: tuple = ()         # ... when its events' nodes were at these lines
+
+    def replay(self, recorder) -> None:
+        """Store its events in ``recorder``; their sites' spans are worked out again only when the
+        code they point at moved (an edit added or removed lines above it)."""
+        at = tuple(event[1].lineno for event in self.events if event[1] is not None)
+        if self.prepared is None or at != self.prepared_at:
+            self.prepared, self.prepared_at = recorder.prepare_replay(self.events), at
+        recorder.replay_prepared(self.prepared)
 
 
 def _counters(recorder) -> dict:
@@ -76,7 +86,7 @@ class Explorations:
         def explore(fn: UserFunction) -> None:
             old = kept.get(id(fn))
             if old is not None and old.fn is fn and same(old):
-                recorder.replay(old.events)
+                old.replay(recorder)
                 counters = recorder.uid_counts()      # shared with the statements' recorder: in place
                 counters.clear()
                 counters.update(old.counters_after)
