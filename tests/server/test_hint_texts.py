@@ -138,3 +138,40 @@ def test_a_site_in_a_loop_stopped_part_way_counts_at_least_its_runs(tmp_path):
             [shared_row["output_shape"]] * 3) + " | …"
         assert hints[17] == f"×1+: {dense_rows[0]['output_shape']} · {dense_rows[0]['params']} params | …"
         assert "runs at least 1 time " in layer_hover(sites[17], Settings())
+
+
+UNCALLED_BUILDER = """
+    import keras
+    from keras import layers
+
+
+    def block(x, filters):
+        x = layers.Conv2D(filters, 3, padding="same")(x)
+        return layers.ReLU()(x)
+
+
+    def build():
+        inputs = keras.Input((32, 32, 3))
+        x = block(inputs, 8)
+        x = block(x, 16)
+        return keras.Model(inputs, x)
+"""
+
+
+def test_a_helper_only_an_uncalled_builder_calls_shows_the_builders_runs(tmp_path):
+    """Nobody calls ``build`` in the file (a ``models.py`` another file imports): it is explored
+    for its hints, and ``block`` with it, on the builder's values.  ``block`` shows the runs a
+    call of ``build()`` makes, as Keras builds them (finding: ``block`` was explored alone first,
+    on ``?`` values, and showed ``×3: ? · ? params | (None, 32, 32, 8) · 224 params | …``)."""
+    source = textwrap.dedent(UNCALLED_BUILDER)
+    path = tmp_path / "builders.py"
+    path.write_text(source + "\nmodel = build()\n")        # what a caller of the builder gets
+    rows = [r for r in keras_report(path)["models"][0]["layers"] if r["class"] == "Conv2D"]
+    assert len(rows) == 2
+    for analysis in (analyse_source(source), IncrementalAnalysis().update(source).analysis):
+        site = next(s for s in analysis.sites.values() if s.span.line == 7)
+        assert site.runs == len(rows)
+        assert [shape_text(r.output) for r in site.results] == [r["output_shape"] for r in rows]
+        assert [r.params.trainable for r in site.results] == [r["params"] for r in rows]
+        hints = {h.line: h.label for h in collect_hints([site], analysis.models, Settings())}
+        assert hints[7].startswith(f"×2: {rows[0]['output_shape']} · {rows[0]['params']} params")

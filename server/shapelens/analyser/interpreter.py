@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from .budget import BudgetMixin
+from .budget import BudgetMixin, effects
 from .builtin_methods import BuiltinMethodsMixin
 from .control import EXPR_HANDLERS, MAX_UNCALLED, STMT_HANDLERS, Break, Continue, Limit, Return, Scope, Stop
 from .expressions import ExpressionsMixin
@@ -72,7 +72,7 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         reuses an earlier run's exploration where it can, ``explorations.py``)."""
         explore = explore or self.explore_function
         explored = 0
-        for fn in list(self.functions):
+        for fn in self.exploration_order():
             if self.steps >= self.max_steps:
                 return
             if fn.calls or explored >= MAX_UNCALLED or isinstance(fn.node, ast.Lambda):
@@ -83,6 +83,20 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
             if fn.qualname.count(".") and params and params[0] in ("self", "cls"):
                 continue
             explore(fn)
+
+    def exploration_order(self) -> list[UserFunction]:
+        """The functions, those that no other function nobody called names first: a helper a
+        builder calls is then explored through the builder, on the builder's values, and not alone
+        on ``?`` ones first (finding: that gave the helper a run the program never makes, ``×3: ? ·
+        ? params | …`` for a block the builder calls twice).  A helper the builder did not reach
+        is still explored on its own afterwards (it has no calls then)."""
+        functions = list(self.functions)
+        named: set = set()
+        for fn in functions:
+            if not fn.calls:
+                named.update(name for name in effects(fn.node).loads if name != getattr(fn.node, "name", None))
+        first = [fn for fn in functions if getattr(fn.node, "name", None) not in named]
+        return first + [fn for fn in functions if getattr(fn.node, "name", None) in named]
 
     def explore_function(self, fn: UserFunction) -> bool:
         """Explore one function nobody called, on its own budget: whether it ran to its end
