@@ -175,3 +175,38 @@ def test_a_helper_only_an_uncalled_builder_calls_shows_the_builders_runs(tmp_pat
         assert [r.params.trainable for r in site.results] == [r["params"] for r in rows]
         hints = {h.line: h.label for h in collect_hints([site], analysis.models, Settings())}
         assert hints[7].startswith(f"×2: {rows[0]['output_shape']} · {rows[0]['params']} params")
+
+
+CALLED_AND_EXPLORED = """
+    import keras
+    from keras import layers
+
+
+    def block(x, width):
+        return layers.Dense(width)(x)
+
+
+    inputs = keras.Input((8,))
+    model = keras.Model(inputs, block(inputs, 4))
+
+
+    def other():
+        return block(keras.Input((3,)), 5)
+"""
+
+
+def test_a_helper_the_script_calls_shows_the_scripts_runs_only(tmp_path):
+    """``block`` runs once when the file runs; ``other`` is never called, and is explored for
+    its own hints only.  ``block``'s hint shows the one run Keras makes (finding: the
+    exploration added its run, ``×2: (None, 4) · 36 params | (None, 5) · 20 params``)."""
+    source = textwrap.dedent(CALLED_AND_EXPLORED)
+    path = tmp_path / "called_and_explored.py"
+    path.write_text(source)
+    rows = [r for r in keras_report(path)["models"][0]["layers"] if r["class"] == "Dense"]
+    assert len(rows) == 1
+    for analysis in (analyse_source(source), IncrementalAnalysis().update(source).analysis):
+        sites = {s.span.line: s for s in analysis.sites.values()}
+        assert sites[7].runs == 1
+        hints = {h.line: h.label for h in collect_hints(list(sites.values()), analysis.models, Settings())}
+        assert hints[7] == f"{rows[0]['output_shape']} · {rows[0]['params']} params"
+        assert hints[15] == "→ (None, 5)"          # the uncalled function still gets its hints

@@ -72,6 +72,7 @@ def run_interpreter(interpreter: Interpreter, recorder: Recorder, tree: ast.Modu
         recorder.limit(first, _TOO_DEEP)
         scope = interpreter.module_scope
     collected = collect(scope.vars)
+    recorder.settle()
     try:
         interpreter.explore_uncalled()
     except RecursionError:

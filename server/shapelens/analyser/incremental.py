@@ -760,6 +760,7 @@ class IncrementalAnalysis:
         final.analysis.models = reports
         interp.rec = final
         interp.invoked = None
+        final.settle()
         explored_reads = self.explorations.explore(interp, final, variables, cast(Scope, self.scope))
         explored = {n for n, v in explored_reads.items() if not shareable(v, self.scope)}
         bounds = {id(entry[2]): entry[3] for entry in (self.reports or {}).values()}

@@ -77,6 +77,7 @@ class Recorder:
                                     # 64 results; ``budget.loop_is_quiet``)
         self.calls_here: dict = {}  # node -> (calls there in this statement, the last result's key)
         self.recorded: list = []    # the nodes of the calls recorded, in order (``runs_cut_short``)
+        self.settled: frozenset = frozenset()   # the spans of the sites the module's run reached (``settle``)
 
     # ---- names -----------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
@@ -129,9 +130,15 @@ class Recorder:
             site = self.analysis.sites[span] = CallSite(span, kind=kind)
         return site
 
+    def settle(self) -> None:
+        """The module's statements have run: the sites they reached keep what that run gave them.
+        The functions nobody called, explored next for their hints, add nothing there (finding: a
+        helper the script calls once, and an uncalled function too, showed ``×2``)."""
+        self.settled = frozenset(self.analysis.sites)
+
     def record_call(self, node: ast.AST | None, result: CallResult, kind: str = "layer") -> None:
         self.trace_call(result, kind)
-        if node is None or self.foreign:
+        if node is None or self.foreign or (self.settled and self.spans.span(node) in self.settled):
             return
         self.activity += 1
         site = self.site(node, kind)
@@ -152,7 +159,8 @@ class Recorder:
             self.cut_short(node)
 
     def cut_short(self, node: ast.AST) -> None:
-        self.site(node).cut_short = True
+        if not (self.settled and self.spans.span(node) in self.settled):
+            self.site(node).cut_short = True
 
     def count_news(self, node: ast.AST, result: CallResult) -> None:
         """A call at ``node`` is news unless it gives the last result there again, or this

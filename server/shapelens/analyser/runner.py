@@ -156,8 +156,11 @@ class ServerRecorder(Recorder):
         calls, others, count = prepared
         if self.traces or self.foreign:
             raise ValueError("prepared events replay only into a module-level recorder")
-        sites, by_key = self.analysis.sites, self._sites_by_key
+        sites, by_key, settled = self.analysis.sites, self._sites_by_key, self.settled
         for key, span, kind, results in calls:          # ``Recorder.record_call``
+            if settled and span in settled:
+                count -= len(results)
+                continue
             site = by_key.get(key)
             if site is None:
                 site = sites.get(span)
