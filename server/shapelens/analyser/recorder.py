@@ -138,12 +138,14 @@ class Recorder:
 
     def record_call(self, node: ast.AST | None, result: CallResult, kind: str = "layer") -> None:
         self.trace_call(result, kind)
-        if node is None or self.foreign or (self.settled and self.spans.span(node) in self.settled):
+        if node is None or self.foreign:
             return
-        self.activity += 1
-        site = self.site(node, kind)
+        self.activity += 1          # counted at a settled site too: what a loop sees is the same
         self.count_news(node, result)
         self.recorded.append(node)
+        if self.settled and self.spans.span(node) in self.settled:
+            return
+        site = self.site(node, kind)
         site.calls += 1
         if len(site.results) < KEPT_RESULTS:
             site.results.append(result)
