@@ -70,11 +70,14 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
 
     def explore_uncalled(self, explore: Callable[[UserFunction], object] | None = None) -> None:
         """Run functions nobody called, with their defaults (else ``?``), so their layers get
-        hints; errors there are not reported, since the real arguments are unknown.  Each is
+        hints; errors there are not reported, since the real arguments are unknown.  Each starts
+        from the layer-name counters the module left.  Each is
         explored by ``explore`` (``explore_function`` unless given: the incremental analyser
         reuses an earlier run's exploration where it can, ``explorations.py``)."""
         explore = explore or self.explore_function
         explored = 0
+        counters = self.rec.uid_counts()
+        after_module = dict(counters)
         for fn in self.exploration_order():
             if self.steps >= self.max_steps:
                 return
@@ -85,6 +88,10 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
             params = [a.arg for a in args.posonlyargs + args.args]
             if fn.qualname.count(".") and params and params[0] in ("self", "cls"):
                 continue
+            # each as if called first once the module has run: the default names it gives do not
+            # depend on the other functions nobody calls (an edit in one renamed every later one)
+            counters.clear()
+            counters.update(after_module)
             explore(fn)
 
     def exploration_order(self) -> list[UserFunction]:
