@@ -103,21 +103,20 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
         in the functions' text (a walk of their trees cost 50 ms on a 2,000-line file of builders);
         one named only in a comment is explored a little later, which changes nothing it shows."""
         functions = list(self.functions)
-        uncalled = [fn for fn in functions if not fn.calls and not fn.foreign
+        uncalled = [(fn, fn.node) for fn in functions if not fn.calls and not fn.foreign
                     and isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
         if len(uncalled) < 2:
             return functions
-        names = {fn.node.name for fn in uncalled}
+        names = {node.name for _, node in uncalled}
         lines = self.rec.spans.lines
         named: set = set()
-        for fn in uncalled:
-            body = "".join(lines[fn.node.body[0].lineno - 1:fn.node.end_lineno or fn.node.body[-1].lineno])
-            named |= names.intersection(_WORD.findall(body)) - {fn.node.name}
-        later = [fn for fn in uncalled if fn.node.name in named]
-        if not later:
+        for _, node in uncalled:
+            body = "".join(lines[node.body[0].lineno - 1:node.end_lineno or node.body[-1].lineno])
+            named |= names.intersection(_WORD.findall(body)) - {node.name}
+        deferred = {id(fn) for fn, node in uncalled if node.name in named}
+        if not deferred:
             return functions
-        deferred = {id(fn) for fn in later}
-        return [fn for fn in functions if id(fn) not in deferred] + later
+        return [fn for fn in functions if id(fn) not in deferred] + [fn for fn in functions if id(fn) in deferred]
 
     def explore_function(self, fn: UserFunction) -> bool:
         """Explore one function nobody called, on its own budget: whether it ran to its end
