@@ -71,9 +71,9 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
     def explore_uncalled(self, explore: Callable[[UserFunction], object] | None = None) -> None:
         """Run functions nobody called, with their defaults (else ``?``), so their layers get
         hints; errors there are not reported, since the real arguments are unknown.  Each starts
-        from the layer-name counters the module left.  Each is
-        explored by ``explore`` (``explore_function`` unless given: the incremental analyser
-        reuses an earlier run's exploration where it can, ``explorations.py``)."""
+        from the layer-name counters the module left, and is explored by ``explore``
+        (``explore_function`` unless given: the incremental analyser reuses an earlier run's
+        exploration where it can, ``explorations.py``)."""
         explore = explore or self.explore_function
         explored = 0
         counters = self.rec.uid_counts()
