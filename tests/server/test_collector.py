@@ -90,6 +90,24 @@ def test_a_client_that_never_pauses_still_has_its_garbage_collected():
     collector.stop()
 
 
+def test_analyses_that_make_much_garbage_have_it_collected_before_the_pause():
+    """A client that never pauses, on a file whose every edit makes much garbage: a full collection
+    runs once the analyses made ``max_pending`` objects, not ``at_most`` analyses later."""
+    collector = Collector(idle=60, due_after=1, at_most=1000, max_pending=50_000)
+    garbage: list = []
+    for _ in range(2):
+        collector.begin()
+        made = [Cyclic() for _ in range(30_000)]
+        garbage.append(weakref.ref(made[-1]))
+        del made
+        collector.end()
+    assert collector.collections == 1           # after the second analysis (60,000 objects)
+    assert all(ref() is None for ref in garbage)
+    analyses(collector, 5)                      # small ones: no collection
+    assert collector.collections == 1
+    collector.stop()
+
+
 def test_a_closed_documents_collection_waits_for_the_analyses_under_way():
     collector = Collector(idle=0.2, due_after=1000, at_most=1000)
     collector.collect_now()                     # nothing running: at once
