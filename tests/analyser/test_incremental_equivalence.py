@@ -31,6 +31,19 @@ def _summary(outcome):
     return _ADDRESS.sub("", repr((sites, diags, models)))
 
 
+def _edit_once(text: str, old: str, new: str, count: int = -1):
+    """``text`` analysed, then edited (``old`` replaced by ``new``) and analysed again
+    incrementally: ``(analyser, first outcome, edited text, its outcome)``, the latter checked
+    equal to a full analysis of the edited text."""
+    analyser = IncrementalAnalysis()
+    first = analyser.update(text)
+    edited = text.replace(old, new, count)
+    assert edited != text
+    outcome = analyser.update(edited)
+    assert _summary(outcome) == _summary(analyse(edited))
+    return analyser, first, edited, outcome
+
+
 def _edits(text: str, rng: random.Random, count: int):
     """Single edits typing would make: digits, characters typed or deleted, lines added or removed."""
     for _ in range(count):
@@ -97,12 +110,9 @@ def test_incremental_reuses_statements():
     from generate import generate_module
 
     text = generate_module(300)
-    analyser = IncrementalAnalysis()
-    analyser.update(text)
-    edited = text.replace('x = layers.Conv2D(16, 3, padding="same"', 'x = layers.Conv2D(17, 3, padding="same"', 1)
-    outcome = analyser.update(edited)
+    analyser, _, edited, outcome = _edit_once(
+        text, 'x = layers.Conv2D(16, 3, padding="same"', 'x = layers.Conv2D(17, 3, padding="same"', 1)
     assert outcome.reused_statements > 5 * outcome.rerun_statements > 0
-    assert _summary(outcome) == _summary(analyse(edited))
     # a comment edit re-runs nothing but the statement it is in (and what reads its values)
     again = analyser.update(edited.replace("# Experiment 1:", "# Experiment one:"))
     assert again.rerun_statements == 0
@@ -150,13 +160,8 @@ def test_an_edit_that_leaves_the_code_as_it_was_reruns_nothing(old, new, same_co
     text = ("import keras\nfrom keras import layers\n\n\ndef block(x, width):\n"
             "    x = layers.Dense(width *2, use_bias=True)(x)  # wide\n    return layers.Dropout(0.5)(x)\n\n\n"
             "inputs = keras.Input((8,))\nmodel = keras.Model(inputs, block(inputs, 4))\n")
-    analyser = IncrementalAnalysis()
-    before = analyser.update(text)
-    edited = text.replace(old, new)
-    assert edited != text
-    outcome = analyser.update(edited)
+    _, before, edited, outcome = _edit_once(text, old, new)
     assert (outcome.rerun_statements == 0) == same_code
-    assert _summary(outcome) == _summary(analyse(edited))
     assert (_summary(outcome) == _summary(before)) == same_code
 
 
@@ -166,12 +171,8 @@ def test_a_hash_inside_a_string_is_code():
     text = ("import keras\nfrom keras import layers\n\n\ndef block(x):\n"
             "    return layers.Dense(3, name='a#b')(x)\n\n\n"
             "inputs = keras.Input((8,))\nmodel = keras.Model(inputs, block(inputs))\n")
-    analyser = IncrementalAnalysis()
-    analyser.update(text)
-    edited = text.replace("'a#b'", "'a#c'")
-    outcome = analyser.update(edited)
+    _, _, _, outcome = _edit_once(text, "'a#b'", "'a#c'")
     assert outcome.rerun_statements > 0
-    assert _summary(outcome) == _summary(analyse(edited))
     assert [row.name for row in outcome.analysis.models[0].rows][-1] == "a#c"
 
 
@@ -216,12 +217,8 @@ def test_a_layer_edited_under_a_global_data_format_follows_it(tmp_path):
             'keras.config.set_image_data_format("channels_first")\n'
             "inputs = keras.Input((3, 32, 32))\nx = layers.Conv2D(8, 3)(inputs)\n"
             "model = keras.Model(inputs, layers.MaxPooling2D(2)(x))\n")
-    analyser = IncrementalAnalysis()
-    analyser.update(text)
-    edited = text.replace("Conv2D(8, 3)", "Conv2D(9, 3)")
-    outcome = analyser.update(edited)
+    _, _, edited, outcome = _edit_once(text, "Conv2D(8, 3)", "Conv2D(9, 3)")
     assert outcome.reused_statements >= 3 and outcome.rerun_statements >= 1
-    assert _summary(outcome) == _summary(analyse(edited))
     path = write_snippet(tmp_path, "channels_first_edited", edited)
     real = keras_report(path)
     mine = file_json(str(path), outcome.analysis)
@@ -264,14 +261,9 @@ def test_a_file_of_builders_nobody_calls_explores_again_only_what_an_edit_reache
     only the ones whose code, or whose module-level values, it changed; the others' results are
     kept (finding: every keystroke in Keras's ``nasnet.py`` explored its three builders again,
     500 ms an edit).  The result is a full analysis's either way."""
-    analyser = IncrementalAnalysis()
-    first = analyser.update(BUILDERS)
+    analyser, first, _, outcome = _edit_once(BUILDERS, old, new)
     assert first.reused_explorations == 0
-    edited = BUILDERS.replace(old, new)
-    assert edited != BUILDERS
-    outcome = analyser.update(edited)
     assert outcome.reused_explorations == 2 - explored_again       # small, large (stem runs in them)
-    assert _summary(outcome) == _summary(analyse(edited))
     assert _summary(analyser.update(BUILDERS)) == _summary(first)
 
 
@@ -305,11 +297,6 @@ def test_an_exploration_that_read_a_settings_container_is_kept_while_its_content
     """An uncalled builder that reads a module-level container of settings is explored again only
     when that content changed; one that changes a module-level list (``registered``) is explored
     again on every edit, from a list made again (it must not find last time's layer in it)."""
-    analyser = IncrementalAnalysis()
-    first = analyser.update(CONFIGURED)
-    edited = CONFIGURED.replace(old, new)
-    assert edited != CONFIGURED
-    outcome = analyser.update(edited)
+    analyser, first, _, outcome = _edit_once(CONFIGURED, old, new)
     assert outcome.reused_explorations == reused
-    assert _summary(outcome) == _summary(analyse(edited))
     assert _summary(analyser.update(CONFIGURED)) == _summary(first)
