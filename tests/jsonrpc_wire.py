@@ -27,6 +27,29 @@ def encode(message: dict) -> bytes:
     return frame(json.dumps(message).encode("utf-8"))
 
 
+def logged_errors(lines: list[str]) -> list[str]:
+    """What a server's log (its stderr lines) holds that signals a bug: each ERROR or CRITICAL
+    record, and each traceback whole -- the line that introduces it ("Exception ignored in ...",
+    "--- Logging error ---"...), its frames and its exception -- so that a failing test names
+    the exception, not only that there was one."""
+    errors: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "Traceback" in line:
+            end = i + 1
+            while end < len(lines) and lines[end][:1].isspace():
+                end += 1                                   # the frames, indented
+            start = i - 1 if i and not lines[i - 1].startswith(("ERROR", "CRITICAL")) else i
+            errors.append("".join(lines[start:end + 1]))   # with the exception's own line
+            i = end + 1
+            continue
+        if line.startswith(("ERROR", "CRITICAL")):
+            errors.append(line)
+        i += 1
+    return errors
+
+
 def read_frame(stream):
     """One message body from a binary stream, or ``None`` at end of file."""
     length = None
@@ -164,7 +187,7 @@ class RawServer:
             return None
 
     def server_errors(self) -> list[str]:
-        lines = [line for line in self.stderr_lines if "Traceback" in line or line.startswith(("ERROR", "CRITICAL"))]
+        lines = logged_errors(self.stderr_lines)
         lines += [m["params"]["message"] for m in self.notifications
                   if m["method"] in ("window/showMessage", "window/logMessage") and m["params"].get("type") == 1]
         return lines

@@ -14,6 +14,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import register_lsp_features
 
+from jsonrpc_wire import logged_errors
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SERVER = [sys.executable, "-m", "shapelens", "serve"]
@@ -44,7 +46,7 @@ class RecordingClient(LanguageClient):
     def server_errors(self) -> list[str]:
         """What the server logged that signals a bug: tracebacks, ERROR records, error messages
         shown or logged to the user."""
-        lines = [line for line in self.stderr_lines if "Traceback" in line or line.startswith(("ERROR", "CRITICAL"))]
+        lines = logged_errors(self.stderr_lines)
         lines += [m.message for m in self.messages if m.type == types.MessageType.Error]
         lines += [m.message for m in self.log_messages if m.type == types.MessageType.Error]
         return lines
