@@ -225,6 +225,35 @@ def test_a_layer_edited_under_a_global_data_format_follows_it(tmp_path):
     assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
 
 
+
+CLOSURE = ("import keras\nfrom keras import layers\n\n\ndef make():\n    dense = layers.Dense(4)\n"
+           "    return lambda t: dense(t)\n\n\napply = make()\ninputs = keras.Input((3,))\n"
+           "model = keras.Model(inputs, apply(inputs))\nmodel.summary()\n")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("model.summary()", "model.summary(line_length=80)"),      # a later statement re-runs the call
+    ("Input((3,))", "Input((5,))"),                            # the layer's input changes
+    ("lambda t: dense(t)", "lambda t: dense(t)  # typed"),     # the factory itself
+])
+def test_a_layer_a_returned_closure_holds_is_made_again_when_its_call_runs_again(tmp_path, old, new):
+    """A function a factory returned holds the factory's layer (its closure): replaying the
+    statement that made it while re-running its call would call last run's layer, already built
+    (finding on public code, a ``CategoryEncoding`` behind a returned lambda: editing a later line
+    showed its parameters as unknown, and changing the input's size gave a false
+    incompatible-shapes error)."""
+    from model_oracle import keras_report
+    from oracle_compare import row_tuples, write_snippet
+    from shapelens.report import file_json
+
+    _, _, edited, outcome = _edit_once(CLOSURE, old, new)
+    assert not outcome.analysis.diagnostics
+    path = write_snippet(tmp_path, "returned_closure_edited", edited)
+    real = keras_report(path)
+    mine = file_json(str(path), outcome.analysis)
+    assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
+
+
 BUILDERS = '''import keras
 from keras import layers
 

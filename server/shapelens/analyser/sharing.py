@@ -26,8 +26,10 @@ def shareable(value, module_scope, depth: int = 0) -> bool:
     if depth >= 4:
         return False
     if isinstance(value, (UserFunction, UserClass)):
-        closure = getattr(value, "closure", None)
-        if getattr(closure, "module", module_scope) is not module_scope or getattr(value, "foreign", False):
+        # one defined inside a function call holds that call's variables (a factory's layer, a
+        # ``nonlocal`` counter): they belong to the run that made it.  One from another module
+        # holds that module's.
+        if value.closure is not module_scope or getattr(value, "foreign", False):
             return False
         # what they hold can be mutated too: a function's default values, a class's attributes
         held = value.defaults.values() if isinstance(value, UserFunction) else [*value.namespace.values(), *value.bases]
