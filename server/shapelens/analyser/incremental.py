@@ -200,7 +200,12 @@ def map_span(span: Span, mapping) -> Span | None:
 
 
 class TrackingDict(dict):
-    """The module scope's variables, noting names read (before written) and written."""
+    """The module scope's variables, noting names read (before written) and written.
+
+    A name is written when the statement binds it (``assigned``: ``=``, ``del``, ``import``...),
+    even to the object it held (``units = 4`` again: replaying the statement must bind it again
+    after an edit of the first binding), or when its value changed.  ``uncertain_branches``'s
+    bookkeeping (``clear``, ``update``, ``put_back``) is no binding."""
 
     watch = None        # called with (name, value) on each first read, when set (``explorations.py``)
 
@@ -208,6 +213,7 @@ class TrackingDict(dict):
         self.reads: dict = {}
         self.writes: set = set()
         self.before: dict = {}
+        self.assigned: set = set()
 
     def _read(self, key) -> None:
         if key in self.reads:
@@ -216,21 +222,42 @@ class TrackingDict(dict):
         # a name written in this statement is still read from outside while it holds the value
         # it had before (``uncertain_branches`` clears the scope and puts the same values back)
         if key not in self.writes or value is self.before.get(key, DELETED):
-            self.reads[key] = MISSING if value is DELETED else value
-            if self.watch is not None:
-                self.watch(key, value)
+            self._note_read(key, value)
+
+    def _note_read(self, key, value) -> None:
+        self.reads[key] = MISSING if value is DELETED else value
+        if self.watch is not None:
+            self.watch(key, value)
+
+    def read_prior(self, key, prior: dict, written: set) -> None:
+        """Code that may not have run bound ``key`` (``prior``: the variables before it,
+        ``written``: the names the statement had written by then): what the statement leaves
+        depends on the value it held."""
+        value = prior.get(key, DELETED)
+        if key not in self.reads and (key not in written or value is self.before.get(key, DELETED)):
+            self._note_read(key, value)
 
     def _write(self, key) -> None:
         self.writes.add(key)
         if key not in self.before:
             self.before[key] = dict.get(self, key, DELETED)
 
+    def _assign(self, key) -> None:
+        self._write(key)
+        self.assigned.add(key)
+
+    def put_back(self, key, value) -> None:
+        """``key`` set to ``value`` by the analysis's bookkeeping, not bound by the statement."""
+        self._write(key)
+        dict.__setitem__(self, key, value)
+
     def changed(self) -> dict:
-        """Names whose value is not the one they had before (``DELETED`` when removed)."""
+        """Names the statement bound, or whose value is not the one they had before (``DELETED``
+        when removed)."""
         out = {}
         for key, old in self.before.items():
             new = dict.get(self, key, DELETED)
-            if new is not old:
+            if new is not old or key in self.assigned:
                 out[key] = new
         return out
 
@@ -247,20 +274,20 @@ class TrackingDict(dict):
         return dict.get(self, key, default)
 
     def __setitem__(self, key, value):
-        self._write(key)
+        self._assign(key)
         dict.__setitem__(self, key, value)
 
     def __delitem__(self, key):
-        self._write(key)
+        self._assign(key)
         dict.__delitem__(self, key)
 
     def pop(self, key, *default):
-        self._write(key)
+        self._assign(key)
         return dict.pop(self, key, *default)
 
     def setdefault(self, key, default=None):
         self._read(key)
-        self._write(key)
+        self._assign(key)
         return dict.setdefault(self, key, default)
 
     def update(self, *args, **kwargs):

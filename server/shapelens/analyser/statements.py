@@ -7,6 +7,7 @@ functions and classes.  Imports live in ``imports.py``, expressions in ``express
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from ..engine.shape import UNKNOWN
 from . import calls, npvalues
@@ -152,6 +153,13 @@ class StatementsMixin(InterpreterBase):
         self.rec.uncertain += 1
         self.rec.branching += 1
         self.undecided.append(len(self.stack))
+        # the module's variables in the incremental analysis note the names a statement binds
+        # (``incremental.TrackingDict``): those the branches bind are told apart from the rest
+        tracking: Any = scope.vars if hasattr(scope.vars, "assigned") else None
+        if tracking is not None:
+            bound, written = tracking.assigned, set(tracking.writes)
+            tracking.assigned = set()
+        inside: set = set()
         try:
             for body in branches:
                 scope.vars.clear()
@@ -170,14 +178,26 @@ class StatementsMixin(InterpreterBase):
             self.rec.uncertain -= 1
             self.rec.branching -= 1
             self.undecided.pop()
+            if tracking is not None:
+                inside = tracking.assigned
+                tracking.assigned = bound | inside
         scope.vars.clear()
+        put_back = None
+        if tracking is not None:
+            for name in inside:             # what a branch may have bound depends on what it held
+                tracking.read_prior(name, before, written)
+            put_back = tracking.put_back
         names = dict.fromkeys(before)          # ordered: models keep their module order
         for outcome in outcomes:
             names.update(dict.fromkeys(outcome))
         for name in names:
             value = self.merged([o.get(name, MISSING) for o in outcomes])
-            if value is not MISSING:
+            if value is MISSING:
+                continue
+            if put_back is None or name in inside:
                 scope.vars[name] = value
+            else:
+                put_back(name, value)       # no branch bound it: it holds what it held
         _forget_changed(containers, scope)
         if returned and ends == len(branches) and self.returns:
             raise Return(self.merged(returned))     # every branch returns (or raises): so does the call
