@@ -225,7 +225,6 @@ def test_a_layer_edited_under_a_global_data_format_follows_it(tmp_path):
     assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
 
 
-
 CLOSURE = ("import keras\nfrom keras import layers\n\n\ndef make():\n    dense = layers.Dense(4)\n"
            "    return lambda t: dense(t)\n\n\napply = make()\ninputs = keras.Input((3,))\n"
            "model = keras.Model(inputs, apply(inputs))\nmodel.summary()\n")
@@ -252,7 +251,6 @@ def test_a_layer_a_returned_closure_holds_is_made_again_when_its_call_runs_again
     real = keras_report(path)
     mine = file_json(str(path), outcome.analysis)
     assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
-
 
 
 REBOUND = ("import sys\n\nimport keras\nfrom keras import layers\n\nunits, bias = 4, True\n"
