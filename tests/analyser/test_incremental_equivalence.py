@@ -44,6 +44,17 @@ def _edit_once(text: str, old: str, new: str, count: int = -1):
     return analyser, first, edited, outcome
 
 
+def _rows_as_keras_builds(tmp_path, name: str, text: str, outcome) -> None:
+    """The models' rows in ``outcome`` (an analysis of ``text``) are those Keras builds."""
+    from model_oracle import keras_report
+    from oracle_compare import row_tuples, write_snippet
+    from shapelens.report import file_json
+
+    path = write_snippet(tmp_path, name, text)
+    mine = file_json(str(path), outcome.analysis)
+    assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in keras_report(path)["models"]]
+
+
 def _edits(text: str, rng: random.Random, count: int):
     """Single edits typing would make: digits, characters typed or deleted, lines added or removed."""
     for _ in range(count):
@@ -209,20 +220,13 @@ def test_a_layer_edited_under_a_global_data_format_follows_it(tmp_path):
     that is replayed sets it again for the statements run after it (finding: editing the
     ``Conv2D`` below it gave ``(None, 1, 30, 9)``, channels-last, where Keras says
     ``(None, 9, 30, 30)``)."""
-    from model_oracle import keras_report
-    from oracle_compare import row_tuples, write_snippet
-    from shapelens.report import file_json
-
     text = ("import keras\nfrom keras import layers\n\n"
             'keras.config.set_image_data_format("channels_first")\n'
             "inputs = keras.Input((3, 32, 32))\nx = layers.Conv2D(8, 3)(inputs)\n"
             "model = keras.Model(inputs, layers.MaxPooling2D(2)(x))\n")
     _, _, edited, outcome = _edit_once(text, "Conv2D(8, 3)", "Conv2D(9, 3)")
     assert outcome.reused_statements >= 3 and outcome.rerun_statements >= 1
-    path = write_snippet(tmp_path, "channels_first_edited", edited)
-    real = keras_report(path)
-    mine = file_json(str(path), outcome.analysis)
-    assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
+    _rows_as_keras_builds(tmp_path, "channels_first_edited", edited, outcome)
 
 
 CLOSURE = ("import keras\nfrom keras import layers\n\n\ndef make():\n    dense = layers.Dense(4)\n"
@@ -241,16 +245,9 @@ def test_a_layer_a_returned_closure_holds_is_made_again_when_its_call_runs_again
     (finding on public code, a ``CategoryEncoding`` behind a returned lambda: editing a later line
     showed its parameters as unknown, and changing the input's size gave a false
     incompatible-shapes error)."""
-    from model_oracle import keras_report
-    from oracle_compare import row_tuples, write_snippet
-    from shapelens.report import file_json
-
     _, _, edited, outcome = _edit_once(CLOSURE, old, new)
     assert not outcome.analysis.diagnostics
-    path = write_snippet(tmp_path, "returned_closure_edited", edited)
-    real = keras_report(path)
-    mine = file_json(str(path), outcome.analysis)
-    assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in real["models"]]
+    _rows_as_keras_builds(tmp_path, "returned_closure_edited", edited, outcome)
 
 
 REBOUND = ("import sys\n\nimport keras\nfrom keras import layers\n\nunits, bias = 4, True\n"
@@ -271,10 +268,6 @@ def test_a_name_bound_again_to_the_same_value_keeps_it_when_the_first_binding_is
     second one restores its value (finding on public code: ``batch_size = 32`` twice in a
     notebook, the first edited, gave the layers below the second ``33``).  A binding in a branch
     that may not run leaves the name depending on its earlier value."""
-    from model_oracle import keras_report
-    from oracle_compare import row_tuples, write_snippet
-    from shapelens.report import file_json
-
     text = REBOUND.format(again=again)
     analyser = IncrementalAnalysis()
     analyser.update(text)
@@ -283,9 +276,7 @@ def test_a_name_bound_again_to_the_same_value_keeps_it_when_the_first_binding_is
     assert _summary(outcome) == _summary(analyse(edited))
     assert _summary(analyser.update(text)) == _summary(analyse(text))      # and undone
     if certain:             # the rows Keras builds (a maybe-binding leaves ``?``: nothing to compare)
-        path = write_snippet(tmp_path, "rebound_edited", edited)
-        mine = file_json(str(path), outcome.analysis)
-        assert [row_tuples(m) for m in mine["models"]] == [row_tuples(m) for m in keras_report(path)["models"]]
+        _rows_as_keras_builds(tmp_path, "rebound_edited", edited, outcome)
 
 
 BUILDERS = '''import keras
