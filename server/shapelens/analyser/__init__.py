@@ -11,7 +11,8 @@ These names are the analyser's public API: the CLI and the language server use n
   document, re-analysing only what an edit touched (equal to a full analysis);
   ``analyse_for_editor(text, loader, cancel) -> Outcome`` is the same without reuse;
   ``Outcome`` adds each model's MACs and the modules read; ``Cancelled`` is raised when
-  ``cancel`` is set; ``macs_of(result)`` is one layer call's MACs;
+  ``cancel`` is set; ``macs_of(result)`` is one layer call's MACs; ``update(…, viewport)`` hands
+  a ``Viewport``'s ranges of lines their final hints as soon as a first analysis proves them;
 * ``module_loader(path, open_buffer)`` — reads the user's own modules (never imports them);
 * ``line_mapping(old_lines, new_lines)`` / ``map_span(span, mapping)`` — where unchanged lines
   moved to after an edit;
@@ -28,6 +29,7 @@ from .notebook import NotebookError, NotebookSource, analyse_notebook, notebook_
 from .result import Analysis, CallResult, CallSite, Diagnostic, LayerRow, ModelReport, Span, TracedTable
 from .runner import Cancelled, Outcome, macs_of
 from .runner import analyse as analyse_for_editor
+from .viewport import Viewport
 from .workspace import decode_source, module_loader
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Outcome",
     "Span",
     "TracedTable",
+    "Viewport",
     "analyse_for_editor",
     "analyse_notebook",
     "analyse_oversized",

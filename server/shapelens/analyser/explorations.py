@@ -59,13 +59,14 @@ class Explorations:
     """One per ``IncrementalAnalysis``: ``explore(interp, recorder, variables, scope)`` explores
     the functions nobody called, reusing the last analysis's explorations where they still hold,
     and returns the module-level names the explorations it ran read (the incremental analyser
-    makes their mutable values again next time)."""
+    makes their mutable values again next time); ``after(fn)``, when given, is called after each
+    function it explored (``viewport.py``)."""
 
     def __init__(self) -> None:
         self.kept: dict[int, Exploration] = {}
         self.reused = 0             # explorations the last ``explore`` took from the one before
 
-    def explore(self, interp, recorder, variables, scope: Scope) -> dict:
+    def explore(self, interp, recorder, variables, scope: Scope, after=None) -> dict:
         kept, self.kept = self.kept, {}
         self.reused = 0
         reads: dict = {}
@@ -100,6 +101,8 @@ class Explorations:
             reads.update(variables.reads)
             if exploration is not None:
                 self.kept[id(fn)] = exploration
+            if after is not None:
+                after(fn)
 
         try:
             interp.explore_uncalled(explore)

@@ -46,24 +46,21 @@ from typing import cast
 from .autonames import WATCH, AutoName, Renumbering, plain
 from .control import Break, Continue, Limit, Return, Scope, Stop
 from .explorations import Explorations
-from .parsing import line_texts, sanitize, split_lines, too_large
+from .parsing import first_line, line_texts, sanitize, split_lines, too_large
 from .parsing import parse_lines as parse_with_recovery
-from .recorder import UNSURE
+from .recorder import UNSURE, SpanMaker
 from .result import Span, copied
 from .runner import Cancelled, Outcome, RecordingLoader, ServerInterpreter, ServerRecorder, analyse, collect
 from .sharing import DELETED, same_value, shareable
 from .values import MISSING
+from .viewport import Reach, Viewport
 
 MAX_RESTARTS = 4
 
 
 # ---- parsing ---------------------------------------------------------------------------------------
 
-def _first_line(stmt) -> int:
-    decorators = getattr(stmt, "decorator_list", None)
-    if decorators:
-        return min(stmt.lineno, min(d.lineno for d in decorators))
-    return stmt.lineno
+_first_line = first_line
 
 
 def _last_line(stmt: ast.stmt) -> int:
@@ -440,6 +437,7 @@ class IncrementalAnalysis:
         self.text_lines: list[str] = []
         self.reports: dict[int, tuple] | None = None   # id(model) -> (model, variable, report, (first, last line), row operations) last time
         self.explorations = Explorations()    # the functions nobody called, as explored last time
+        self.reach: Reach | None = None      # a first analysis's early hints (``viewport.py``)
 
     def reset(self) -> None:
         self.records = self.scope = self.lines = self.original = None
@@ -448,7 +446,9 @@ class IncrementalAnalysis:
         self.explorations = Explorations()
 
     # ---- entry ---------------------------------------------------------------------------------
-    def update(self, text: str, loader=None, cancel=None) -> Outcome:
+    def update(self, text: str, loader=None, cancel=None, viewport: Viewport | None = None) -> Outcome:
+        """``viewport``: ranges of lines an editor waits for, answered as soon as their hints are
+        final when this is a first analysis of a text that parses (``viewport.py``)."""
         text = sanitize(text)
         if too_large(text):
             self.reset()
@@ -464,6 +464,8 @@ class IncrementalAnalysis:
                 return analyse(text, loader, cancel)
             body = tree.body
             keys = [_key(stmt, lines) for stmt in body]
+            if viewport is not None and syntax_ok and self.records is None:
+                self.reach = Reach(viewport, body, keys, text, SpanMaker(self.text_lines))
         else:
             body, keys, lines, known = parsed
             syntax_ok = lines == original
@@ -476,6 +478,8 @@ class IncrementalAnalysis:
             raise
         except (_Fallback, RecursionError):
             self.reset()
+        finally:
+            self.reach = None
         return analyse(text, loader, cancel)
 
     # ---- the pass ------------------------------------------------------------------------------
@@ -725,6 +729,8 @@ class IncrementalAnalysis:
                 dirty.update(name for name in old.writes if name not in record.writes)
             rerun.add(i)
             records.append(record)
+            if self.reach is not None and not matches:
+                self.reach.after_statement(i, records, interp, variables)
         if gap >= len(body):
             dirty |= removed_writes
         interp.steps = steps                 # uncalled functions are explored after all statements
@@ -788,7 +794,12 @@ class IncrementalAnalysis:
         interp.rec = final
         interp.invoked = None
         final.settle()
-        explored_reads = self.explorations.explore(interp, final, variables, cast(Scope, self.scope))
+        after = None
+        if self.reach is not None:
+            reach = self.reach
+            reach.after_exploration(None, records, interp, variables, final)
+            after = lambda fn: reach.after_exploration(fn, records, interp, variables, final)   # noqa: E731
+        explored_reads = self.explorations.explore(interp, final, variables, cast(Scope, self.scope), after)
         explored = {n for n, v in explored_reads.items() if not shareable(v, self.scope)}
         bounds = {id(entry[2]): entry[3] for entry in (self.reports or {}).values()}
         self.reports = {id(m): (m, r.variable, r, bounds.get(id(r)) or _lines_of(r), o)

@@ -45,6 +45,18 @@ from .values import UserFunction
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")     # the names a text may read (``exploration_order``)
 
 
+def takes_self(fn: UserFunction) -> bool:
+    """A method taking ``self`` or ``cls``: it runs through its class, never explored alone."""
+    args = fn.node.args
+    params = [a.arg for a in args.posonlyargs + args.args]
+    return bool(fn.qualname.count(".") and params and params[0] in ("self", "cls"))
+
+
+def explorable(fn: UserFunction) -> bool:
+    """Whether ``explore_uncalled`` explores ``fn`` when nobody called it (within its bounds)."""
+    return not isinstance(fn.node, ast.Lambda) and not takes_self(fn)
+
+
 class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixin, KerasCallsMixin,
                   BuiltinMethodsMixin, BudgetMixin):
     def run_module(self, tree: ast.Module) -> Scope:
@@ -84,9 +96,7 @@ class Interpreter(StatementsMixin, ImportsMixin, ExpressionsMixin, FunctionsMixi
             if fn.calls or explored >= MAX_UNCALLED or isinstance(fn.node, ast.Lambda):
                 continue
             explored += 1
-            args = fn.node.args
-            params = [a.arg for a in args.posonlyargs + args.args]
-            if fn.qualname.count(".") and params and params[0] in ("self", "cls"):
+            if takes_self(fn):
                 continue
             # each as if called first once the module has run: the default names it gives do not
             # depend on the other functions nobody calls (an edit in one renamed every later one)

@@ -28,6 +28,14 @@ def split_lines(text: str) -> list[str]:
     return [line + "\n" for line in lines] + ([last] if last else [])
 
 
+def first_line(stmt) -> int:
+    """A statement's first line: its first decorator's, if it has any."""
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        return min(stmt.lineno, min(d.lineno for d in decorators))
+    return stmt.lineno
+
+
 def line_texts(text: str) -> list[str]:
     """``split_lines(text)`` without the line endings."""
     if "\r" in text:

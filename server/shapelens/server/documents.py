@@ -60,6 +60,7 @@ from ..analyser import (
     NotebookSource,
     Outcome,
     Span,
+    Viewport,
     line_mapping,
     map_span,
     module_loader,
@@ -72,6 +73,62 @@ log = logging.getLogger(__name__)
 
 SETTLE = 0.01      # seconds an analysis started during a burst of changes waits for the next one
 PARALLEL = 4       # analyses of different documents running at once (each on its document's lane)
+EARLY_PAUSE = 0.002   # seconds a document's first analysis waits before parsing (``_analyse``)
+
+
+@dataclass
+class EarlySnapshot:
+    """The final hints of some lines of a version still being analysed (``EarlyHints``): what an
+    inlay-hint request reads of a ``Snapshot``."""
+
+    version: int
+    lines: list                       # the LSP lines of the text
+    sites: list                       # CallSite, of those lines only
+    models: list                      # (model hint, None), of those lines only
+    cache: dict = field(default_factory=dict)
+
+
+class EarlyHints(Viewport):
+    """The viewports waiting for a document's first analysis, answered as soon as the analyser
+    proves their hints final (``analyser/viewport.py``).  Made on the event loop; ``wanted`` and
+    ``final`` run on the document's lane."""
+
+    def __init__(self, version: int, text: str):
+        self.loop = asyncio.get_running_loop()
+        self.version = version
+        self.text = text
+        self.lock = threading.Lock()
+        self.waiting: dict[tuple[int, int], asyncio.Future] = {}
+
+    def want(self, lines: tuple[int, int]) -> asyncio.Future:
+        with self.lock:
+            future = self.waiting.get(lines)
+            if future is None:
+                future = self.waiting[lines] = self.loop.create_future()
+            return future
+
+    def abandon(self) -> None:
+        """No early answer any more (a newer version, or the analysis ended): waiters move on."""
+        with self.lock:
+            waiting, self.waiting = self.waiting, {}
+        for future in waiting.values():
+            self.loop.call_soon_threadsafe(_settle, future, None)
+
+    def wanted(self) -> list[tuple[int, int]]:
+        with self.lock:
+            return list(self.waiting)
+
+    def final(self, lines: tuple[int, int], sites: list, models: list) -> None:
+        with self.lock:
+            future = self.waiting.pop(lines, None)
+        if future is not None:
+            early = EarlySnapshot(self.version, split_lines(self.text), sites, [(m, None) for m in models])
+            self.loop.call_soon_threadsafe(_settle, future, early)
+
+
+def _settle(future: asyncio.Future, result) -> None:
+    if not future.done():
+        future.set_result(result)
 
 
 @dataclass
@@ -113,6 +170,7 @@ class Document:
         self.future: asyncio.Future | None = None
         self.lane: ThreadPoolExecutor | None = None   # the worker thread of its analyses
         self.cancel: threading.Event | None = None
+        self.early: EarlyHints | None = None   # the viewports its first analysis may answer early
         self.generation = 0                    # bumps on every schedule (also re-analyses)
         self.latest_generation = -1            # the generation ``latest`` was scheduled as
 
@@ -257,11 +315,17 @@ class Documents:
         settle = SETTLE if previous is not None and not previous.done() else 0.0
         if previous is not None and not previous.done():
             previous.set_result(None)          # its waiters move on to the new future
+        if doc.early is not None:
+            doc.early.abandon()
+        # the document's first analysis answers the viewports it is asked for as soon as it can
+        first = previous is None and doc.latest is None and doc.cells is None
+        doc.early = early = EarlyHints(doc.version, doc.text) if first else None
         version, text, generation = doc.version, doc.cells if doc.cells is not None else doc.text, doc.generation
-        job = loop.run_in_executor(self.lane(doc), self._run, doc, version, text, cancel, settle)
+        job = loop.run_in_executor(self.lane(doc), self._run, doc, version, text, cancel, settle, early)
         job.add_done_callback(lambda j: self._finished(doc, generation, future, j))
 
-    def _run(self, doc: Document, version: int, text, cancel: threading.Event, settle: float = 0.0):
+    def _run(self, doc: Document, version: int, text, cancel: threading.Event, settle: float = 0.0,
+             early: EarlyHints | None = None):
         """On the document's lane (``text``: a notebook's cells, or the text).  In a burst (``settle`` > 0) it first waits that long for a
         newer version, holding no lock: an analysis that the next change would cancel would only
         take the interpreter lock from the event loop, which then reads the burst's messages
@@ -271,9 +335,9 @@ class Documents:
         with self._slots:
             if cancel.is_set():
                 return None
-            return self._analyse(doc, version, text, cancel)
+            return self._analyse(doc, version, text, cancel, early)
 
-    def _analyse(self, doc: Document, version: int, text, cancel: threading.Event):
+    def _analyse(self, doc: Document, version: int, text, cancel: threading.Event, early: EarlyHints | None = None):
         started = time.perf_counter()
         paths: set = set()
 
@@ -283,13 +347,20 @@ class Documents:
 
         loader = module_loader(doc.path, open_buffer) if doc.path else None
         notebook = notebook_source(text) if isinstance(text, list) else None
+        if early is not None:
+            # parsing holds the interpreter lock for its whole run (tens of ms on a large file):
+            # first let the event loop take the inlay-hint request an editor sends right after
+            # ``didOpen``, so that the analysis knows which lines to prove final early
+            time.sleep(EARLY_PAUSE)
         self.collector.begin()      # no collector passes during an analysis (see ``collector``)
         try:
-            outcome = doc.engine.update(notebook.text if notebook else text, loader, cancel)
+            outcome = doc.engine.update(notebook.text if notebook else text, loader, cancel, early)
         except Cancelled:
             return None
         finally:
             self.collector.end()
+            if early is not None:
+                early.abandon()
         return build_snapshot(version, notebook.original if notebook else text, outcome, doc.good, paths,
                               time.perf_counter() - started, notebook)
 
@@ -314,6 +385,19 @@ class Documents:
                 self.on_analysed(doc, snapshot)
 
     # ---- reading ------------------------------------------------------------------------------------
+    async def viewport(self, uri: str, lines: tuple[int, int]) -> EarlySnapshot | Snapshot | None:
+        """What the inlay hints of ``lines`` (1-based, inclusive) read: the final hints of those
+        lines as soon as the document's first analysis has proved them, else ``snapshot``."""
+        doc = self.docs.get(uri)
+        if doc is None or doc.early is None or doc.future is None or doc.future.done():
+            return await self.snapshot(uri)
+        early, future = doc.early, doc.future
+        answer = early.want(lines)
+        await asyncio.wait((answer, future), return_when=asyncio.FIRST_COMPLETED)
+        if answer.done() and answer.result() is not None and doc.version == early.version:
+            return answer.result()
+        return await self.snapshot(uri)
+
     async def snapshot(self, uri: str) -> Snapshot | None:
         """The analysis of the document's latest version (waits for it if it is under way)."""
         doc = self.docs.get(uri)

@@ -21,6 +21,7 @@ import gc
 import json
 import logging
 import os
+import sys
 import threading
 from typing import TYPE_CHECKING, cast
 
@@ -37,7 +38,7 @@ from .protocol import QuietProtocolNoise, ShapeLensProtocol
 
 if TYPE_CHECKING:       # the analyser (and the engine's rules) load on first use, not at start-up
     from ..analyser import NotebookSource
-    from .documents import Document, Documents, Snapshot
+    from .documents import Document, Documents, EarlySnapshot, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class ShapeLensServer(LanguageServer):
     def encoding(self) -> str:
         return normalise_encoding(self.workspace.position_encoding)
 
-    def converter(self, snapshot: Snapshot) -> Converter:
+    def converter(self, snapshot: Snapshot | EarlySnapshot) -> Converter:
         converter = snapshot.cache.get(("converter", self.encoding))
         if converter is None:
             converter = snapshot.cache[("converter", self.encoding)] = Converter(snapshot.lines, self.encoding)
@@ -286,7 +287,13 @@ def notebook_did_close(ls: ShapeLensServer, params: types.DidCloseNotebookDocume
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
 async def inlay_hint(ls: ShapeLensServer, params: types.InlayHintParams):
-    target = await ls.target(params.text_document.uri)
+    uri = params.text_document.uri
+    if ls.workspace.get_notebook_document(cell_uri=uri) is None:
+        # a file's first analysis answers as soon as these lines' hints are final
+        read = await ls.documents.viewport(uri, (params.range.start.line + 1, params.range.end.line + 1))
+        target = (read, 0, params.range.end.line + 1) if read is not None else None
+    else:
+        target = await ls.target(uri)
     if target is None:
         return []
     snapshot, offset, count = target
@@ -349,8 +356,16 @@ def shutdown(ls: ShapeLensServer, params) -> None:
     ls.documents.shutdown()
 
 
+# How long a thread holds the interpreter lock while another waits for it (Python's default is
+# 5 ms).  Analyses run on worker threads; the event loop and pygls's reader thread need the lock
+# for each message, several times, so at 5 ms an inlay-hint request sent right after ``didOpen``
+# reached its handler about 50 ms late, while the analysis that could answer it early ran.
+SWITCH_INTERVAL = 0.0005
+
+
 def main(stdin=None, stdout=None) -> None:
     logging.basicConfig(level=logging.WARNING)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     for name in ("pygls.protocol.json_rpc", "pygls.server"):
         logging.getLogger(name).addFilter(QuietProtocolNoise())
     server.start_io(stdin, stdout)
