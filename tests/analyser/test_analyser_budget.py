@@ -879,3 +879,26 @@ def test_a_comprehension_that_gives_nothing_new_stops_early(tmp_path):
     assert all("comprehension stopped after" in n["message"] for n in notes), notes
     assert mine["models"][0]["layers"][-1]["params"] is None
     assert [row[1:] for row in row_tuples(mine["models"][1])] == [("Dense", "(None, 4)", 16)]
+
+
+def test_a_function_variable_named_like_a_model_does_not_forget_that_model(tmp_path):
+    """A cut-off loop calls a function that changes its argument (``x.append(m)``): what the loop
+    may have changed is forgotten, but the function's own ``m`` is not the module's model ``m``
+    (a style-transfer tutorial lost its ``vgg`` model's summary to a local ``vgg``)."""
+    source = """
+    import keras
+    from keras import layers
+
+    m = keras.Sequential([keras.Input((8,)), layers.Dense(4)], name="kept")
+
+    def step(x):
+        m = layers.Dense(4)
+        x.append(m)
+
+    for i in range(100000):
+        step([])
+    """
+    path = _write(tmp_path, "local_name", source)
+    mine = assert_models_match_keras(path)
+    assert [m["name"] for m in mine["models"]] == ["m"]
+    assert _notes(mine), "the loop must be cut off by its budget"

@@ -95,6 +95,26 @@ LATER_CHANGES = {
         n = 1
         model = None
         """,
+    "a model of the range bound again by a function defined above it": """
+        def reset():
+            global model
+            model = None
+
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, layers.Dense(4)(inputs))
+        n = 1
+        reset()
+        """,
+    "a model of the range and a stopped loop calling a function with a variable of its name": """
+        m = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+
+        def step(x):
+            m = layers.Dense(4)
+            x.append(m)
+
+        for i in range(100000):
+            step([])
+        """,
     "a model of the range called later on other shapes": """
         inputs = keras.Input((None, 3))
         model = keras.Model(inputs, layers.Dense(4)(inputs))

@@ -3,6 +3,8 @@ with the client capabilities of VS Code (UTF-16 positions) and Neovim (UTF-8 pos
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -11,6 +13,7 @@ from shapelens.analyser import analyse_source
 from test_server_helpers import (
     CONFIG,
     EXAMPLES,
+    ROOT,
     change_document,
     client_column,
     close_document,
@@ -324,3 +327,24 @@ async def test_a_slow_document_does_not_hold_back_another(client, tmp_path):
     await wait_until(client, lambda: published(client, slow_uri, 1) is not None)
     close_document(client, quick)
     close_document(client, slow_uri)
+
+
+async def test_the_first_screen_of_a_large_file_gets_its_final_hints_before_the_file_is_analysed(client, tmp_path):
+    """Issue 13: on open, the hints of the lines an editor shows come as soon as they are final,
+    before the rest of the file is analysed (its diagnostics are published then), and they are
+    the hints the finished analysis gives those lines."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate_loop_module
+
+    path = tmp_path / "resnets.py"
+    path.write_text(generate_loop_module(2000))
+    uri = path.resolve().as_uri()
+    screen = types.Range(types.Position(0, 0), types.Position(60, 0))
+    count = len(client.published)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="python", version=1, text=path.read_text())))
+    early = await hints(client, uri, screen)
+    assert not any(p.uri == uri for p in client.published[count:]), "the hints waited for the whole analysis"
+    await wait_until(client, lambda: published(client, uri, 1) is not None)
+    assert early and hint_map(early) == hint_map(await hints(client, uri, screen))
+    close_document(client, uri)

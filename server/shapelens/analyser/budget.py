@@ -375,7 +375,13 @@ def touched_names(node: ast.AST, scope, cost: list[int] | None = None) -> tuple[
             mutated.add(name)
     if passes_objects or param_methods or param_layer_methods or retrains_aliases:
         for code_node in [node] + [fn.node for fn in functions]:
-            for name in effects(code_node).loads:
+            code_effects = effects(code_node)
+            # a reached function's own variables hold only what its callers passed it or what it
+            # read from outside: those names are here already (a local ``m`` is not the module's)
+            own = set() if code_node is node else (code_effects.stores | code_effects.params) - code_effects.declared
+            for name in code_effects.loads:
+                if name in own:
+                    continue
                 value = _value_of(name, scope, None)
                 if passes_objects or not all(keeps_summary(value, method) for method in param_methods) or not all(
                         keeps_through_layers(value, method) for method in param_layer_methods):

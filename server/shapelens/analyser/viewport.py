@@ -36,7 +36,7 @@ import re
 import symtable
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..engine.shape import UNKNOWN
 from .analysis import module_models
@@ -248,9 +248,6 @@ class Reach:
         self.spans = spans
         self.text = text
         self.starts = [first_line(stmt) for stmt in body]
-        self.offsets = [0]
-        for match in re.finditer(r"\r\n|\r|\n", text):
-            self.offsets.append(match.end())
         self.ranges: dict[tuple[int, int], _Range] = {}
         self.explored: set[int] = set()          # ids of the functions explored so far
         self.star_imports: set | None = None
@@ -258,6 +255,11 @@ class Reach:
         self.mentioned: tuple = ((), frozenset())   # ((names, upto), statements naming them), last asked
         self.upto = 0                            # the last statement run so far
         self.deferring: frozenset | None = None
+
+    @cached_property
+    def offsets(self) -> list[int]:
+        """Where each line of the text starts (Python's line breaks, as the statements count)."""
+        return [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", self.text)]
 
     # ---- the ranges ---------------------------------------------------------------------------
     def _range(self, lines: tuple[int, int]) -> _Range:
@@ -294,7 +296,11 @@ class Reach:
                 state.blocked_until = len(self.body)
                 continue
             models = self._models(state, variables)
-            if not self._rest_clear(state, index + 1, tainted, {name for name, _ in models}):
+            holders = {name for name, _ in models}
+            if holders and self._rebinds_globally(holders):
+                state.blocked_until = len(self.body)
+                continue
+            if not self._rest_clear(state, index + 1, tainted, holders):
                 continue
             self._answer(state, self._replayed_sites(state, records), [hint for _, hint in models])
 
@@ -393,6 +399,15 @@ class Reach:
             if state.first <= span.end_line <= state.last:
                 found.append((name, ModelHint(span, model.param_count())))
         return found
+
+    def _rebinds_globally(self, names: set) -> bool:
+        """Whether a function defined so far may bind one of ``names`` (``global``) when called."""
+        for index in self._mentions(names) & self._deferring():
+            found = statement_names(self.body[index], self.keys[index])
+            # the statement's own binding (``def name``) has run; what its code binds has not
+            if found is None or (found.stores - {getattr(self.body[index], "name", None)}) & names:
+                return True
+        return False
 
     def _rest_clear(self, state: _Range, start: int, tainted: set, holders: set) -> bool:
         """Whether no statement from ``start`` on reads a tainted name before binding it anew, nor
