@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import re
 import symtable
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -72,6 +73,9 @@ class ModelHint:
 _CODE = (ast.Call, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.GeneratorExp,
          ast.ListComp, ast.SetComp, ast.DictComp, ast.Subscript, ast.Attribute, ast.NamedExpr,
          ast.Await, ast.Yield, ast.YieldFrom, ast.Starred)
+BACKOFF = 3            # a failed proof: the next waits this many times as long as it took
+MAX_TAINTED = 300      # names that may lead into a range: past this, it is answered at the end
+
 _DEFERRED = re.compile(r"\b(?:def|class|lambda)\b")
 _STAR_IMPORT = re.compile(r"\bimport\s*\(?\s*\*")
 
@@ -230,6 +234,7 @@ class _Range:
     statements: tuple[int, int] | None       # the first and last statement holding its lines
     origins: set = field(default_factory=set)   # statements whose code or objects lead into it
     blocked_until: int = -1                  # no proof before this statement has run
+    retry_at: float = 0.0                    # no proof before this time (``Reach._rest``)
     functions: list = field(default_factory=list)   # explorable functions with code in it
     functions_seen: int = 0                  # how many of the interpreter's functions were looked at
     answered: bool = False
@@ -287,22 +292,42 @@ class Reach:
             if state.statements is None:
                 self._answer(state, [], [])
                 continue
-            if index < state.statements[1] or index < state.blocked_until:
+            if index < state.statements[1] or index < state.blocked_until or self._resting(state):
                 continue
             if self._pending(state, interp):
                 continue
-            tainted = self._taint(state, records, index)
-            if self._explorations_read(interp, tainted):
-                state.blocked_until = len(self.body)
-                continue
-            models = self._models(state, variables)
-            holders = {name for name, _ in models}
-            if holders and self._rebinds_globally(holders):
-                state.blocked_until = len(self.body)
-                continue
-            if not self._rest_clear(state, index + 1, tainted, holders):
-                continue
-            self._answer(state, self._replayed_sites(state, records), [hint for _, hint in models])
+            started = time.perf_counter()
+            if not self._prove(state, records, index, interp, variables):
+                self._rest(state, started)
+
+    def _prove(self, state: _Range, records: list, index: int, interp, variables) -> bool:
+        tainted = self._taint(state, records, index)
+        if tainted is None:
+            state.blocked_until = len(self.body)
+            return False
+        if self._explorations_read(interp, tainted):
+            state.blocked_until = len(self.body)
+            return False
+        models = self._models(state, variables)
+        holders = {name for name, _ in models}
+        if holders and self._rebinds_globally(holders):
+            state.blocked_until = len(self.body)
+            return False
+        if not self._rest_clear(state, index + 1, tainted, holders):
+            return False
+        self._answer(state, self._replayed_sites(state, records), [hint for _, hint in models])
+        return True
+
+    @staticmethod
+    def _resting(state: _Range) -> bool:
+        return bool(state.retry_at) and time.perf_counter() < state.retry_at
+
+    @staticmethod
+    def _rest(state: _Range, started: float) -> None:
+        """A proof failed: the next one waits ``BACKOFF`` times as long as it took, so that
+        proving costs the analysis at most a fraction of its time, however often it fails."""
+        now = time.perf_counter()
+        state.retry_at = now + BACKOFF * (now - started)
 
     def _pending(self, state: _Range, interp) -> bool:
         """Whether a function with code in the range would still be explored (nobody called it),
@@ -316,9 +341,10 @@ class Reach:
         state.functions_seen = len(functions)
         return any(not fn.calls and id(fn) not in self.explored for fn in state.functions)
 
-    def _taint(self, state: _Range, records: list, upto: int, explorations: tuple | list = ()) -> set:
+    def _taint(self, state: _Range, records: list, upto: int, explorations: tuple | list = ()) -> set | None:
         """The names whose values may lead into the range once statements ``0..upto`` (and the
-        ``explorations``: ``(function, names read, mutable ones, names bound)``) have run."""
+        ``explorations``: ``(function, names read, mutable ones, names bound)``) have run; None
+        when there are more than ``MAX_TAINTED`` (the range is answered at the end)."""
         origins = state.origins
         while True:
             tainted: set = set()
@@ -335,6 +361,8 @@ class Reach:
                         or not tainted.isdisjoint(reads) or self._code_reads(node, tainted):
                     tainted |= mutable
                     tainted |= writes
+            if len(tainted) > MAX_TAINTED:
+                return None
             new = {j for j in range(upto + 1) if j not in origins and self._defers_reading(j, tainted)}
             if not new:
                 return tainted
@@ -482,10 +510,12 @@ class Reach:
             if state.statements is None:
                 self._answer(state, [], [])
                 continue
-            if self._pending(state, interp):
+            if self._resting(state) or self._pending(state, interp):
                 continue
+            started = time.perf_counter()
             tainted = self._taint(state, records, len(records) - 1, self.explorations)
-            if self._explorations_read(interp, tainted):
+            if tainted is None or self._explorations_read(interp, tainted):
+                self._rest(state, started)
                 continue
             analysis = recorder.analysis
             sites = [s for s in analysis.sites.values() if state.first <= s.span.end_line <= state.last]
