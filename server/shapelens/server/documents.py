@@ -99,12 +99,17 @@ class EarlyHints(Viewport):
         self.text = text
         self.lock = threading.Lock()
         self.waiting: dict[tuple[int, int], asyncio.Future] = {}
+        self.answered: dict[tuple[int, int], EarlySnapshot] = {}
 
     def want(self, lines: tuple[int, int]) -> asyncio.Future:
         with self.lock:
             future = self.waiting.get(lines)
             if future is None:
-                future = self.waiting[lines] = self.loop.create_future()
+                future = self.loop.create_future()
+                if lines in self.answered:          # asked again: the same final hints
+                    future.set_result(self.answered[lines])
+                else:
+                    self.waiting[lines] = future
             return future
 
     def abandon(self) -> None:
@@ -119,10 +124,11 @@ class EarlyHints(Viewport):
             return list(self.waiting)
 
     def final(self, lines: tuple[int, int], sites: list, models: list) -> None:
+        early = EarlySnapshot(self.version, split_lines(self.text), sites, [(m, None) for m in models])
         with self.lock:
             future = self.waiting.pop(lines, None)
+            self.answered[lines] = early
         if future is not None:
-            early = EarlySnapshot(self.version, split_lines(self.text), sites, [(m, None) for m in models])
             self.loop.call_soon_threadsafe(_settle, future, early)
 
 
