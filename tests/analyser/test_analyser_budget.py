@@ -902,3 +902,25 @@ def test_a_function_variable_named_like_a_model_does_not_forget_that_model(tmp_p
     mine = assert_models_match_keras(path)
     assert [m["name"] for m in mine["models"]] == ["m"]
     assert _notes(mine), "the loop must be cut off by its budget"
+
+
+@pytest.mark.parametrize("signature", ["def step(x, m=m):", "def step(x, *, m=m):"])
+def test_a_default_argument_named_like_the_model_it_holds_still_forgets_it(tmp_path, signature):
+    """A parameter's default is read where the function is defined: ``def step(x, m=m)`` changes
+    the module's model ``m`` when a cut-off loop calls it, and that model is forgotten, never shown
+    half-built (its own names are left out of what the loop may change, its defaults are not)."""
+    source = f"""
+    import keras
+    from keras import layers
+
+    m = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+
+    {signature}
+        m.add(layers.Dense(4))
+
+    for i in range(30000):
+        if i % 10000 == 0:
+            step([])
+    """
+    mine = _no_wrong_split(_write(tmp_path, "default_argument", source), missing={"m"})
+    assert mine["models"] == []

@@ -378,7 +378,8 @@ def touched_names(node: ast.AST, scope, cost: list[int] | None = None) -> tuple[
             code_effects = effects(code_node)
             # a reached function's own variables hold only what its callers passed it or what it
             # read from outside: those names are here already (a local ``m`` is not the module's)
-            own = set() if code_node is node else (code_effects.stores | code_effects.params) - code_effects.declared
+            own = set() if code_node is node else (
+                (code_effects.stores | code_effects.params) - code_effects.declared - _read_outside(code_node))
             for name in code_effects.loads:
                 if name in own:
                     continue
@@ -389,6 +390,17 @@ def touched_names(node: ast.AST, scope, cost: list[int] | None = None) -> tuple[
                 elif retrains_aliases and _keras_objects(value):
                     retrained.add(name)
     return bound, mutated, retrained - mutated
+
+
+def _read_outside(fn_node) -> set:
+    """The names a function's definition reads where it is defined: its defaults, decorators and
+    annotations (``def step(x, m=m)`` reads the module's ``m``)."""
+    args = fn_node.args
+    parts = [*args.defaults, *(d for d in args.kw_defaults if d is not None), *getattr(fn_node, "decorator_list", ()),
+             getattr(fn_node, "returns", None),
+             *(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+               if a is not None)]
+    return {n.id for part in parts if part is not None for n in ast.walk(part) if isinstance(n, ast.Name)}
 
 
 def _receiver(fn: UserFunction, loaded: set) -> str | None:
