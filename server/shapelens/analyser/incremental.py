@@ -465,7 +465,7 @@ class IncrementalAnalysis:
             body = tree.body
             keys = [_key(stmt, lines) for stmt in body]
             if viewport is not None and syntax_ok and self.records is None:
-                self.reach = Reach(viewport, body, keys, text, SpanMaker(self.text_lines))
+                self.reach = Reach(viewport, body, keys, lines, SpanMaker(self.text_lines))
         else:
             body, keys, lines, known = parsed
             syntax_ok = lines == original

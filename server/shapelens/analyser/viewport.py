@@ -38,6 +38,7 @@ import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
 
 from ..engine.shape import UNKNOWN
 from .analysis import module_models
@@ -73,7 +74,7 @@ class ModelHint:
 _CODE = (ast.Call, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.GeneratorExp,
          ast.ListComp, ast.SetComp, ast.DictComp, ast.Subscript, ast.Attribute, ast.NamedExpr,
          ast.Await, ast.Yield, ast.YieldFrom, ast.Starred)
-BACKOFF = 3            # a failed proof: the next waits this many times as long as it took
+PROOF_SHARE = 0.25     # of the analysis's time so far, what failed proofs may have taken
 MAX_TAINTED = 300      # names that may lead into a range: past this, it is answered at the end
 
 _DEFERRED = re.compile(r"\b(?:def|class|lambda)\b")
@@ -234,7 +235,6 @@ class _Range:
     statements: tuple[int, int] | None       # the first and last statement holding its lines
     origins: set = field(default_factory=set)   # statements whose code or objects lead into it
     blocked_until: int = -1                  # no proof before this statement has run
-    retry_at: float = 0.0                    # no proof before this time (``Reach._rest``)
     functions: list = field(default_factory=list)   # explorable functions with code in it
     functions_seen: int = 0                  # how many of the interpreter's functions were looked at
     answered: bool = False
@@ -246,25 +246,27 @@ class Reach:
     ``body`` is the module's statements, ``keys`` their source texts, ``text`` the source whose
     lines the statements' line numbers count."""
 
-    def __init__(self, viewport: Viewport, body: list, keys: list, text: str, spans):
+    def __init__(self, viewport: Viewport, body: list, keys: list, lines: list[str], spans):
         self.viewport = viewport
         self.body = body
         self.keys = keys
         self.spans = spans
-        self.text = text
+        self.lines = lines
+        self.text = "".join(lines)
+        self.started = time.perf_counter()
+        self.proving = 0.0                      # seconds spent on proofs that failed
         self.starts = [first_line(stmt) for stmt in body]
         self.ranges: dict[tuple[int, int], _Range] = {}
         self.explored: set[int] = set()          # ids of the functions explored so far
-        self.star_imports: set | None = None
         self.explorations: list = []             # (function, names read, mutable ones, names bound)
-        self.mentioned: tuple = ((), frozenset())   # ((names, upto), statements naming them), last asked
+        self.mentioned: dict = {}                # (names, upto) -> the statements naming them
         self.upto = 0                            # the last statement run so far
         self.deferring: frozenset | None = None
 
     @cached_property
     def offsets(self) -> list[int]:
-        """Where each line of the text starts (Python's line breaks, as the statements count)."""
-        return [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", self.text)]
+        """Where each line of the text starts."""
+        return [0, *accumulate(map(len, self.lines))]
 
     # ---- the ranges ---------------------------------------------------------------------------
     def _range(self, lines: tuple[int, int]) -> _Range:
@@ -318,16 +320,13 @@ class Reach:
         self._answer(state, self._replayed_sites(state, records), [hint for _, hint in models])
         return True
 
-    @staticmethod
-    def _resting(state: _Range) -> bool:
-        return bool(state.retry_at) and time.perf_counter() < state.retry_at
+    def _resting(self, state: _Range) -> bool:
+        """Whether proofs that failed took more than ``PROOF_SHARE`` of the time so far: the next
+        waits, so that proving costs the analysis at most that share, however often it fails."""
+        return self.proving > PROOF_SHARE * (time.perf_counter() - self.started)
 
-    @staticmethod
-    def _rest(state: _Range, started: float) -> None:
-        """A proof failed: the next one waits ``BACKOFF`` times as long as it took, so that
-        proving costs the analysis at most a fraction of its time, however often it fails."""
-        now = time.perf_counter()
-        state.retry_at = now + BACKOFF * (now - started)
+    def _rest(self, state: _Range, started: float) -> None:
+        self.proving += time.perf_counter() - started
 
     def _pending(self, state: _Range, interp) -> bool:
         """Whether a function with code in the range would still be explored (nobody called it),
@@ -351,7 +350,8 @@ class Reach:
             for j in range(min(origins, default=upto + 1), upto + 1):
                 record = records[j]
                 if j in origins or not tainted.isdisjoint(record.reads):
-                    tainted |= record.mutable_reads
+                    if not self._only_defines(j):
+                        tainted |= record.mutable_reads
                     tainted.update(n for n, v in record.writes.items() if not inert(v))
                 else:
                     tainted.difference_update(record.writes)
@@ -363,10 +363,24 @@ class Reach:
                     tainted |= writes
             if len(tainted) > MAX_TAINTED:
                 return None
-            new = {j for j in range(upto + 1) if j not in origins and self._defers_reading(j, tainted)}
+            candidates = (self._deferring() & self._mentions(tainted)) - origins
+            new = {j for j in candidates if j <= upto and self._defers_reading(j, tainted)}
             if not new:
                 return tainted
             origins |= new
+
+    def _only_defines(self, index: int) -> bool:
+        """Whether statement ``index`` is a ``def`` that changes nothing it reads when it runs: no
+        decorator, no call in its defaults or annotations (``def f(x, lr=CONFIG["lr"])``)."""
+        stmt = self.body[index]
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.decorator_list:
+            return False
+        args = stmt.args
+        evaluated = [*args.defaults, *args.kw_defaults, stmt.returns,
+                     *(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+                       if a is not None)]
+        return not any(isinstance(node, (ast.Call, ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom))
+                       for part in evaluated if part is not None for node in ast.walk(part))
 
     def _defers_reading(self, index: int, tainted: set) -> bool:
         """Whether statement ``index`` defines code (a function, class or lambda) that may read a
@@ -399,7 +413,8 @@ class Reach:
     def _mentions(self, tainted: set) -> frozenset:
         """The statements run so far whose text has a tainted name in it (as a word)."""
         key = (frozenset(tainted), self.upto)
-        if key != self.mentioned[0]:
+        known = self.mentioned.get(key)
+        if known is None:
             found = set()
             starts, offsets, body = self.starts, self.offsets, self.body
             end = self._line_end(body[self.upto].end_lineno) if body else 0
@@ -408,8 +423,10 @@ class Reach:
                 index = bisect_right(starts, line) - 1
                 if index >= 0 and body[index].end_lineno >= line:
                     found.add(index)
-            self.mentioned = (key, frozenset(found))
-        return self.mentioned[1]
+            if len(self.mentioned) > 64:
+                self.mentioned.clear()
+            known = self.mentioned[key] = frozenset(found)
+        return known
 
     def _deferring(self) -> frozenset:
         """The statements that define code the module may run later: functions, classes, lambdas."""
@@ -445,10 +462,15 @@ class Reach:
             return False
         tainted = set(tainted)
         position = self.offsets[self.starts[start] - 1] if start < len(self.body) else len(self.text)
+        pattern = _words(tainted | holders)
         while tainted or holders:
-            match = _words(tainted | holders).search(self.text, position)
+            match = pattern.search(self.text, position)
             if match is None:
                 return True
+            if match.group() not in tainted and match.group() not in holders:     # bound anew above
+                pattern = _words(tainted | holders)
+                position = match.start()
+                continue
             line = bisect_right(self.offsets, match.start())
             index = bisect_right(self.starts, line) - 1
             if index < start or self.body[index].end_lineno < line:     # a comment between statements
@@ -467,10 +489,9 @@ class Reach:
         return True
 
     def _star_import_from(self, start: int) -> bool:
-        if self.star_imports is None:
-            self.star_imports = {bisect_right(self.starts, bisect_right(self.offsets, m.start())) - 1
-                                 for m in _STAR_IMPORT.finditer(self.text)}
-        return any(i >= start for i in self.star_imports)
+        """Whether a statement from ``start`` on may be ``from … import *`` (binding any name)."""
+        position = self.offsets[self.starts[start] - 1] if start < len(self.body) else len(self.text)
+        return _STAR_IMPORT.search(self.text, position) is not None
 
     def _line_end(self, line: int) -> int:
         return self.offsets[line] if line < len(self.offsets) else len(self.text)
