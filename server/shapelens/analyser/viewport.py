@@ -243,8 +243,8 @@ class _Range:
 class Reach:
     """The proofs of one first analysis (``IncrementalAnalysis.update`` with a ``Viewport``).
 
-    ``body`` is the module's statements, ``keys`` their source texts, ``text`` the source whose
-    lines the statements' line numbers count."""
+    ``body`` is the module's statements, ``keys`` their source texts, ``lines`` the source's lines
+    (with their line breaks) that the statements' line numbers count."""
 
     def __init__(self, viewport: Viewport, body: list, keys: list, lines: list[str], spans):
         self.viewport = viewport
@@ -294,13 +294,13 @@ class Reach:
             if state.statements is None:
                 self._answer(state, [], [])
                 continue
-            if index < state.statements[1] or index < state.blocked_until or self._resting(state):
+            if index < state.statements[1] or index < state.blocked_until or self._resting():
                 continue
             if self._pending(state, interp):
                 continue
             started = time.perf_counter()
             if not self._prove(state, records, index, interp, variables):
-                self._rest(state, started)
+                self._rest(started)
 
     def _prove(self, state: _Range, records: list, index: int, interp, variables) -> bool:
         tainted = self._taint(state, records, index)
@@ -320,12 +320,12 @@ class Reach:
         self._answer(state, self._replayed_sites(state, records), [hint for _, hint in models])
         return True
 
-    def _resting(self, state: _Range) -> bool:
+    def _resting(self) -> bool:
         """Whether proofs that failed took more than ``PROOF_SHARE`` of the time so far: the next
         waits, so that proving costs the analysis at most that share, however often it fails."""
         return self.proving > PROOF_SHARE * (time.perf_counter() - self.started)
 
-    def _rest(self, state: _Range, started: float) -> None:
+    def _rest(self, started: float) -> None:
         self.proving += time.perf_counter() - started
 
     def _pending(self, state: _Range, interp) -> bool:
@@ -531,12 +531,12 @@ class Reach:
             if state.statements is None:
                 self._answer(state, [], [])
                 continue
-            if self._resting(state) or self._pending(state, interp):
+            if self._resting() or self._pending(state, interp):
                 continue
             started = time.perf_counter()
             tainted = self._taint(state, records, len(records) - 1, self.explorations)
             if tainted is None or self._explorations_read(interp, tainted):
-                self._rest(state, started)
+                self._rest(started)
                 continue
             analysis = recorder.analysis
             sites = [s for s in analysis.sites.values() if state.first <= s.span.end_line <= state.last]
