@@ -74,7 +74,8 @@ class ModelHint:
 _CODE = (ast.Call, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.GeneratorExp,
          ast.ListComp, ast.SetComp, ast.DictComp, ast.Subscript, ast.Attribute, ast.NamedExpr,
          ast.Await, ast.Yield, ast.YieldFrom, ast.Starred)
-PROOF_SHARE = 0.25     # of the analysis's time so far, what failed proofs may have taken
+PROOF_SHARE = 0.25     # of the analysis's time so far, what failed proofs may have taken ...
+PROOF_GRACE = 0.005    # ... beyond these seconds
 MAX_TAINTED = 300      # names that may lead into a range: past this, it is answered at the end
 
 _DEFERRED = re.compile(r"\b(?:def|class|lambda)\b")
@@ -321,9 +322,10 @@ class Reach:
         return True
 
     def _resting(self) -> bool:
-        """Whether proofs that failed took more than ``PROOF_SHARE`` of the time so far: the next
-        waits, so that proving costs the analysis at most that share, however often it fails."""
-        return self.proving > PROOF_SHARE * (time.perf_counter() - self.started)
+        """Whether proofs that failed took more than ``PROOF_GRACE`` and ``PROOF_SHARE`` of the
+        time so far: the next waits, so that proving costs the analysis at most that share,
+        however often it fails (a small file's few proofs never wait)."""
+        return self.proving > PROOF_GRACE + PROOF_SHARE * (time.perf_counter() - self.started)
 
     def _rest(self, started: float) -> None:
         self.proving += time.perf_counter() - started
