@@ -34,7 +34,6 @@ from __future__ import annotations
 import ast
 import re
 import symtable
-import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -74,8 +73,7 @@ class ModelHint:
 _CODE = (ast.Call, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.GeneratorExp,
          ast.ListComp, ast.SetComp, ast.DictComp, ast.Subscript, ast.Attribute, ast.NamedExpr,
          ast.Await, ast.Yield, ast.YieldFrom, ast.Starred)
-PROOF_SHARE = 0.25     # of the analysis's time so far, what failed proofs may have taken ...
-PROOF_GRACE = 0.005    # ... beyond these seconds
+FREE_PROOFS = 16       # failed proofs before the next ones are spaced out (``Reach._resting``)
 MAX_TAINTED = 300      # names that may lead into a range: past this, it is answered at the end
 
 _DEFERRED = re.compile(r"\b(?:def|class|lambda)\b")
@@ -254,8 +252,9 @@ class Reach:
         self.spans = spans
         self.lines = lines
         self.text = "".join(lines)
-        self.started = time.perf_counter()
-        self.proving = 0.0                      # seconds spent on proofs that failed
+        self.boundaries = 0                      # statements run and functions explored so far
+        self.failed = 0                          # proofs that failed
+        self.next_try = 0                        # no proof before this many boundaries
         self.starts = [first_line(stmt) for stmt in body]
         self.ranges: dict[tuple[int, int], _Range] = {}
         self.explored: set[int] = set()          # ids of the functions explored so far
@@ -291,6 +290,7 @@ class Reach:
     def after_statement(self, index: int, records: list, interp, variables) -> None:
         """Statement ``index`` has run (``records`` hold every statement so far)."""
         self.upto = index
+        self.boundaries += 1
         for state in self._waiting():
             if state.statements is None:
                 self._answer(state, [], [])
@@ -299,9 +299,8 @@ class Reach:
                 continue
             if self._pending(state, interp):
                 continue
-            started = time.perf_counter()
             if not self._prove(state, records, index, interp, variables):
-                self._rest(started)
+                self._rest()
 
     def _prove(self, state: _Range, records: list, index: int, interp, variables) -> bool:
         tainted = self._taint(state, records, index)
@@ -322,13 +321,16 @@ class Reach:
         return True
 
     def _resting(self) -> bool:
-        """Whether proofs that failed took more than ``PROOF_GRACE`` and ``PROOF_SHARE`` of the
-        time so far: the next waits, so that proving costs the analysis at most that share,
-        however often it fails (a small file's few proofs never wait)."""
-        return self.proving > PROOF_GRACE + PROOF_SHARE * (time.perf_counter() - self.started)
+        """Whether the next proof waits: after ``FREE_PROOFS`` failed ones, each waits until the
+        run has passed twice as many statements and explorations as at the last failure, so that
+        however often proofs fail (a helper of the range that every later statement calls) they
+        cost a logarithmic number of tries, and the answers do not depend on the machine's speed."""
+        return self.failed >= FREE_PROOFS and self.boundaries < self.next_try
 
-    def _rest(self, started: float) -> None:
-        self.proving += time.perf_counter() - started
+    def _rest(self) -> None:
+        self.failed += 1
+        if self.failed >= FREE_PROOFS:
+            self.next_try = 2 * self.boundaries
 
     def _pending(self, state: _Range, interp) -> bool:
         """Whether a function with code in the range would still be explored (nobody called it),
@@ -524,6 +526,7 @@ class Reach:
         """``fn`` was explored (None: the module has run and its models are collected, nothing is
         explored yet); ``recorder`` holds the final sites and models."""
         self.upto = len(records) - 1
+        self.boundaries += 1
         if fn is not None:
             self.explored.add(id(fn))
             reads = variables.reads
@@ -535,10 +538,9 @@ class Reach:
                 continue
             if self._resting() or self._pending(state, interp):
                 continue
-            started = time.perf_counter()
             tainted = self._taint(state, records, len(records) - 1, self.explorations)
             if tainted is None or self._explorations_read(interp, tainted):
-                self._rest(started)
+                self._rest()
                 continue
             analysis = recorder.analysis
             sites = [s for s in analysis.sites.values() if state.first <= s.span.end_line <= state.last]
