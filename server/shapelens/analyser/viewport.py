@@ -73,7 +73,7 @@ class ModelHint:
 _CODE = (ast.Call, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.GeneratorExp,
          ast.ListComp, ast.SetComp, ast.DictComp, ast.Subscript, ast.Attribute, ast.NamedExpr,
          ast.Await, ast.Yield, ast.YieldFrom, ast.Starred)
-FREE_PROOFS = 16       # failed proofs before the next ones are spaced out (``Reach._resting``)
+FREE_PROOFS = 32       # failed proofs before the next ones are spaced out (``Reach._resting``)
 MAX_TAINTED = 300      # names that may lead into a range: past this, it is answered at the end
 
 _DEFERRED = re.compile(r"\b(?:def|class|lambda)\b")
@@ -236,6 +236,8 @@ class _Range:
     blocked_until: int = -1                  # no proof before this statement has run
     functions: list = field(default_factory=list)   # explorable functions with code in it
     functions_seen: int = 0                  # how many of the interpreter's functions were looked at
+    failed: int = 0                          # its proofs that failed
+    next_try: int = 0                        # no proof before this many statements and explorations
     answered: bool = False
 
 
@@ -253,8 +255,6 @@ class Reach:
         self.lines = lines
         self.text = "".join(lines)
         self.boundaries = 0                      # statements run and functions explored so far
-        self.failed = 0                          # proofs that failed
-        self.next_try = 0                        # no proof before this many boundaries
         self.starts = [first_line(stmt) for stmt in body]
         self.ranges: dict[tuple[int, int], _Range] = {}
         self.explored: set[int] = set()          # ids of the functions explored so far
@@ -295,12 +295,12 @@ class Reach:
             if state.statements is None:
                 self._answer(state, [], [])
                 continue
-            if index < state.statements[1] or index < state.blocked_until or self._resting():
+            if index < state.statements[1] or index < state.blocked_until or self._resting(state):
                 continue
             if self._pending(state, interp):
                 continue
             if not self._prove(state, records, index, interp, variables):
-                self._rest()
+                self._rest(state)
 
     def _prove(self, state: _Range, records: list, index: int, interp, variables) -> bool:
         tainted = self._taint(state, records, index)
@@ -320,17 +320,18 @@ class Reach:
         self._answer(state, self._replayed_sites(state, records), [hint for _, hint in models])
         return True
 
-    def _resting(self) -> bool:
-        """Whether the next proof waits: after ``FREE_PROOFS`` failed ones, each waits until the
-        run has passed twice as many statements and explorations as at the last failure, so that
-        however often proofs fail (a helper of the range that every later statement calls) they
-        cost a logarithmic number of tries, and the answers do not depend on the machine's speed."""
-        return self.failed >= FREE_PROOFS and self.boundaries < self.next_try
+    def _resting(self, state: _Range) -> bool:
+        """Whether the range's next proof waits: after ``FREE_PROOFS`` failed ones, each waits
+        until the run has passed twice as many statements and explorations as at the last
+        failure, so that however often its proofs fail (a helper of the range that every later
+        statement calls) they cost a logarithmic number of tries, and the answers do not depend
+        on the machine's speed."""
+        return state.failed >= FREE_PROOFS and self.boundaries < state.next_try
 
-    def _rest(self) -> None:
-        self.failed += 1
-        if self.failed >= FREE_PROOFS:
-            self.next_try = 2 * self.boundaries
+    def _rest(self, state: _Range) -> None:
+        state.failed += 1
+        if state.failed >= FREE_PROOFS:
+            state.next_try = 2 * self.boundaries
 
     def _pending(self, state: _Range, interp) -> bool:
         """Whether a function with code in the range would still be explored (nobody called it),
@@ -536,11 +537,11 @@ class Reach:
             if state.statements is None:
                 self._answer(state, [], [])
                 continue
-            if self._resting() or self._pending(state, interp):
+            if self._resting(state) or self._pending(state, interp):
                 continue
             tainted = self._taint(state, records, len(records) - 1, self.explorations)
             if tainted is None or self._explorations_read(interp, tainted):
-                self._rest()
+                self._rest(state)
                 continue
             analysis = recorder.analysis
             sites = [s for s in analysis.sites.values() if state.first <= s.span.end_line <= state.last]
