@@ -60,16 +60,13 @@ MAX_RESTARTS = 4
 
 # ---- parsing ---------------------------------------------------------------------------------------
 
-_first_line = first_line
-
-
 def _last_line(stmt: ast.stmt) -> int:
     """A parsed statement's last line (``ast.parse`` always sets it)."""
     return cast(int, stmt.end_lineno)
 
 
 def _key(stmt, lines: list) -> str:
-    return "".join(lines[_first_line(stmt) - 1:stmt.end_lineno])
+    return "".join(lines[first_line(stmt) - 1:stmt.end_lineno])
 
 
 def _comments_only(records: list, statements: list, keys: list) -> bool:
@@ -79,7 +76,7 @@ def _comments_only(records: list, statements: list, keys: list) -> bool:
     if not records or len(records) != len(statements):
         return False
     for record, stmt, key in zip(records, statements, keys):
-        if (record.first_line, _last_line(record.node)) != (_first_line(stmt), _last_line(stmt)):
+        if (record.first_line, _last_line(record.node)) != (first_line(stmt), _last_line(stmt)):
             return False
         if key != record.key and not _same_tree(stmt, record.node):
             return False
@@ -561,7 +558,7 @@ class IncrementalAnalysis:
             matches, removed = self._match(body, keys)
         # move replayed statements' AST nodes to their new lines (undone by ``reset`` on failure)
         for index, record in matches.items():
-            delta = _first_line(body[index]) - record.first_line
+            delta = first_line(body[index]) - record.first_line
             if delta:
                 record.move(delta)
         forced: set = set()
@@ -770,7 +767,7 @@ class IncrementalAnalysis:
         renumberable = recorder.end() and recorder.renumberable(used_ids)
         return Record(key, stmt, set(reads), mutable, writes, dict(recorder.uid_start), dict(recorder.uid_delta),
                       interp.steps - steps, interp.functions[functions_before:], list(interp.invoked),
-                      recorder.log, dict(recording.loaded), _first_line(stmt), dict(interp.outside_queries),
+                      recorder.log, dict(recording.loaded), first_line(stmt), dict(interp.outside_queries),
                       recorder.names, holders, used_ids, renumberable)
 
     def _finish(self, text, syntax_ok, lines, records, interp, recorder, variables, reused, rerun) -> Outcome:

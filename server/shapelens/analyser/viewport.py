@@ -90,7 +90,7 @@ def inert(value, depth: int = 0) -> bool:
     return isinstance(value, tuple) and depth < 4 and all(inert(v, depth + 1) for v in value)
 
 
-def plain_data(stmt: ast.stmt) -> bool:
+def plain_statement(stmt: ast.stmt) -> bool:
     """A statement that only binds constants, names and containers of them (operators on
     constants included): nothing in it can run again or make an object a layer could record."""
     for node in ast.walk(stmt):
@@ -277,7 +277,7 @@ class Reach:
                       if self.starts[i] <= last and stmt.end_lineno >= first]
             state = self.ranges[lines] = _Range(first, last, (inside[0], inside[-1]) if inside else None)
             if inside:
-                state.origins = {i for i in range(inside[0], inside[-1] + 1) if not plain_data(self.body[i])}
+                state.origins = {i for i in range(inside[0], inside[-1] + 1) if not plain_statement(self.body[i])}
         return state
 
     def _waiting(self) -> list[_Range]:
